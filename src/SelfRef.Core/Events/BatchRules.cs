@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SelfRef.Core.Events;
+
+/// <summary>What a batch must look like before it is queued for the writer.</summary>
+public static partial class BatchRules
+{
+    public const int MaxEvents = 1000;
+    public const int MaxTypeLength = 64;
+    public const int MaxDataBytes = 16 * 1024;
+    public const int MaxDepth = 6;
+
+    [GeneratedRegex("^[a-z][a-z0-9_.-]*$")]
+    private static partial Regex TypePattern();
+
+    /// <summary>Null if the batch is acceptable, else what is wrong with it, for the client's error.</summary>
+    public static string? Problem(EventBatch? batch)
+    {
+        if (batch is null) return "the batch is empty";
+        if (batch.Seq < 1) return $"seq must be 1 or more, was {batch.Seq}";
+        if (batch.Events is null || batch.Events.Count == 0) return "a batch needs at least one event";
+        if (batch.Events.Count > MaxEvents) return $"too many events in one batch: {batch.Events.Count} (at most {MaxEvents})";
+        if (string.IsNullOrEmpty(batch.Step)) return "the batch names no step";
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            var e = batch.Events[i];
+            if (e is null) return $"events[{i}] is empty";
+            if (!double.IsFinite(e.T) || Math.Abs(e.T) > 1e9) return $"events[{i}].t must be a finite time in ms, was {e.T}";
+            if (string.IsNullOrEmpty(e.Type) || e.Type.Length > MaxTypeLength || !TypePattern().IsMatch(e.Type))
+                return $"events[{i}].type must be lower-case letters, digits, '.', '_' or '-' (at most {MaxTypeLength}), was '{Clip(e.Type)}'";
+            if (e.Data is { } data)
+            {
+                if (data.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined))
+                    return $"events[{i}].data must be an object, was {data.ValueKind}";
+                if (data.ValueKind == JsonValueKind.Object)
+                {
+                    if (data.GetRawText().Length > MaxDataBytes) return $"events[{i}].data is larger than {MaxDataBytes} bytes";
+                    if (Depth(data) > MaxDepth) return $"events[{i}].data is nested deeper than {MaxDepth} levels";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int Depth(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => 1 + element.EnumerateObject().Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
+        JsonValueKind.Array => 1 + element.EnumerateArray().Select(Depth).DefaultIfEmpty(0).Max(),
+        _ => 0,
+    };
+
+    private static string Clip(string? text) => text is null ? "" : text.Length > 40 ? text[..40] + "…" : text;
+}

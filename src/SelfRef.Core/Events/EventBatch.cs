@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace SelfRef.Core.Events;
+
+/// <summary>
+/// Events as the browser sends them: numbered consecutively per session, so the batch's events
+/// are <see cref="Seq"/>, Seq+1, …; all of one step.
+/// </summary>
+public sealed record EventBatch(long Seq, string Step, IReadOnlyList<ClientEvent> Events)
+{
+    public long Last => Seq + Events.Count - 1;
+}
+
+/// <summary>One event: ms since the step's onset frame (from event.timeStamp), a type, and its data.</summary>
+public sealed record ClientEvent(double T, string Type, JsonElement? Data);
+
+/// <summary>A batch as stored: one document per batch, never one per point.</summary>
+public sealed record StoredBatch(string SessionId, long Seq, long Last, string Step, DateTime ReceivedAt, IReadOnlyList<StoredEvent> Events);
+
+public sealed record StoredEvent(long N, double T, string Type, string? DataJson);

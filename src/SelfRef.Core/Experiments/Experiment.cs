@@ -1,0 +1,90 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace SelfRef.Core.Experiments;
+
+/// <summary>
+/// One experiment file. The JSON Schema published at experiments/experiment.schema.json is
+/// generated from these records, so what is declared here is the file format.
+/// </summary>
+public sealed record Experiment
+{
+    [JsonPropertyName("$schema")]
+    [Description("Where editors find this schema (\"./experiment.schema.json\"); ignored when loading.")]
+    public string? Schema { get; init; }
+
+    [Description("Identifier used in links (/s/{id}); lower-case letters, digits and hyphens.")]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{1,63}$")]
+    public required string Id { get; init; }
+
+    [Description("Title shown to participants and researchers, per language.")]
+    public required LocalizedText Title { get; init; }
+
+    [Description("Languages the experiment is offered in; the first is the default. Every text must exist in each.")]
+    [MinLength(1)]
+    public required List<Language> Languages { get; init; }
+
+    [Description("The steps every participant walks, in order (a condition may reorder or filter them).")]
+    [MinLength(1)]
+    public required List<Step> Steps { get; init; }
+
+    [Description("Between-subject conditions; participants are assigned in balanced, seeded blocks. Empty means one condition named 'default'.")]
+    public List<Condition> Conditions { get; init; } = [];
+
+    [Description("Number of completed participants the study aims for.")]
+    [Range(1, 1_000_000)]
+    public int TargetSampleSize { get; init; } = 500;
+
+    [Description("How participants arrive and leave: URL parameters recorded, completion code, redirect.")]
+    public Recruitment Recruitment { get; init; } = new();
+
+    [Description("How conditions are assigned.")]
+    public Assignment Assignment { get; init; } = new();
+
+    /// <summary>The conditions, with the implicit single condition when the file names none.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<Condition> EffectiveConditions =>
+        Conditions.Count > 0 ? Conditions : [Condition.Default];
+}
+
+public enum Language { De, En }
+
+public static class LanguageCodes
+{
+    public static string Code(this Language language) => language.ToString().ToLowerInvariant();
+}
+
+public sealed record Condition
+{
+    public static readonly Condition Default = new() { Id = "default" };
+
+    [Description("Identifier of the condition, stored with every session assigned to it.")]
+    [RegularExpression("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    public required string Id { get; init; }
+
+    [Description("Order of the steps in this condition, as step ids; must list every step that applies to it. Omitted: the file's order.")]
+    public List<string>? Order { get; init; }
+}
+
+public sealed record Recruitment
+{
+    [Description("URL parameters of the participant link that are recorded with the session (e.g. PROLIFIC_PID).")]
+    public List<string> Parameters { get; init; } = ["PROLIFIC_PID", "STUDY_ID", "SESSION_ID"];
+
+    [Description("Completion code shown at the debrief (e.g. Prolific's study code). Omitted: each participant gets a personal code.")]
+    public string? CompletionCode { get; init; }
+
+    [Description("Where the debrief sends the participant once every event is stored; {code} is replaced by the completion code and {PARAM} by a recorded URL parameter.")]
+    public string? RedirectUrl { get; init; }
+}
+
+public sealed record Assignment
+{
+    [Description("Seed of the balanced block randomisation; the same seed and arrival order give the same assignments.")]
+    public int Seed { get; init; } = 1;
+
+    [Description("Minutes without any sign of life after which an unfinished session's condition slot is given to the next participant.")]
+    [Range(1, 10_080)]
+    public int AbandonAfterMinutes { get; init; } = 60;
+}

@@ -1,0 +1,83 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace SelfRef.Core.Experiments;
+
+/// <summary>A step of the participant's walk. The JSON property "type" picks the kind (see <see cref="StepTypes"/>).</summary>
+public abstract record Step
+{
+    [Description("Identifier of the step, unique in the file; events and answers are stored under it.")]
+    [RegularExpression("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    public required string Id { get; init; }
+
+    [Description("Heading shown above the step, per language.")]
+    public LocalizedText? Title { get; init; }
+
+    [Description("Conditions in which this step is shown. Omitted: all.")]
+    public List<string>? OnlyIn { get; init; }
+}
+
+public sealed record ConsentStep : Step
+{
+    [Description("The consent text, per language. Declining ends the session and stores nothing but the refusal.")]
+    public required LocalizedText Text { get; init; }
+}
+
+public sealed record InstructionsStep : Step
+{
+    [Description("The instruction text, per language.")]
+    public required LocalizedText Text { get; init; }
+}
+
+public sealed record DebriefStep : Step
+{
+    [Description("The debrief text, per language; the completion code is shown below it.")]
+    public required LocalizedText Text { get; init; }
+}
+
+public sealed record QuestionnaireStep : Step
+{
+    [Description("Questions, asked on one page in this order.")]
+    [MinLength(1)]
+    public required List<Question> Questions { get; init; }
+}
+
+public enum QuestionType { Text, Number, Choice, Place }
+
+public sealed record Question
+{
+    [Description("Identifier of the question; the answer is stored under it.")]
+    [RegularExpression("^[a-z0-9][a-zA-Z0-9_-]{0,63}$")]
+    public required string Id { get; init; }
+
+    [Description("text, number, choice (one of the options) or place (a town picked from the gazetteer).")]
+    public required QuestionType Type { get; init; }
+
+    [Description("The question, per language.")]
+    public required LocalizedText Label { get; init; }
+
+    [Description("Whether the participant must answer before going on.")]
+    public bool Required { get; init; } = true;
+
+    [Description("Number questions: smallest accepted value.")]
+    public double? Min { get; init; }
+
+    [Description("Number questions: largest accepted value.")]
+    public double? Max { get; init; }
+
+    [Description("Text and place questions: longest accepted answer in characters.")]
+    [Range(1, 10_000)]
+    public int MaxLength { get; init; } = 200;
+
+    [Description("Choice questions: the options, in the order shown.")]
+    public List<ChoiceOption>? Options { get; init; }
+}
+
+public sealed record ChoiceOption
+{
+    [Description("Value stored when this option is chosen.")]
+    public required string Value { get; init; }
+
+    [Description("What the participant reads, per language.")]
+    public required LocalizedText Label { get; init; }
+}

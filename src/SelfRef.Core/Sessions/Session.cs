@@ -1,0 +1,43 @@
+namespace SelfRef.Core.Sessions;
+
+public enum SessionStatus { Active, Completed, Declined, Abandoned }
+
+/// <summary>
+/// One participant's walk through one experiment. The server holds the current step, so a
+/// reload or a second tab with the same token resumes exactly here. Times are UTC.
+/// </summary>
+public sealed record Session
+{
+    /// <summary>The participant's random pseudonym; the only identifier analyses see.</summary>
+    public string Id { get; init; } = "";
+    /// <summary>Unguessable secret that lets a browser act for this session.</summary>
+    public string Token { get; init; } = "";
+    public string ExperimentId { get; init; } = "";
+    public string ConditionId { get; init; } = "";
+    /// <summary>Position in the experiment's balanced assignment sequence.</summary>
+    public int Slot { get; init; }
+    public string Language { get; init; } = "en";
+    public Dictionary<string, string> Recruitment { get; init; } = [];
+    public SessionStatus Status { get; init; }
+    /// <summary>Step ids of this session's condition, in the order walked.</summary>
+    public List<string> Steps { get; init; } = [];
+    public int StepIndex { get; init; }
+    public List<StepVisit> Visits { get; init; } = [];
+    /// <summary>Questionnaire answers keyed "step.question"; numbers in invariant culture.</summary>
+    public Dictionary<string, string> Answers { get; init; } = [];
+    public string CompletionCode { get; init; } = "";
+    public DateTime StartedAt { get; init; }
+    public DateTime LastSeenAt { get; init; }
+    public DateTime? EndedAt { get; init; }
+    public string? UserAgent { get; init; }
+
+    public string CurrentStep => Steps[Math.Min(StepIndex, Steps.Count - 1)];
+    public bool IsOpen => Status is SessionStatus.Active or SessionStatus.Abandoned;
+}
+
+public sealed record StepVisit
+{
+    public string StepId { get; init; } = "";
+    public DateTime EnteredAt { get; init; }
+    public DateTime? LeftAt { get; init; }
+}

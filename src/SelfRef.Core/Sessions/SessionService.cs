@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Storage;
+
+namespace SelfRef.Core.Sessions;
+
+/// <summary>Thrown when a participant's request cannot be carried out; the message says why.</summary>
+public sealed class SessionException(string message, IReadOnlyList<AnswerProblem>? problems = null) : Exception(message)
+{
+    public IReadOnlyList<AnswerProblem> Problems { get; } = problems ?? [];
+}
+
+/// <summary>
+/// Starts sessions, assigns conditions and moves participants through their steps. The server,
+/// not the browser, decides the current step.
+/// </summary>
+public sealed class SessionService
+{
+    private readonly IStore _store;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, Experiment> _experiments;
+    private readonly Dictionary<string, SlotTable> _slots;
+    // Last sign of life per session, kept in memory so that every event batch need not write the session.
+    private readonly ConcurrentDictionary<string, DateTime> _lastSeen = new();
+    // Sessions by token: every change goes through this service, so the cache stays true and
+    // an event batch needs no database read to find its session.
+    private readonly ConcurrentDictionary<string, Session> _byToken = new();
+
+    public SessionService(IStore store, IEnumerable<Experiment> experiments, TimeProvider time)
+    {
+        _store = store;
+        _time = time;
+        _experiments = experiments.ToDictionary(e => e.Id);
+        _slots = _experiments.Keys.ToDictionary(id => id, id => new SlotTable(
+            store.SessionsOf(id).Where(s => s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot)));
+    }
+
+    public IReadOnlyCollection<Experiment> Experiments => _experiments.Values;
+
+    public Experiment? Experiment(string id) => _experiments.GetValueOrDefault(id);
+
+    private DateTime Now => _time.GetUtcNow().UtcDateTime;
+
+    public async Task<Session> Start(string experimentId, string language, IReadOnlyDictionary<string, string> recruitment, string? userAgent)
+    {
+        var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
+        var slot = _slots[experimentId].Take();
+        var conditions = experiment.EffectiveConditions;
+        var condition = conditions[BlockRandomization.ConditionOf(experiment.Assignment.Seed, conditions.Count, slot)];
+        var steps = ExperimentFlow.StepsFor(experiment, condition).Select(s => s.Id).ToList();
+        var now = Now;
+        var session = new Session
+        {
+            Id = Secrets.Pseudonym(),
+            Token = Secrets.Token(),
+            ExperimentId = experimentId,
+            ConditionId = condition.Id,
+            Slot = slot,
+            Language = language,
+            Recruitment = experiment.Recruitment.Parameters
+                .Where(recruitment.ContainsKey)
+                .ToDictionary(p => p, p => recruitment[p].Length > 200 ? recruitment[p][..200] : recruitment[p]),
+            Status = SessionStatus.Active,
+            Steps = steps,
+            Visits = [new StepVisit { StepId = steps[0], EnteredAt = now }],
+            CompletionCode = experiment.Recruitment.CompletionCode ?? Secrets.CompletionCode(),
+            StartedAt = now,
+            LastSeenAt = now,
+            UserAgent = userAgent is { Length: > 300 } ? userAgent[..300] : userAgent,
+        };
+        try { await _store.InsertSession(session); }
+        catch { _slots[experimentId].Release(slot); throw; }
+        return _byToken[session.Token] = session;
+    }
+
+    public Session? Find(string token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        if (_byToken.TryGetValue(token, out var cached)) return cached;
+        var stored = _store.FindSessionByToken(token);
+        return stored is null ? null : _byToken.GetOrAdd(token, stored);
+    }
+
+    // One change at a time per session (two tabs may click at once); each change starts from the latest state.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+
+    private async Task<Session> Exclusive(Session session, Func<Session, Task<Session>> change)
+    {
+        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try { return await change(Find(session.Token) ?? session); }
+        finally { gate.Release(); }
+    }
+
+    private async Task<Session> Save(Session session)
+    {
+        await _store.SaveSession(session);
+        return _byToken[session.Token] = session;
+    }
+
+    /// <summary>Records a sign of life; a session that had been given up as abandoned is active again.</summary>
+    public async Task<Session> Touch(Session session)
+    {
+        _lastSeen[session.Id] = Now;
+        if (session.Status != SessionStatus.Abandoned) return session;
+        return await Exclusive(session, current => current.Status == SessionStatus.Abandoned
+            ? Save(current with { Status = SessionStatus.Active, LastSeenAt = Now })
+            : Task.FromResult(current));
+    }
+
+    /// <summary>
+    /// Leaves the current step, storing a questionnaire's answers, and enters the next. Sending
+    /// a step already left again changes nothing, so a repeated click or request is harmless.
+    /// </summary>
+    public Task<Session> Advance(Session session, string stepId, IReadOnlyDictionary<string, string?>? answers) =>
+        Exclusive(session, current => AdvanceNow(current, stepId, answers));
+
+    private async Task<Session> AdvanceNow(Session session, string stepId, IReadOnlyDictionary<string, string?>? answers)
+    {
+        if (!session.IsOpen) throw new SessionException($"the session is {session.Status.ToString().ToLowerInvariant()}");
+        var index = session.Steps.IndexOf(stepId);
+        if (index < 0) throw new SessionException($"step '{stepId}' is not part of this session");
+        if (index < session.StepIndex) return session;
+        if (index > session.StepIndex) throw new SessionException($"step '{stepId}' is not reached yet; the current step is '{session.CurrentStep}'");
+        if (session.StepIndex == session.Steps.Count - 1) return session;
+
+        var experiment = Experiment(session.ExperimentId)!;
+        var stored = new Dictionary<string, string>(session.Answers);
+        if (experiment.Step(stepId) is QuestionnaireStep questionnaire)
+        {
+            var (checkedAnswers, problems) = AnswerRules.Check(questionnaire, answers ?? new Dictionary<string, string?>());
+            if (problems.Count > 0) throw new SessionException("some answers need attention", problems);
+            foreach (var (question, value) in checkedAnswers) stored[$"{stepId}.{question}"] = value;
+        }
+
+        var now = Now;
+        var next = session.StepIndex + 1;
+        var visits = session.Visits.Select(v => v.StepId == stepId && v.LeftAt is null ? v with { LeftAt = now } : v).ToList();
+        visits.Add(new StepVisit { StepId = session.Steps[next], EnteredAt = now });
+        var finished = next == session.Steps.Count - 1;
+        var advanced = session with
+        {
+            StepIndex = next,
+            Visits = visits,
+            Answers = stored,
+            LastSeenAt = now,
+            Status = finished ? SessionStatus.Completed : SessionStatus.Active,
+            EndedAt = finished ? now : null,
+        };
+        _lastSeen[session.Id] = now;
+        return await Save(advanced);
+    }
+
+    /// <summary>The participant declines consent: the session shrinks to its refusal and its slot is freed.</summary>
+    public Task<Session> Decline(Session session) => Exclusive(session, DeclineNow);
+
+    private async Task<Session> DeclineNow(Session session)
+    {
+        var experiment = Experiment(session.ExperimentId)!;
+        if (session.Status == SessionStatus.Declined) return session;
+        if (!session.IsOpen || experiment.Step(session.CurrentStep) is not ConsentStep)
+            throw new SessionException("consent can be declined only on the consent step");
+        var now = Now;
+        var refusal = new Session
+        {
+            Id = session.Id,
+            Token = session.Token,
+            ExperimentId = session.ExperimentId,
+            Language = session.Language,
+            Status = SessionStatus.Declined,
+            Steps = session.Steps,
+            StepIndex = session.StepIndex,
+            StartedAt = session.StartedAt,
+            LastSeenAt = now,
+            EndedAt = now,
+        };
+        await _store.SaveRefusal(refusal);
+        _byToken[refusal.Token] = refusal;
+        if (session.Status == SessionStatus.Active) _slots[session.ExperimentId].Release(session.Slot);
+        _lastSeen.TryRemove(session.Id, out _);
+        return refusal;
+    }
+
+    public Task<Session> SetLanguage(Session session, string language) =>
+        session.Language == language ? Task.FromResult(session) : Exclusive(session, current => Save(current with { Language = language }));
+
+    /// <summary>
+    /// Marks unfinished sessions silent for longer than the experiment allows as abandoned and
+    /// gives their condition slots to the next participants. Returns how many were freed.
+    /// </summary>
+    public async Task<int> ReleaseAbandoned()
+    {
+        var freed = 0;
+        foreach (var experiment in _experiments.Values)
+        {
+            var cutoff = Now - TimeSpan.FromMinutes(experiment.Assignment.AbandonAfterMinutes);
+            foreach (var session in _store.SessionsOf(experiment.Id).Where(s => s.Status == SessionStatus.Active))
+            {
+                var seen = _lastSeen.TryGetValue(session.Id, out var memory) && memory > session.LastSeenAt ? memory : session.LastSeenAt;
+                if (seen >= cutoff) continue;
+                var released = await Exclusive(session, current => current.Status == SessionStatus.Active
+                    ? Save(current with { Status = SessionStatus.Abandoned, LastSeenAt = seen })
+                    : Task.FromResult(current));
+                if (released.Status != SessionStatus.Abandoned) continue;
+                _slots[experiment.Id].Release(session.Slot);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    public ExperimentCounts Counts(string experimentId)
+    {
+        var sessions = _store.SessionsOf(experimentId);
+        return new ExperimentCounts(
+            Started: sessions.Count,
+            Active: sessions.Count(s => s.Status == SessionStatus.Active),
+            Completed: sessions.Count(s => s.Status == SessionStatus.Completed),
+            Declined: sessions.Count(s => s.Status == SessionStatus.Declined),
+            Abandoned: sessions.Count(s => s.Status == SessionStatus.Abandoned));
+    }
+}
+
+public sealed record ExperimentCounts(int Started, int Active, int Completed, int Declined, int Abandoned);

@@ -1,0 +1,42 @@
+namespace SelfRef.Core.Sessions;
+
+/// <summary>
+/// Which assignment slots of one experiment are taken. A new participant takes the lowest free
+/// slot, so a slot freed by a decline or an abandoned session goes to the next arrival and the
+/// conditions of those who stay remain balanced. Thread-safe.
+/// </summary>
+public sealed class SlotTable
+{
+    private readonly SortedSet<int> _free = [];
+    private readonly HashSet<int> _taken = [];
+    private int _next;
+    private readonly Lock _lock = new();
+
+    public SlotTable(IEnumerable<int> taken)
+    {
+        foreach (var slot in taken) _taken.Add(slot);
+        _next = _taken.Count == 0 ? 0 : _taken.Max() + 1;
+        for (var slot = 0; slot < _next; slot++)
+            if (!_taken.Contains(slot)) _free.Add(slot);
+    }
+
+    public int Take()
+    {
+        lock (_lock)
+        {
+            int slot;
+            if (_free.Count > 0) { slot = _free.Min; _free.Remove(slot); }
+            else slot = _next++;
+            _taken.Add(slot);
+            return slot;
+        }
+    }
+
+    public void Release(int slot)
+    {
+        lock (_lock)
+            if (_taken.Remove(slot)) _free.Add(slot);
+    }
+
+    public int TakenCount { get { lock (_lock) return _taken.Count; } }
+}

@@ -1,0 +1,36 @@
+using SelfRef.Core.Accounts;
+using SelfRef.Core.Events;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Core.Storage;
+
+/// <summary>
+/// Where sessions, events and accounts live. Every write completes only once it is durable;
+/// reads see committed data. The LiteDB store is the default; a PostgreSQL store can stand
+/// behind the same interface.
+/// </summary>
+public interface IStore : IDisposable
+{
+    Task InsertSession(Session session);
+    Task SaveSession(Session session);
+    /// <summary>Replaces the session by its refusal and deletes every event it produced.</summary>
+    Task SaveRefusal(Session refusal);
+    Session? FindSession(string id);
+    Session? FindSessionByToken(string token);
+    IReadOnlyList<Session> SessionsOf(string experimentId);
+
+    /// <summary>
+    /// Stores a batch once: a batch already durable is a no-op, one that overlaps the durable
+    /// events stores only its new tail. Completes with the highest durable sequence number.
+    /// </summary>
+    /// <exception cref="BatchRefusedException">the batch leaves a gap.</exception>
+    Task<long> Append(string sessionId, EventBatch batch);
+    long DurableSeq(string sessionId);
+    IReadOnlyList<StoredBatch> Events(string sessionId);
+
+    Task SaveAccount(ResearcherAccount account);
+    ResearcherAccount? FindAccount(string id);
+    int AccountCount();
+}
+
+public sealed class BatchRefusedException(string message) : Exception(message);

@@ -1,0 +1,164 @@
+using LiteDB;
+using SelfRef.Core.Accounts;
+using SelfRef.Core.Events;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Core.Storage;
+
+/// <summary>
+/// The embedded store: one LiteDB file in direct mode, opened once per process (two instances
+/// on one file corrupt it), all writes through one <see cref="SingleWriter"/>.
+/// Durability: a write completes after LiteDB's commit has written its log pages to the file,
+/// so it survives a crash of this process (not, without fsync, a power cut).
+/// </summary>
+public sealed class LiteDbStore : IStore
+{
+    private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts";
+
+    private readonly LiteDatabase _db;
+    private readonly SingleWriter _writer;
+    private readonly ILiteCollection<Session> _sessions;
+    private readonly ILiteCollection<BsonDocument> _events;
+    private readonly ILiteCollection<ResearcherAccount> _accounts;
+    // Highest durable event number per session; touched only on the writer thread.
+    private readonly Dictionary<string, long> _durable = [];
+
+    public LiteDbStore(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, CreateMapper());
+        _sessions = _db.GetCollection<Session>(SessionsName);
+        _events = _db.GetCollection(EventsName);
+        _accounts = _db.GetCollection<ResearcherAccount>(AccountsName);
+        _sessions.EnsureIndex(s => s.Token, unique: true);
+        _sessions.EnsureIndex(s => s.ExperimentId);
+        _writer = new SingleWriter(_db);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Writes so far and the commits they took: writes per commit shows the grouping.</summary>
+    public (long Writes, long Commits) WriterCounters => (_writer.Writes, _writer.Commits);
+
+    private static BsonMapper CreateMapper()
+    {
+        var mapper = new BsonMapper { EnumAsInteger = false };
+        // LiteDB returns dates as local time; keep every date UTC both ways.
+        mapper.RegisterType<DateTime>(d => new BsonValue(d.ToUniversalTime()), b => b.AsDateTime.ToUniversalTime());
+        mapper.Entity<Session>().Ignore(s => s.CurrentStep).Ignore(s => s.IsOpen);
+        return mapper;
+    }
+
+    public Task InsertSession(Session session) => _writer.Enqueue(db => _sessions.Insert(session));
+
+    public Task SaveSession(Session session) => _writer.Enqueue(db =>
+    {
+        if (!_sessions.Update(session)) throw new KeyNotFoundException($"no session {session.Id}");
+        return true;
+    });
+
+    public Task SaveRefusal(Session refusal) => _writer.Enqueue(db =>
+    {
+        _sessions.Upsert(refusal);
+        var from = EventId(refusal.Id, 0);
+        var to = EventId(refusal.Id, long.MaxValue);
+        _events.DeleteMany(Query.Between("_id", from, to));
+        return _durable.Remove(refusal.Id);
+    }, undo: () => _durable.Remove(refusal.Id));
+
+    public Session? FindSession(string id) => _sessions.FindById(id);
+
+    public Session? FindSessionByToken(string token) => _sessions.FindOne(s => s.Token == token);
+
+    public IReadOnlyList<Session> SessionsOf(string experimentId) => _sessions.Find(s => s.ExperimentId == experimentId).ToList();
+
+    public Task<long> Append(string sessionId, EventBatch batch)
+    {
+        long? previous = null;
+        return _writer.Enqueue(db =>
+        {
+            var durable = _durable.TryGetValue(sessionId, out var known) ? known : ReadDurableSeq(sessionId);
+            previous = durable;
+            if (batch.Last <= durable) return durable;
+            if (batch.Seq > durable + 1)
+                throw new BatchRefusedException($"sequence gap: the next event expected is {durable + 1}, the batch starts at {batch.Seq}");
+            var skip = (int)(durable + 1 - batch.Seq);
+            _events.Insert(ToDocument(sessionId, batch, skip));
+            _durable[sessionId] = batch.Last;
+            return batch.Last;
+        }, undo: () =>
+        {
+            if (previous is { } p) _durable[sessionId] = p;
+        });
+    }
+
+    public long DurableSeq(string sessionId) => ReadDurableSeq(sessionId);
+
+    private long ReadDurableSeq(string sessionId)
+    {
+        var last = _events.Query()
+            .Where(Query.Between("_id", EventId(sessionId, 0), EventId(sessionId, long.MaxValue)))
+            .OrderByDescending("_id")
+            .Limit(1)
+            .FirstOrDefault();
+        return last is null ? 0 : last["last"].AsInt64;
+    }
+
+    public IReadOnlyList<StoredBatch> Events(string sessionId) =>
+        _events.Find(Query.Between("_id", EventId(sessionId, 0), EventId(sessionId, long.MaxValue)))
+            .Select(FromDocument)
+            .OrderBy(b => b.Seq)
+            .ToList();
+
+    public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(db => _accounts.Upsert(account));
+
+    public ResearcherAccount? FindAccount(string id) => _accounts.FindById(id);
+
+    public int AccountCount() => _accounts.Count();
+
+    // Zero-padded so that the _id index orders a session's batches by sequence number.
+    private static string EventId(string sessionId, long seq) => $"{sessionId}/{seq:D19}";
+
+    private static BsonDocument ToDocument(string sessionId, EventBatch batch, int skip)
+    {
+        var events = new BsonArray();
+        for (var i = skip; i < batch.Events.Count; i++)
+        {
+            var e = batch.Events[i];
+            var item = new BsonDocument { ["n"] = batch.Seq + i, ["t"] = e.T, ["type"] = e.Type };
+            if (e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } data)
+                item["data"] = JsonSerializer.Deserialize(data.GetRawText());
+            events.Add(item);
+        }
+        var first = batch.Seq + skip;
+        return new BsonDocument
+        {
+            ["_id"] = EventId(sessionId, first),
+            ["session"] = sessionId,
+            ["seq"] = first,
+            ["last"] = batch.Last,
+            ["step"] = batch.Step,
+            ["receivedAt"] = DateTime.UtcNow,
+            ["events"] = events,
+        };
+    }
+
+    private static StoredBatch FromDocument(BsonDocument d) => new(
+        d["session"].AsString,
+        d["seq"].AsInt64,
+        d["last"].AsInt64,
+        d["step"].AsString,
+        d["receivedAt"].AsDateTime.ToUniversalTime(),
+        d["events"].AsArray.Select(v => v.AsDocument).Select(e => new StoredEvent(
+            e["n"].AsInt64,
+            e["t"].AsDouble,
+            e["type"].AsString,
+            e.TryGetValue("data", out var data) ? JsonSerializer.Serialize(data) : null)).ToList());
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _db.Dispose();
+    }
+}

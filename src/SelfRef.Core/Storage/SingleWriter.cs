@@ -1,0 +1,101 @@
+using System.Threading.Channels;
+using LiteDB;
+
+namespace SelfRef.Core.Storage;
+
+/// <summary>
+/// The one thread that writes to the database. LiteDB transactions belong to the thread that
+/// began them, so every write runs here, synchronously; work queued by many connections is
+/// committed together in one transaction (group commit) and each caller's task completes only
+/// after that commit.
+/// </summary>
+internal sealed class SingleWriter : IDisposable
+{
+    public const int MaxGroup = 2048;
+
+    private readonly LiteDatabase _db;
+    private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _thread;
+
+    public SingleWriter(LiteDatabase db)
+    {
+        _db = db;
+        _thread = new Thread(Run) { IsBackground = true, Name = "SelfRef database writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Commits observed since start; with <see cref="Writes"/> it shows how well commits are grouped.</summary>
+    public long Commits { get; private set; }
+    public long Writes { get; private set; }
+
+    /// <param name="apply">runs on the writer thread inside the group's transaction; it must check before it writes, and throw only before writing.</param>
+    /// <param name="undo">runs on the writer thread if the group's commit fails, to forget in-memory state <paramref name="apply"/> changed.</param>
+    public Task<T> Enqueue<T>(Func<LiteDatabase, T> apply, Action? undo = null)
+    {
+        var work = new Work<T>(apply, undo);
+        if (!_queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(SingleWriter), "the database is closed");
+        return work.Completion.Task;
+    }
+
+    private void Run()
+    {
+        var group = new List<Work>(MaxGroup);
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var work)) group.Add(work);
+            Commit(group);
+        }
+    }
+
+    private void Commit(List<Work> group)
+    {
+        var applied = new List<Work>(group.Count);
+        try
+        {
+            _db.BeginTrans();
+            foreach (var work in group)
+            {
+                try { work.Apply(_db); applied.Add(work); }
+                catch (Exception e) { work.Fail(e); }
+            }
+            if (!_db.Commit()) throw new LiteException(0, "the database did not commit the transaction");
+            Commits++;
+            Writes += applied.Count;
+            foreach (var work in applied) work.Complete();
+        }
+        catch (Exception e)
+        {
+            try { _db.Rollback(); } catch (LiteException) { /* the commit's own error is the one to report */ }
+            foreach (var work in applied)
+            {
+                work.Undo();
+                work.Fail(new IOException("the write could not be made durable: " + e.Message, e));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _thread.Join();
+    }
+
+    private abstract class Work
+    {
+        public abstract void Apply(LiteDatabase db);
+        public abstract void Complete();
+        public abstract void Fail(Exception e);
+        public abstract void Undo();
+    }
+
+    private sealed class Work<T>(Func<LiteDatabase, T> apply, Action? undo) : Work
+    {
+        public readonly TaskCompletionSource<T> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+        public override void Apply(LiteDatabase db) => _result = apply(db);
+        public override void Complete() => Completion.TrySetResult(_result);
+        public override void Fail(Exception e) => Completion.TrySetException(e);
+        public override void Undo() => undo?.Invoke();
+    }
+}
