@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Web.Hosting;
+
+/// <summary>Frees the condition slots of sessions that went silent (see Assignment.AbandonAfterMinutes).</summary>
+public sealed class AbandonedSessionSweeper(SessionService sessions, IOptions<SelfRefOptions> options, ILogger<AbandonedSessionSweeper> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AbandonCheckSeconds));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var freed = await sessions.ReleaseAbandoned();
+                if (freed > 0) log.LogInformation("Released the condition slots of {Count} abandoned session(s)", freed);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Checking for abandoned sessions failed; trying again at the next tick");
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Web.Participant;
+
+/// <summary>
+/// The participant's area. The session token in the path is the participant's only key; every
+/// endpoint reaches that one session and nothing else.
+/// </summary>
+public static class ParticipantEndpoints
+{
+    public static void MapParticipant(this WebApplication app)
+    {
+        app.MapGet("/s/{experimentId}", StartOrResume);
+        app.MapGet("/p/{token}", (string token, IWebHostEnvironment env) =>
+            Results.File(env.WebRootFileProvider.GetFileInfo("participant.html").CreateReadStream(), "text/html; charset=utf-8"));
+
+        var api = app.MapGroup("/api/p/{token}").DisableAntiforgery();
+        api.MapGet("", State);
+        api.MapPost("/advance", Advance);
+        api.MapPost("/decline", Decline);
+        app.MapHub<ParticipantHub>(ParticipantHub.Path);
+    }
+
+    private static string CookieName(string experimentId) => $"selfref.{experimentId}";
+
+    /// <summary>
+    /// The link participants get. A browser that already has a session of this experiment goes
+    /// back to it; otherwise a session starts with the recruitment parameters of the link.
+    /// </summary>
+    private static async Task<IResult> StartOrResume(string experimentId, HttpContext http, SessionService sessions, UiText ui)
+    {
+        var experiment = sessions.Experiment(experimentId);
+        if (experiment is null)
+        {
+            var language = ui.Choose(http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);
+            return Results.Content(ui.NotFoundPage(language), "text/html; charset=utf-8", statusCode: 404);
+        }
+        if (http.Request.Cookies[CookieName(experimentId)] is { } known && sessions.Find(known) is { } existing)
+            return Results.Redirect($"/p/{existing.Token}");
+
+        var lang = LanguageChoice.Choose(experiment, http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);
+        var recruitment = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
+        var session = await sessions.Start(experimentId, lang, recruitment, http.Request.Headers.UserAgent);
+        http.Response.Cookies.Append(CookieName(experimentId), session.Token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = http.Request.IsHttps,
+            MaxAge = TimeSpan.FromDays(30),
+            Path = "/",
+        });
+        return Results.Redirect($"/p/{session.Token}");
+    }
+
+    private static async Task<IResult> State(string token, string? lang, SessionService sessions, UiText ui, IWebHostEnvironment env)
+    {
+        if (sessions.Find(token) is not { } session) return UnknownSession();
+        session = await sessions.Touch(session);
+        var experiment = sessions.Experiment(session.ExperimentId)!;
+        if (lang is not null && experiment.Languages.Any(l => l.Code() == lang))
+            session = await sessions.SetLanguage(session, lang);
+        return Results.Json(SessionView.Of(session, experiment, ui, env.WebRootFileProvider), SessionView.Json);
+    }
+
+    public sealed record AdvanceRequest(string Step, Dictionary<string, JsonElement>? Answers);
+
+    private static async Task<IResult> Advance(string token, AdvanceRequest request, SessionService sessions, UiText ui, IWebHostEnvironment env)
+    {
+        if (sessions.Find(token) is not { } session) return UnknownSession();
+        var experiment = sessions.Experiment(session.ExperimentId)!;
+        try
+        {
+            var answers = request.Answers?.ToDictionary(a => a.Key, a => a.Value.ValueKind switch
+            {
+                JsonValueKind.String => a.Value.GetString(),
+                JsonValueKind.Number => a.Value.GetRawText(),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                _ => a.Value.GetRawText(),
+            });
+            session = await sessions.Advance(session, request.Step, answers);
+            return Results.Json(SessionView.Of(session, experiment, ui, env.WebRootFileProvider), SessionView.Json);
+        }
+        catch (SessionException e)
+        {
+            return Results.Json(new
+            {
+                error = e.Message,
+                problems = e.Problems.Select(p => new { question = p.QuestionId, code = p.Code, message = ui.Get(session.Language, "answer." + p.Code) }),
+            }, SessionView.Json, statusCode: 400);
+        }
+    }
+
+    private static async Task<IResult> Decline(string token, SessionService sessions, UiText ui, IWebHostEnvironment env)
+    {
+        if (sessions.Find(token) is not { } session) return UnknownSession();
+        try
+        {
+            session = await sessions.Decline(session);
+            return Results.Json(SessionView.Of(session, sessions.Experiment(session.ExperimentId)!, ui, env.WebRootFileProvider), SessionView.Json);
+        }
+        catch (SessionException e)
+        {
+            return Results.Json(new { error = e.Message }, SessionView.Json, statusCode: 400);
+        }
+    }
+
+    private static IResult UnknownSession() => Results.Json(new { error = "unknown session" }, statusCode: 404);
+
+    /// <summary>The token travels in participant URLs: keep it out of Referer headers and caches.</summary>
+    public static IApplicationBuilder UseParticipantPrivacyHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (http.Request.Path.StartsWithSegments("/p") || http.Request.Path.StartsWithSegments("/s") || http.Request.Path.StartsWithSegments("/api/p"))
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        }
+        await next();
+    });
+}

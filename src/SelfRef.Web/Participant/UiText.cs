@@ -1,0 +1,43 @@
+using System.Collections;
+using System.Globalization;
+using System.Net;
+using System.Resources;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Web.Participant;
+
+/// <summary>The participant page's own words (buttons, messages), from Resources/Ui.resx and Ui.de.resx.</summary>
+public sealed class UiText
+{
+    public static readonly string[] Languages = ["en", "de"];
+    private readonly ResourceManager _resources = new("SelfRef.Web.Resources.Ui", typeof(UiText).Assembly);
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _all;
+
+    public UiText()
+    {
+        var keys = _resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: true)!
+            .Cast<DictionaryEntry>().Select(e => (string)e.Key).Order().ToList();
+        _all = Languages.ToDictionary(l => l, l =>
+            (IReadOnlyDictionary<string, string>)keys.ToDictionary(k => k, k => _resources.GetString(k, CultureInfo.GetCultureInfo(l))!));
+    }
+
+    public IReadOnlyDictionary<string, string> All(string language) => _all.GetValueOrDefault(language) ?? _all["en"];
+
+    public string Get(string language, string key) => All(language).GetValueOrDefault(key) ?? key;
+
+    public string Choose(string? requested, string? acceptLanguage) =>
+        LanguageChoice.Choose(new Core.Experiments.Experiment
+        {
+            Id = "ui",
+            Title = [],
+            Languages = [Core.Experiments.Language.En, Core.Experiments.Language.De],
+            Steps = [],
+        }, requested, acceptLanguage);
+
+    public string NotFoundPage(string language) =>
+        $"""
+        <!doctype html><html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{WebUtility.HtmlEncode(Get(language, "notFound.title"))}</title><link rel="stylesheet" href="/css/participant.css"></head>
+        <body><main class="page"><h1>{WebUtility.HtmlEncode(Get(language, "notFound.title"))}</h1><p>{WebUtility.HtmlEncode(Get(language, "notFound.text"))}</p></main></body></html>
+        """;
+}

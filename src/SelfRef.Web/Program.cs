@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Sessions;
+using SelfRef.Core.Storage;
+using SelfRef.Web.Commands;
+using SelfRef.Web.Hosting;
+using SelfRef.Web.Participant;
+using SelfRef.Web.Researcher;
+
+// Verbs that do not serve run and leave before any host is built.
+var command = CommandLine.Parse(args);
+switch (command.Verb)
+{
+    case "validate": return ValidateCommand.Run(command, Console.Out, Console.Error);
+    case "schema": return SchemaCommand.Run(command, Console.Out);
+}
+
+// Configuration: appsettings.json beside the program, SELFREF__… environment, command line.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = command.Options, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddCommandLine(command.Options, CommandLine.Switches);
+builder.WebHost.UseStaticWebAssets();
+builder.Services.AddOptions<SelfRefOptions>().BindConfiguration(SelfRefOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+var settings = builder.Configuration.GetSection(SelfRefOptions.Section).Get<SelfRefOptions>() ?? new SelfRefOptions();
+
+// Experiments are checked before anything is served: a broken file stops the server.
+IReadOnlyList<Experiment> experiments;
+try { experiments = ExperimentLoader.LoadFolder(settings.ExperimentsPath); }
+catch (ExperimentLoadException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+
+// Services: one store per database file, the session rules, hubs, researcher login.
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IStore>(_ => new LiteDbStore(settings.DatabasePath));
+builder.Services.AddSingleton(experiments);
+builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), experiments, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<UiText>();
+builder.Services.AddHostedService<AbandonedSessionSweeper>();
+builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);
+builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Researcher").AllowAnonymousToPage("/Researcher/Login"));
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+{
+    cookie.LoginPath = "/researcher/login";
+    cookie.Cookie.Name = "selfref.researcher";
+    cookie.Cookie.HttpOnly = true;
+    cookie.Cookie.SameSite = SameSiteMode.Strict;
+    cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+});
+builder.Services.AddAuthorization();
+builder.Services.AddSingleton<ResearcherAccounts>();
+
+var app = builder.Build();
+
+// Middleware.
+app.UseParticipantPrivacyHeaders();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+// Areas.
+app.MapGet("/healthz", (IStore store) => Results.Ok(new { status = "ok", experiments = experiments.Count, database = store is LiteDbStore lite ? lite.Path : null }));
+app.MapParticipant();
+app.MapResearcher();
+
+// First start: a researcher account exists before anyone can log in; links are printed once listening.
+app.Services.GetRequiredService<ResearcherAccounts>().EnsureFirstAccount(Console.Out);
+app.Lifetime.ApplicationStarted.Register(() => StartupLinks.Print(app, experiments, Console.Out));
+app.Run();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,117 @@
+// The participant's page: asks the server for the current step, shows it, and reports what
+// the participant does. The server decides the step, so a reload resumes exactly there.
+import { Outbox, nextFrame } from './outbox.js';
+import { el, format } from './dom.js';
+
+const token = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const main = document.getElementById('step');
+const saveStatus = document.getElementById('save-status');
+let state = null;
+let ui = {};
+
+const outbox = new Outbox(token, ({ connected, pending }) => {
+  saveStatus.classList.toggle('offline', !connected && pending > 0);
+  saveStatus.textContent = !connected && pending > 0 ? ui['save.offline'] ?? ''
+    : pending > 0 ? ui['save.saving'] ?? '' : '';
+});
+// Visible to tests and to the browser console, for checking what is still unsent.
+window.selfref = { outbox };
+
+async function api(path, body) {
+  const options = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  // A flaky network must not lose the click: try again until the server answers.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(`/api/p/${encodeURIComponent(token)}${path}`, options);
+      const json = await response.json().catch(() => ({}));
+      return { ok: response.ok, status: response.status, json };
+    } catch {
+      saveStatus.textContent = ui['save.offline'] ?? '';
+      saveStatus.classList.add('offline');
+      await new Promise(resolve => setTimeout(resolve, Math.min(5000, 500 * 2 ** attempt)));
+    }
+  }
+}
+
+const context = {
+  outbox,
+  get ui() { return ui; },
+  get state() { return state; },
+  async advance(answers) {
+    const result = await api('/advance', { step: state.step.id, answers });
+    if (result.ok) await show(result.json);
+    return result;
+  },
+  async decline() {
+    const result = await api('/decline', {});
+    if (result.ok) await show(result.json);
+    return result;
+  },
+};
+
+async function show(next) {
+  state = next;
+  ui = next.ui;
+  document.documentElement.lang = next.language;
+  document.title = next.title;
+  renderChrome(next);
+  main.replaceChildren();
+  const module = await stepModule(next);
+  await module.render(main, next.step, context);
+  main.focus();
+  // The step's clock starts at the frame that first shows it; what the participant does is timed from there.
+  const onset = await nextFrame();
+  outbox.beginStep(next.step.id, onset);
+  if (next.status === 'active' || next.status === 'completed') {
+    outbox.log('step.onset', {
+      index: next.step.index,
+      wall: Date.now(),
+      timeOrigin: performance.timeOrigin,
+      viewport: { width: innerWidth, height: innerHeight },
+      coarsePointer: matchMedia('(pointer: coarse)').matches,
+    }, 0);
+  }
+  if (!next.step.available) outbox.log('task.unavailable', { type: next.step.type }, 0);
+}
+
+async function stepModule(view) {
+  if (view.status === 'declined') return import('./steps/declined.js');
+  if (!view.step.available) return import('./steps/unavailable.js');
+  const builtIn = ['consent', 'instructions', 'questionnaire', 'debrief'];
+  return builtIn.includes(view.step.type) ? import(`./steps/${view.step.type}.js`) : import(`/tasks/${view.step.type}.js`);
+}
+
+function renderChrome(view) {
+  const progress = document.getElementById('progress');
+  progress.textContent = view.status === 'declined' ? '' : format(ui['app.stepOf'], view.step.index + 1, view.step.count);
+  const holder = document.getElementById('language');
+  holder.replaceChildren();
+  if (view.languages.length < 2 || view.status === 'declined') return;
+  const names = { de: 'Deutsch', en: 'English' };
+  const select = el('select', { id: 'language-select' }, ...view.languages.map(code =>
+    el('option', { value: code, selected: code === view.language, lang: code }, names[code] ?? code)));
+  select.addEventListener('change', async () => {
+    const result = await api(`?lang=${encodeURIComponent(select.value)}`);
+    if (result.ok) await show(result.json);
+  });
+  holder.append(el('label', { for: 'language-select' }, ui['app.language']), select);
+}
+
+document.addEventListener('visibilitychange', event =>
+  outbox.log('page.visibility', { state: document.visibilityState }, outbox.stamp(event)));
+
+async function start() {
+  const lang = new URLSearchParams(location.search).get('lang');
+  const first = await api(lang ? `?lang=${encodeURIComponent(lang)}` : '');
+  if (!first.ok) {
+    main.replaceChildren(el('h1', {}, first.status === 404 ? 'Link not valid · Link ungültig' : 'Error · Fehler'),
+      el('p', { lang: 'en' }, 'This link is not valid (any more). Please use the link you were given for the study.'),
+      el('p', { lang: 'de' }, 'Dieser Link ist nicht (mehr) gültig. Bitte verwenden Sie den Link, den Sie für die Studie erhalten haben.'));
+    return;
+  }
+  ui = first.json.ui;
+  outbox.start();
+  await show(first.json);
+}
+
+start();

@@ -1,0 +1,11 @@
+import { el, actionButton } from '../dom.js';
+
+export function render(container, step, context) {
+  const { ui } = context;
+  container.append(
+    el('h1', {}, step.title ?? ''),
+    el('p', { class: 'text' }, step.text),
+    el('div', { class: 'actions' },
+      actionButton(context, 'agree', ui['button.agree'], () => context.advance()),
+      actionButton(context, 'decline', ui['button.decline'], () => context.decline(), true)));
+}
