@@ -43,7 +43,8 @@ public sealed class LiteDbStore : IStore
 
     private static BsonMapper CreateMapper()
     {
-        var mapper = new BsonMapper { EnumAsInteger = false };
+        // Store strings exactly as given: LiteDB would otherwise trim them and turn "" into null.
+        var mapper = new BsonMapper { EnumAsInteger = false, EmptyStringToNull = false, TrimWhitespace = false };
         // LiteDB returns dates as local time; keep every date UTC both ways.
         mapper.RegisterType<DateTime>(d => new BsonValue(d.ToUniversalTime()), b => b.AsDateTime.ToUniversalTime());
         mapper.Entity<Session>().Ignore(s => s.CurrentStep).Ignore(s => s.IsOpen);

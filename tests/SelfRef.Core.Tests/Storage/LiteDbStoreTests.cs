@@ -1,0 +1,127 @@
+using System.Text.Json;
+using SelfRef.Core.Events;
+using SelfRef.Core.Sessions;
+using SelfRef.Core.Storage;
+
+namespace SelfRef.Core.Tests.Storage;
+
+public class LiteDbStoreTests : IDisposable
+{
+    private readonly TempDatabase _file = new();
+    private readonly LiteDbStore _store;
+
+    public LiteDbStoreTests() => _store = new LiteDbStore(_file.Path);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _file.Dispose();
+    }
+
+    private static EventBatch Batch(long seq, int count, string step = "pen") =>
+        new(seq, step, Enumerable.Range(0, count)
+            .Select(i => new ClientEvent(i * 8.5, "pen.point", JsonDocument.Parse($$"""{"x":{{i}},"y":0.5,"p":0.25}""").RootElement.Clone()))
+            .ToList());
+
+    private long StoredEventCount(string session) => _store.Events(session).Sum(b => b.Events.Count);
+
+    [Fact]
+    public async Task A_batch_is_stored_as_one_document_and_acknowledged_with_its_last_number()
+    {
+        Assert.Equal(3, await _store.Append("P-A", Batch(1, 3)));
+        Assert.Equal(5, await _store.Append("P-A", Batch(4, 2)));
+        var batches = _store.Events("P-A");
+        Assert.Equal([1L, 4L], batches.Select(b => b.Seq));
+        Assert.Equal([1L, 2, 3, 4, 5], batches.SelectMany(b => b.Events).Select(e => e.N));
+        Assert.Equal("""{"x":1,"y":0.5,"p":0.25}""", batches[0].Events[1].DataJson);
+        Assert.Equal(8.5, batches[0].Events[1].T);
+        Assert.Equal(DateTimeKind.Utc, batches[0].ReceivedAt.Kind);
+    }
+
+    [Fact]
+    public async Task The_same_batch_twice_is_stored_once()
+    {
+        await _store.Append("P-A", Batch(1, 4));
+        Assert.Equal(4, await _store.Append("P-A", Batch(1, 4)));
+        Assert.Equal(4, StoredEventCount("P-A"));
+    }
+
+    [Fact]
+    public async Task A_batch_overlapping_what_is_durable_stores_only_its_new_tail()
+    {
+        await _store.Append("P-A", Batch(1, 4));
+        Assert.Equal(6, await _store.Append("P-A", Batch(3, 4)));
+        Assert.Equal([1L, 2, 3, 4, 5, 6], _store.Events("P-A").SelectMany(b => b.Events).Select(e => e.N));
+    }
+
+    [Fact]
+    public async Task A_gap_is_refused_and_nothing_is_stored()
+    {
+        await _store.Append("P-A", Batch(1, 2));
+        var refused = await Assert.ThrowsAsync<BatchRefusedException>(() => _store.Append("P-A", Batch(5, 1)));
+        Assert.Contains("expected is 3", refused.Message);
+        Assert.Equal(2, StoredEventCount("P-A"));
+        Assert.Equal(3, await _store.Append("P-A", Batch(3, 1)));
+    }
+
+    [Fact]
+    public async Task Sessions_number_their_events_independently()
+    {
+        await _store.Append("P-A", Batch(1, 2));
+        await _store.Append("P-B", Batch(1, 3));
+        Assert.Equal(2, _store.DurableSeq("P-A"));
+        Assert.Equal(3, _store.DurableSeq("P-B"));
+    }
+
+    [Fact]
+    public async Task Concurrent_batches_are_committed_in_groups_and_none_is_lost()
+    {
+        const int sessions = 40, batchesEach = 50, size = 5;
+        var (writesBefore, commitsBefore) = _store.WriterCounters;
+        var work = Enumerable.Range(0, sessions).Select(s => Task.Run(async () =>
+        {
+            for (var b = 0; b < batchesEach; b++) await _store.Append($"P-{s}", Batch(1 + b * size, size));
+        }));
+        await Task.WhenAll(work);
+        for (var s = 0; s < sessions; s++) Assert.Equal(batchesEach * size, _store.DurableSeq($"P-{s}"));
+        var (writes, commits) = _store.WriterCounters;
+        Assert.Equal(sessions * batchesEach, writes - writesBefore);
+        Assert.True(commits - commitsBefore < writes - writesBefore, $"{writes - writesBefore} writes took {commits - commitsBefore} commits: no group commit happened");
+    }
+
+    [Fact]
+    public async Task Acknowledged_events_survive_closing_and_reopening_the_file()
+    {
+        for (var b = 0; b < 20; b++) await _store.Append("P-A", Batch(1 + b * 10, 10));
+        _store.Dispose();
+        using var reopened = new LiteDbStore(_file.Path);
+        Assert.Equal(200, reopened.DurableSeq("P-A"));
+        Assert.Equal(200, reopened.Events("P-A").Sum(b => b.Events.Count));
+        Assert.Equal(201, await reopened.Append("P-A", Batch(1, 201)));
+    }
+
+    [Fact]
+    public async Task A_refusal_replaces_the_session_and_deletes_its_events()
+    {
+        var session = new Session { Id = "P-A", Token = "t", ExperimentId = "x", Recruitment = new() { ["PROLIFIC_PID"] = "abc" }, Steps = ["consent"], StartedAt = DateTime.UtcNow };
+        await _store.InsertSession(session);
+        await _store.Append("P-A", Batch(1, 3, "consent"));
+        await _store.Append("P-AB", Batch(1, 3, "consent"));
+        await _store.SaveRefusal(new Session { Id = "P-A", Token = "t", ExperimentId = "x", Status = SessionStatus.Declined, Steps = ["consent"] });
+        var stored = _store.FindSessionByToken("t")!;
+        Assert.Equal(SessionStatus.Declined, stored.Status);
+        Assert.Empty(stored.Recruitment);
+        Assert.Empty(_store.Events("P-A"));
+        Assert.Equal(3, StoredEventCount("P-AB"));
+    }
+
+    [Fact]
+    public async Task Session_times_come_back_in_UTC()
+    {
+        var started = new DateTime(2026, 11, 29, 12, 0, 0, 123, DateTimeKind.Utc);
+        await _store.InsertSession(new Session { Id = "P-T", Token = "tt", ExperimentId = "x", Steps = ["a"], StartedAt = started, LastSeenAt = started });
+        var back = _store.FindSession("P-T")!;
+        Assert.Equal(started, back.StartedAt);
+        Assert.Equal(DateTimeKind.Utc, back.StartedAt.Kind);
+    }
+}
