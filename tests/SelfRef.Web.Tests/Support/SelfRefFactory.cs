@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SelfRef.Core.Storage;
+
+namespace SelfRef.Tests.Support;
+
+/// <summary>
+/// A SelfRef server for tests: the repository's shipped experiments (or another folder), its
+/// own LiteDB file (test classes run in parallel, and two instances on one file corrupt it),
+/// and a known researcher password.
+/// </summary>
+public sealed class SelfRefFactory : WebApplicationFactory<Program>
+{
+    public const string ResearcherPassword = "test-password-1234";
+
+    public SelfRefFactory(string? databasePath = null, string? experimentsFolder = null)
+    {
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"selfref-test-{Guid.NewGuid():N}.db");
+        ExperimentsFolder = experimentsFolder ?? Path.Combine(RepositoryRoot, "experiments");
+    }
+
+    public string DatabasePath { get; }
+    public string ExperimentsFolder { get; }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SelfRef.slnx"))) folder = folder.Parent;
+            return folder?.FullName ?? throw new InvalidOperationException("repository root (SelfRef.slnx) not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public IStore Store => Services.GetRequiredService<IStore>();
+
+    /// <summary>Serves on a real loopback socket (for a browser) and returns its address.</summary>
+    public string StartOnKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("SelfRef:Database", DatabasePath);
+        builder.UseSetting("SelfRef:Experiments", ExperimentsFolder);
+        builder.UseSetting("SelfRef:ResearcherPassword", ResearcherPassword);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+    }
+
+    /// <summary>Stops the host and leaves the database file (for restart tests).</summary>
+    public async Task StopAsync() => await base.DisposeAsync();
+
+    public void DeleteDatabase()
+    {
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!, Path.GetFileNameWithoutExtension(DatabasePath) + "*"))
+            File.Delete(file);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        DeleteDatabase();
+    }
+}
