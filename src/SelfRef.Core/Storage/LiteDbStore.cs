@@ -22,6 +22,9 @@ public sealed class LiteDbStore : IStore
     private readonly ILiteCollection<ResearcherAccount> _accounts;
     // Highest durable event number per session; touched only on the writer thread.
     private readonly Dictionary<string, long> _durable = [];
+    // Sessions reduced to their refusal; a batch that was checked before the refusal but queued
+    // after it must not bring events back. Touched only on the writer thread.
+    private readonly HashSet<string> _refused = [];
 
     public LiteDbStore(string path)
     {
@@ -65,8 +68,13 @@ public sealed class LiteDbStore : IStore
         var from = EventId(refusal.Id, 0);
         var to = EventId(refusal.Id, long.MaxValue);
         _events.DeleteMany(Query.Between("_id", from, to));
+        _refused.Add(refusal.Id);
         return _durable.Remove(refusal.Id);
-    }, undo: () => _durable.Remove(refusal.Id));
+    }, undo: () =>
+    {
+        _durable.Remove(refusal.Id);
+        _refused.Remove(refusal.Id);
+    });
 
     public Session? FindSession(string id) => _sessions.FindById(id);
 
@@ -79,6 +87,7 @@ public sealed class LiteDbStore : IStore
         long? previous = null;
         return _writer.Enqueue(db =>
         {
+            if (_refused.Contains(sessionId)) throw new BatchRefusedException("the session has ended (consent was declined)");
             var durable = _durable.TryGetValue(sessionId, out var known) ? known : ReadDurableSeq(sessionId);
             previous = durable;
             if (batch.Last <= durable) return durable;

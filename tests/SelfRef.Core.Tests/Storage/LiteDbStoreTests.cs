@@ -116,6 +116,18 @@ public class LiteDbStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_queued_after_the_refusal_brings_no_event_back()
+    {
+        await _store.InsertSession(new Session { Id = "P-R", Token = "tr", ExperimentId = "x", Steps = ["consent"] });
+        var refusal = _store.SaveRefusal(new Session { Id = "P-R", Token = "tr", ExperimentId = "x", Status = SessionStatus.Declined, Steps = ["consent"] });
+        var late = _store.Append("P-R", Batch(1, 2, "consent"));
+        await refusal;
+        var error = await Assert.ThrowsAsync<BatchRefusedException>(() => late);
+        Assert.Contains("session has ended", error.Message);
+        Assert.Empty(_store.Events("P-R"));
+    }
+
+    [Fact]
     public async Task Session_times_come_back_in_UTC()
     {
         var started = new DateTime(2026, 11, 29, 12, 0, 0, 123, DateTimeKind.Utc);

@@ -80,11 +80,30 @@ export class Outbox {
       .then(durable => { this.#inflight = false; this.#acknowledge(durable); this.flush(); })
       .catch(error => {
         this.#inflight = false;
-        console.warn('SelfRef: batch not stored yet, will send again', error);
+        this.#refused(String(error?.message ?? error), events.length);
         clearTimeout(this.#retryTimer);
         this.#retryTimer = setTimeout(() => this.flush(), 1500);
         this.#status();
       });
+  }
+
+  // The server refuses a batch for good ("batch refused: …") or fails to take it for now
+  // (connection lost, server busy); only the second is worth sending again as it is.
+  #refused(message, count) {
+    if (!message.includes('batch refused')) {
+      console.warn('SelfRef: batch not stored yet, will send again', message);
+      return;
+    }
+    if (message.includes('sequence gap')) { this.#resume().catch(() => {}); return; }
+    if (message.includes('session has ended')) {
+      this.#state.pending = [];
+    } else {
+      console.error('SelfRef: the server refused events; they are dropped so that later ones can be stored', message);
+      this.#state.pending.splice(0, count);
+      this.#renumberFrom(this.#state.acked + 1);
+    }
+    this.#save();
+    if (this.#state.pending.length === 0) this.#waiters.splice(0).forEach(resolve => resolve());
   }
 
   async #connect() {
@@ -104,13 +123,17 @@ export class Outbox {
   // (cleared storage), new events are numbered after the server's so none is taken for a resend.
   async #resume() {
     const durable = await this.#connection.invoke('Durable', this.#token);
-    if (durable >= this.#state.next) {
-      let n = durable + 1;
-      for (const e of this.#state.pending) e.n = n++;
-      this.#state.next = n;
-    }
+    const first = this.#state.pending[0]?.n ?? this.#state.next;
+    if (durable >= this.#state.next || first > durable + 1) this.#renumberFrom(durable + 1);
     this.#acknowledge(durable);
     this.flush();
+  }
+
+  // Numbers must continue the server's without a gap or an overlap, or events would be refused or taken for resends.
+  #renumberFrom(start) {
+    let n = start;
+    for (const e of this.#state.pending) e.n = n++;
+    this.#state.next = n;
   }
 
   #acknowledge(durable) {

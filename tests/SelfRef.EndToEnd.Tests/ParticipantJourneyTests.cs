@@ -1,0 +1,179 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using SelfRef.Core.Sessions;
+using SelfRef.EndToEnd.Tests.Support;
+
+namespace SelfRef.EndToEnd.Tests;
+
+public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private sealed record Words(string Locale, string Consent, string Agree, string Continue, string Unavailable, string FirstName, string Surname, string Age, string Hand, string Right, string Submit, string Thanks, string Code, string Required);
+
+    private static readonly Words German = new("de-DE", "Einwilligung", "Ich bin einverstanden und nehme teil", "Weiter", "Diese Aufgabe ist noch nicht verfügbar",
+        "Ihr Vorname", "Ihr Nachname", "Ihr Alter in Jahren", "Mit welcher Hand schreiben Sie?", "rechts", "Weiter", "Vielen Dank!", "Ihr Abschlusscode", "Bitte beantworten Sie diese Frage.");
+    private static readonly Words English = new("en-GB", "Consent", "I agree and take part", "Continue", "This task is not available yet",
+        "Your first name", "Your surname", "Your age in years", "Which hand do you write with?", "right", "Continue", "Thank you!", "Your completion code", "Please answer this question.");
+
+    private static async Task AssertNoSeriousAccessibilityProblem(IPage page, string where)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{where}: " + string.Join("; ", serious.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+    }
+
+    [Theory]
+    [InlineData("de", false)]
+    [InlineData("en", false)]
+    [InlineData("de", true)]
+    public async Task A_participant_walks_consent_instructions_questionnaire_and_debrief(string language, bool phone)
+    {
+        var words = language == "de" ? German : English;
+        await using var context = await fixture.NewContext(words.Locale, phone);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/s/gallup-pen?PROLIFIC_PID=pp-123");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Consent })).ToBeVisibleAsync();
+        Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
+        await AssertNoSeriousAccessibilityProblem(page, "consent page");
+        await page.GetByRole(AriaRole.Button, new() { Name = words.Agree }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = words.Continue }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Unavailable })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = words.Continue }).ClickAsync();
+
+        await page.GetByLabel(words.FirstName).FillAsync("Anna");
+        await page.GetByRole(AriaRole.Button, new() { Name = words.Submit }).ClickAsync();
+        await Assertions.Expect(page.GetByText(words.Required).First).ToBeVisibleAsync();
+        await AssertNoSeriousAccessibilityProblem(page, "questionnaire with problems shown");
+        await page.GetByLabel(words.Surname).FillAsync("Müller-Lüdenscheidt");
+        await page.GetByLabel(words.Age).FillAsync("31");
+        await page.GetByRole(AriaRole.Group, new() { Name = words.Hand }).GetByLabel(words.Right).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = words.Submit }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Thanks })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(words.Code)).ToBeVisibleAsync();
+        await AssertNoSeriousAccessibilityProblem(page, "debrief");
+        var code = await page.Locator("#completion-code").TextContentAsync();
+        await page.AllSaved();
+
+        var session = fixture.Session(page);
+        Assert.Equal(SessionStatus.Completed, session.Status);
+        Assert.Equal(code, session.CompletionCode);
+        Assert.Equal(language, session.Language);
+        Assert.Equal("pp-123", session.Recruitment["PROLIFIC_PID"]);
+        Assert.Equal("Müller-Lüdenscheidt", session.Answers["about-you.surname"]);
+        var types = fixture.StoredTypes(page);
+        Assert.Equal(5, types.Count(t => t == "step.onset"));
+        Assert.Contains("task.unavailable", types);
+        Assert.Contains("answer.input", types);
+        Assert.Equal(Enumerable.Range(1, (int)await page.Produced()).Select(n => (long)n), fixture.StoredNumbers(page));
+    }
+
+    [Fact]
+    public async Task A_participant_who_reloads_mid_study_resumes_at_the_same_step()
+    {
+        await using var context = await fixture.NewContext();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/s/gallup-pen");
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Agree }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "How it works" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Step 3 of 5")).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByText("Step 3 of 5")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = English.Unavailable })).ToBeVisibleAsync();
+
+        // The participant link itself also leads back, and so does a second tab.
+        await page.GotoAsync("/s/gallup-pen");
+        await Assertions.Expect(page.GetByText("Step 3 of 5")).ToBeVisibleAsync();
+        var tab = await context.NewPageAsync();
+        await tab.GotoAsync(page.Url);
+        await Assertions.Expect(tab.GetByText("Step 3 of 5")).ToBeVisibleAsync();
+        await page.AllSaved();
+        Assert.Equal(2, fixture.Session(page).StepIndex);
+    }
+
+    [Fact]
+    public async Task A_participant_who_goes_offline_while_answering_loses_no_event()
+    {
+        await using var context = await fixture.NewContext();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/s/gallup-pen");
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Agree }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).ClickAsync();
+        var firstName = page.GetByLabel(English.FirstName);
+        await Assertions.Expect(firstName).ToBeVisibleAsync();
+        await page.AllSaved();
+
+        await context.SetOfflineAsync(true);
+        await page.WaitForFunctionAsync("() => !navigator.onLine");
+        await firstName.PressSequentiallyAsync("Annabelle", new() { Delay = 120 });
+        await page.GetByLabel(English.Surname).PressSequentiallyAsync("Zimmermann", new() { Delay = 120 });
+        await page.WaitForTimeoutAsync(1500);
+        Assert.True(await page.Pending() > 0, "while offline, nothing should be acknowledged");
+        await Assertions.Expect(page.Locator("#save-status")).ToContainTextAsync("No connection");
+
+        await context.SetOfflineAsync(false);
+        await page.AllSaved(30_000);
+        var produced = await page.Produced();
+        Assert.Equal(Enumerable.Range(1, (int)produced).Select(n => (long)n), fixture.StoredNumbers(page));
+        Assert.True(fixture.StoredTypes(page).Count(t => t == "answer.input") >= 19, "every keystroke typed offline is stored");
+    }
+
+    [Fact]
+    public async Task A_participant_who_declines_is_thanked_and_nothing_else_is_kept()
+    {
+        await using var context = await fixture.NewContext("de-DE");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/s/gallup-map?PROLIFIC_PID=pp-9");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ich möchte nicht teilnehmen" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Vielen Dank" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByText("Sie haben sich entschieden, nicht teilzunehmen.")).ToBeVisibleAsync();
+        var session = fixture.Session(page);
+        Assert.Equal(SessionStatus.Declined, session.Status);
+        Assert.Empty(session.Recruitment);
+        Assert.Empty(fixture.Server.Store.Events(session.Id));
+    }
+
+    [Fact]
+    public async Task The_debrief_sends_the_participant_back_only_after_every_event_is_stored()
+    {
+        await using var context = await fixture.NewContext();
+        var page = await context.NewPageAsync();
+        long durableAtRedirect = -1;
+        string? redirectedTo = null;
+        string token = "";
+        await page.RouteAsync("https://app.prolific.com/**", async route =>
+        {
+            redirectedTo = route.Request.Url;
+            durableAtRedirect = fixture.Server.Store.DurableSeq(fixture.Server.Services.GetRequiredService<SessionService>().Find(token)!.Id);
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<title>Prolific</title><p>done</p>" });
+        });
+        await page.GotoAsync("/s/gallup-replication?PROLIFIC_PID=pp-7");
+        token = page.Token();
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Agree }).ClickAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await Assertions.Expect(page.GetByText($"Step {i + 2} of 6")).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).ClickAsync();
+        }
+        await page.GetByLabel(English.FirstName).FillAsync("Jo");
+        await page.GetByLabel(English.Surname).FillAsync("Smith");
+        await page.GetByLabel("Your home town").FillAsync("Leeds");
+        await page.GetByLabel(English.Age).FillAsync("44");
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Submit }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("^https://app\\.prolific\\.com/"), new() { Timeout = 20_000 });
+
+        var session = fixture.Server.Services.GetRequiredService<SessionService>().Find(token)!;
+        Assert.Equal($"https://app.prolific.com/submissions/complete?cc={session.CompletionCode}", redirectedTo);
+        var events = fixture.Server.Store.Events(session.Id).SelectMany(b => b.Events).ToList();
+        Assert.True(durableAtRedirect >= 10, $"only {durableAtRedirect} events were stored when the page left");
+        // Leaving the page hides it, and that is logged too: the only events allowed to arrive after the redirect.
+        var late = events.Where(e => e.N > durableAtRedirect).ToList();
+        Assert.All(late, e => Assert.Equal("page.visibility", e.Type));
+        Assert.Contains("step.onset", fixture.Server.Store.Events(session.Id).Where(b => b.Step == "debrief").SelectMany(b => b.Events).Select(e => e.Type));
+    }
+}
