@@ -1,0 +1,69 @@
+using System.Globalization;
+using ScottPlot;
+using SelfRef.Stats.Results;
+
+namespace SelfRef.Stats.Figures;
+
+/// <summary>Observed proportion per task with Wilson and Clopper–Pearson intervals against the reference.</summary>
+public static class ReplicationBarsFigure
+{
+    public static Figure Create(IReadOnlyList<TaskResult> tasks)
+    {
+        var plot = FigureStyle.NewPlot(
+            $"Self-referential first actions ({FigureStyle.Counts(tasks.Select(t => (t.Task, t.N)))})",
+            "Task", "Proportion self-referential");
+        var level = tasks.Count > 0 ? tasks[0].Wilson.Level : 0.95;
+        var percent = (level * 100).ToString("0.#", CultureInfo.InvariantCulture);
+
+        var bars = tasks.Select((t, i) => new Bar
+        {
+            Position = i,
+            Value = t.Proportion,
+            Size = 0.55,
+            FillColor = FigureStyle.SkyBlue.WithAlpha(0.75),
+            LineColor = FigureStyle.Blue,
+            LineWidth = 1,
+        }).ToList();
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.LegendText = "observed proportion";
+
+        // Intervals side by side so that neither hides the other.
+        AddInterval(plot, tasks, -0.09, t => (t.Wilson.Low, t.Wilson.High), FigureStyle.Black, $"Wilson {percent} % CI");
+        AddInterval(plot, tasks, +0.09, t => (t.ClopperPearson.Low, t.ClopperPearson.High), FigureStyle.Vermillion, $"Clopper–Pearson {percent} % CI");
+
+        var referenceShown = false;
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            if (tasks[i].Reference is not { } reference) continue;
+            var line = plot.Add.ScatterLine(new[] { i - 0.42, i + 0.42 }, new[] { reference, reference }, FigureStyle.Orange);
+            line.LineWidth = 3;
+            line.LinePattern = LinePattern.Dashed;
+            line.LegendText = referenceShown ? "" : "reference (Gallup)";
+            referenceShown = true;
+            FigureStyle.AddText(plot, reference.ToString("0.###", CultureInfo.InvariantCulture), i + 0.44, reference, Alignment.MiddleLeft, FigureStyle.Orange.Darken(0.3));
+        }
+
+        plot.Axes.Bottom.SetTicks(
+            tasks.Select((_, i) => (double)i).ToArray(),
+            tasks.Select(t => $"{t.Task} ({FigureStyle.Count(t.N)})").ToArray());
+        plot.Axes.SetLimits(-0.6, tasks.Count - 0.4, 0, 1.15);
+        plot.Axes.Left.SetTicks([0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0", "0.2", "0.4", "0.6", "0.8", "1"]);
+        plot.ShowLegend(Alignment.UpperCenter, Orientation.Horizontal);
+
+        var caption = $"Proportion of participants whose first action was self-referential, per task ("
+            + string.Join("; ", tasks.Select(t => $"{t.Task}: {t.K} of {FigureStyle.Count(t.N)}"))
+            + $"), with {percent} % Wilson (black) and Clopper–Pearson (red) intervals; dashed orange line: reference proportion (Gallup anecdote).";
+        return new Figure("replication-bars", caption, plot);
+    }
+
+    private static void AddInterval(Plot plot, IReadOnlyList<TaskResult> tasks, double offset, Func<TaskResult, (double Low, double High)> interval, Color color, string label)
+    {
+        var xs = tasks.Select((_, i) => i + offset).ToList();
+        var ys = tasks.Select(t => t.Proportion).ToList();
+        var bars = FigureStyle.AddErrorBars(plot, xs, ys, tasks.Select(t => interval(t).Low).ToList(), tasks.Select(t => interval(t).High).ToList(), color);
+        bars.LegendText = label;
+        var points = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
+        points.LineWidth = 0;
+        points.MarkerSize = 6;
+    }
+}

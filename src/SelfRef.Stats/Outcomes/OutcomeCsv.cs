@@ -1,0 +1,176 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace SelfRef.Stats.Outcomes;
+
+/// <summary>
+/// Reads and writes the outcome table (one row per participant and task) as CSV.
+/// Only <see cref="OutcomeColumns.Required"/> must be present; a missing optional column
+/// reads as empty text, as null, or (for <c>completed</c>) as true, because a minimal
+/// export lists only participants who have outcomes. "NA" reads as missing, as R writes it.
+/// </summary>
+public static class OutcomeCsv
+{
+    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
+    {
+        TrackLineNumbers = true,
+        TrimWhitespace = true,
+        FieldCountMismatch = CsvFieldCountHandling.Throw,
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    public static IReadOnlyList<OutcomeRow> Read(string path)
+    {
+        using var reader = new StreamReader(path);
+        return Read(reader, path);
+    }
+
+    /// <param name="source">Name used in error messages, usually the file path.</param>
+    public static IReadOnlyList<OutcomeRow> Read(TextReader reader, string source)
+    {
+        using var csv = CsvReader.Create(reader, ReaderOptions, leaveOpen: true);
+        var rows = new List<OutcomeRow>();
+        var checkedHeader = false;
+        while (ReadRecord(csv, source))
+        {
+            if (!checkedHeader)
+            {
+                CheckHeader(csv.Headers ?? [], source);
+                checkedHeader = true;
+            }
+            rows.Add(new FieldReader(csv, source).Row());
+        }
+        if (!checkedHeader)
+        {
+            if (csv.Headers is not { Count: > 0 } header)
+                throw new OutcomeCsvException(source, 1, null, "the file is empty; expected a header line with " + string.Join(",", OutcomeColumns.Required));
+            CheckHeader(header, source);
+        }
+        return rows;
+    }
+
+    private static void CheckHeader(IReadOnlyList<string> header, string source)
+    {
+        var missing = OutcomeColumns.Required.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToList();
+        if (missing.Count > 0)
+            throw new OutcomeCsvException(source, 1, null,
+                $"missing column(s) {string.Join(", ", missing)}; the header has {string.Join(",", header)}");
+    }
+
+    private static bool ReadRecord(CsvReader csv, string source)
+    {
+        try
+        {
+            return csv.Read();
+        }
+        catch (CsvFormatException e)
+        {
+            throw new OutcomeCsvException(source, e.LineNumber, null, "the line cannot be read as CSV: " + e.Message);
+        }
+    }
+
+    public static void Write(string path, IEnumerable<OutcomeRow> rows)
+    {
+        using var writer = new StreamWriter(path);
+        Write(writer, rows);
+    }
+
+    public static void Write(TextWriter writer, IEnumerable<OutcomeRow> rows)
+    {
+        // Formula-injection escaping would alter values (e.g. a leading "-"); this is a data file, not a spreadsheet.
+        using var csv = CsvWriter.Create(writer, CsvWriterOptions.Default with { NewLine = "\n" }, leaveOpen: true);
+        csv.WriteRecord([.. OutcomeColumns.All]);
+        foreach (var r in rows)
+        {
+            csv.WriteRecord(
+            [
+                r.Participant,
+                r.Experiment,
+                r.Task,
+                r.Condition,
+                r.TaskOrder?.ToString(CultureInfo.InvariantCulture) ?? "",
+                r.Device,
+                r.PointerType,
+                r.Language,
+                Number(r.LatencyMs),
+                r.SelfReference switch { true => "1", false => "0", null => "" },
+                r.MissingReason ?? "",
+                r.MatchDetail ?? "",
+                Number(r.DistanceKm),
+                r.Completed ? "1" : "0",
+            ]);
+        }
+        csv.Flush();
+    }
+
+    // "R" formatting round-trips, so a written table reads back to the same doubles.
+    private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+
+    private sealed class FieldReader(CsvReader csv, string source)
+    {
+        public OutcomeRow Row() => new(
+            Participant: Required(OutcomeColumns.Participant),
+            Experiment: Text(OutcomeColumns.Experiment) ?? "",
+            Task: Required(OutcomeColumns.Task),
+            Condition: Text(OutcomeColumns.Condition) ?? "",
+            TaskOrder: Integer(OutcomeColumns.TaskOrder),
+            Device: Text(OutcomeColumns.Device) ?? "",
+            PointerType: Text(OutcomeColumns.PointerType) ?? "",
+            Language: Text(OutcomeColumns.Language) ?? "",
+            LatencyMs: NonNegative(OutcomeColumns.LatencyMs),
+            SelfReference: Flag(OutcomeColumns.SelfReference, "1, 0 or empty"),
+            MissingReason: Text(OutcomeColumns.MissingReason),
+            MatchDetail: Text(OutcomeColumns.MatchDetail),
+            DistanceKm: NonNegative(OutcomeColumns.DistanceKm),
+            Completed: Flag(OutcomeColumns.Completed, "1 or 0") ?? true);
+
+        private string? Text(string column)
+        {
+            if (!csv.TryGetFieldIndex(column, out var index)) return null;
+            var value = csv.GetString(index);
+            return string.IsNullOrEmpty(value) ? null : value;
+        }
+
+        private static bool IsMissing(string? text) => text is null or "NA";
+
+        private string Required(string column) =>
+            Text(column) ?? throw Bad(column, "", "a non-empty value");
+
+        private int? Integer(string column)
+        {
+            var text = Text(column);
+            if (IsMissing(text)) return null;
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw Bad(column, text!, "a whole number or empty");
+        }
+
+        private double? NonNegative(string column)
+        {
+            var text = Text(column);
+            if (IsMissing(text)) return null;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && double.IsFinite(value) && value >= 0)
+                return value;
+            return text!.Contains(',')
+                ? throw Bad(column, text, "a number >= 0 with a decimal point, not a comma")
+                : throw Bad(column, text, "a number >= 0 or empty");
+        }
+
+        private bool? Flag(string column, string expected)
+        {
+            var text = Text(column);
+            if (IsMissing(text)) return null;
+            return text!.ToLowerInvariant() switch
+            {
+                "1" or "true" => true,
+                "0" or "false" => false,
+                _ => throw Bad(column, text, expected),
+            };
+        }
+
+        private OutcomeCsvException Bad(string column, string text, string expected) =>
+            new(source, csv.LineNumber, column, $"'{text}' is not valid; expected {expected}");
+    }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace SelfRef.Stats.Report;
+
+/// <summary>How numbers appear in the report text (the JSON keeps full precision).</summary>
+internal static class Format
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static string P(double p) => double.IsNaN(p) ? "not defined"
+        : p < 0.001 ? "< 0.001" : p.ToString(p < 0.01 ? "0.0000" : "0.000", C);
+
+    public static string Prop(double x) => double.IsNaN(x) ? "–" : x.ToString("0.000", C);
+
+    public static string Percent(double x) => double.IsNaN(x) ? "–" : (100 * x).ToString("0.0", C) + " %";
+
+    public static string Num(double x, string format = "0.00") => double.IsNaN(x) ? "–"
+        : double.IsPositiveInfinity(x) ? "∞" : x.ToString(format, C);
+
+    public static string Ms(double x) => double.IsNaN(x) ? "–" : x.ToString("#,0", C);
+
+    public static string Level(double level) => (100 * level).ToString("0.#", C) + " %";
+
+    public static string Interval(double low, double high) => $"{Prop(low)}–{Prop(high)}";
+
+    public static string Signed(double x) => double.IsNaN(x) ? "–" : x.ToString("+0.000;−0.000;0.000", C);
+}

@@ -1,0 +1,55 @@
+using SelfRef.Stats.Figures;
+using SelfRef.Stats.Outcomes;
+using SelfRef.Stats.Results;
+
+namespace SelfRef.Stats.Report;
+
+/// <summary>Where the report went and what it computed.</summary>
+public sealed record ReportOutput(
+    ReplicationResults Results, string HtmlPath, string MarkdownPath, string JsonPath, string OutcomesPath,
+    IReadOnlyList<string> FigurePaths);
+
+/// <summary>
+/// The replication report: report.html (self-contained), report.md, results.json,
+/// outcomes.csv and figures/*.png|svg, all written to one folder.
+/// </summary>
+public static class ReplicationReport
+{
+    public static ReportOutput Write(IReadOnlyList<OutcomeRow> outcomes, ReportOptions options, string outDir)
+    {
+        var generatedAt = options.GeneratedAt ?? DateTimeOffset.UtcNow;
+        var results = ReplicationResults.Compute(outcomes, options);
+        var figures = ReportFigures.Create(results, options).Select(f => RenderedFigure.From(f)).ToList();
+        var blocks = ReportContent.Build(results, options, figures, generatedAt);
+
+        var figureDir = Path.Combine(outDir, "figures");
+        Directory.CreateDirectory(figureDir);
+        var figurePaths = new List<string>();
+        foreach (var f in figures)
+        {
+            var png = Path.Combine(figureDir, f.Name + ".png");
+            var svg = Path.Combine(figureDir, f.Name + ".svg");
+            File.WriteAllBytes(png, f.Png);
+            File.WriteAllText(svg, f.Svg);
+            figurePaths.Add(png);
+            figurePaths.Add(svg);
+        }
+
+        var output = new ReportOutput(
+            results,
+            Path.Combine(outDir, "report.html"),
+            Path.Combine(outDir, "report.md"),
+            Path.Combine(outDir, "results.json"),
+            Path.Combine(outDir, "outcomes.csv"),
+            figurePaths);
+        File.WriteAllText(output.HtmlPath, HtmlRenderer.Render(options.ExperimentTitle, blocks));
+        File.WriteAllText(output.MarkdownPath, MarkdownRenderer.Render(blocks));
+        File.WriteAllText(output.JsonPath, ResultsJson.Serialize(ResultsJson.Create(results, options, generatedAt)));
+        OutcomeCsv.Write(output.OutcomesPath, outcomes);
+        return output;
+    }
+
+    /// <summary>For a command-line verb: read an outcome CSV and write the report.</summary>
+    public static ReportOutput WriteFromCsv(string outcomesCsv, ReportOptions options, string outDir) =>
+        Write(OutcomeCsv.Read(outcomesCsv), options, outDir);
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using SelfRef.Stats.Figures;
+using SelfRef.Stats.Results;
+
+namespace SelfRef.Stats.Report;
+
+/// <summary>Turns computed results into the report's blocks, in reading order.</summary>
+internal static class ReportContent
+{
+    public const string ReferenceNote =
+        "About the reference values: the Gallup figures — 96 % of 500 students handed a pen wrote their own name first, " +
+        "and 447 of 500 (89.4 %) shown a map first looked for their home town — are an anecdote without a located " +
+        "primary source. They are used here only as reference values to compare against, not as established findings.";
+
+    public static IReadOnlyList<ReportBlock> Build(ReplicationResults r, ReportOptions o, IReadOnlyList<RenderedFigure> figures, DateTimeOffset generatedAt)
+    {
+        var level = Format.Level(o.ConfidenceLevel);
+        var figure = figures.ToDictionary(f => f.Name);
+        var blocks = new List<ReportBlock>
+        {
+            new Heading(1, o.ExperimentTitle),
+            new Paragraph($"Replication report generated {generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC " +
+                $"from {r.Participants} participants; significance level α = {Format.Num(o.Alpha, "0.###")}, confidence level {level}."),
+            new Note(ReferenceNote),
+            new Heading(2, "Self-referential first actions per task"),
+        };
+
+        if (r.Tasks.Count == 0)
+            blocks.Add(new Paragraph("No task has a classified first action yet."));
+        else
+        {
+            blocks.Add(new Table(
+                ["task", "n", "self-referential", "proportion", $"{level} Wilson", $"{level} Clopper–Pearson", "reference", "exact binomial p", "Cohen's h"],
+                r.Tasks.Select(t => (IReadOnlyList<string>)
+                [
+                    t.Task, t.N.ToString(CultureInfo.InvariantCulture), t.K.ToString(CultureInfo.InvariantCulture), Format.Prop(t.Proportion),
+                    Format.Interval(t.Wilson.Low, t.Wilson.High), Format.Interval(t.ClopperPearson.Low, t.ClopperPearson.High),
+                    t.Reference is { } p0 ? Format.Prop(p0) : "–",
+                    t.Binomial is { } b ? Format.P(b.PValue) : "–",
+                    t.CohensH is { } h ? $"{Format.Signed(h.H)} ({h.Magnitude})" : "–",
+                ]).ToList()));
+            foreach (var t in r.Tasks) blocks.Add(new Paragraph(TaskSentence(t, level)));
+            var missing = r.Tasks.Where(t => t.Missing.Count > 0).ToList();
+            if (missing.Count > 0)
+                blocks.Add(new Paragraph("Rows without a classification, left out of n: " +
+                    string.Join("; ", missing.Select(t => $"{t.Task}: " + string.Join(", ", t.Missing.Select(m => $"{m.Value} {m.Key}")))) + "."));
+            Add(blocks, figure, "replication-bars");
+        }
+
+        blocks.Add(new Heading(2, "Latency to the first action"));
+        var withLatency = r.Tasks.Where(t => t.Latency.N > 0).ToList();
+        if (withLatency.Count == 0)
+            blocks.Add(new Paragraph("No latencies were recorded."));
+        else
+        {
+            blocks.Add(new Table(
+                ["task", "n", "median (ms)", "Q1 (ms)", "Q3 (ms)", "IQR (ms)", "self vs other: Mann–Whitney W", "p"],
+                withLatency.Select(t => (IReadOnlyList<string>)
+                [
+                    t.Task, t.Latency.N.ToString(CultureInfo.InvariantCulture), Format.Ms(t.Latency.Median), Format.Ms(t.Latency.Q1),
+                    Format.Ms(t.Latency.Q3), Format.Ms(t.Latency.Iqr),
+                    t.LatencyBySelfReference is { } mw ? Format.Num(mw.W, "0.#") : "–",
+                    t.LatencyBySelfReference is { } mw2 ? Format.P(mw2.PValue) : "–",
+                ]).ToList()));
+            blocks.Add(new Paragraph("Quartiles use R's default rule (type 7). The Mann–Whitney test compares latencies of self-referential " +
+                "and other first actions (normal approximation with tie and continuity correction, as R's wilcox.test(exact = FALSE))."));
+            Add(blocks, figure, "latency-ecdf");
+        }
+
+        if (r.DistancesKm.Count > 0)
+        {
+            blocks.Add(new Heading(2, "Map task: distance to home town"));
+            var d = r.DistancesKm.Order().ToArray();
+            blocks.Add(new Paragraph($"{d.Length} distances; median {Format.Num(Estimators.Quantile.Type7(d, 0.5), "0.#")} km; " +
+                $"{d.Count(x => x <= o.MatchRadiusKm)} within the {Format.Num(o.MatchRadiusKm, "0.#")} km match radius."));
+            Add(blocks, figure, "distance-histogram");
+        }
+
+        blocks.Add(new Heading(2, "Conditions"));
+        if (r.Conditions.Count == 0)
+            blocks.Add(new Paragraph("No task has two or more condition levels with classified first actions, so there is nothing to compare."));
+        foreach (var c in r.Conditions) blocks.AddRange(ConditionBlocks(c, level));
+        if (r.Conditions.Count > 0) Add(blocks, figure, "condition-comparison");
+
+        blocks.Add(new Heading(2, "Sample size needed (power)"));
+        if (r.Power.Count == 0)
+            blocks.Add(new Paragraph("No task has a reference proportion, so no power table is given."));
+        foreach (var p in r.Power) blocks.AddRange(PowerBlocks(p, o));
+
+        if (r.Kappa is { } k)
+        {
+            blocks.Add(new Heading(2, "Agreement between coders"));
+            // The large-sample interval can overshoot κ's range with few items; the text caps it, results.json keeps it raw.
+            var capped = k.Low < -1 || k.High > 1 ? ", capped to [−1, 1]" : "";
+            blocks.Add(new Paragraph($"Cohen's κ = {Format.Num(k.Kappa, "0.000")} ({level} CI {Format.Num(Math.Max(k.Low, -1), "0.000")} to {Format.Num(Math.Min(k.High, 1), "0.000")}{capped}) " +
+                $"over {k.N} double-coded answers in {k.Categories.Count} categories; observed agreement {Format.Percent(k.ObservedAgreement)}, " +
+                $"chance agreement {Format.Percent(k.ExpectedAgreement)}; test of κ = 0: z = {Format.Num(k.Z)}, p = {Format.P(k.PValue)}. " +
+                "Standard errors: Fleiss, Cohen & Everitt (1969), under the alternative for the interval and under κ = 0 for the test."));
+        }
+
+        blocks.Add(new Heading(2, "Completion"));
+        Add(blocks, figure, "completion-funnel");
+        blocks.Add(new Paragraph("Files: outcomes.csv (one row per participant and task), results.json (all numbers at full precision), figures/ (PNG and SVG)."));
+        return blocks;
+    }
+
+    private static string TaskSentence(TaskResult t, string level)
+    {
+        var s = $"{Cap(t.Task)}: {t.K} of {t.N} participants ({Format.Percent(t.Proportion)}) made a self-referential first action; " +
+            $"{level} CI {Format.Interval(t.Wilson.Low, t.Wilson.High)} (Wilson), {Format.Interval(t.ClopperPearson.Low, t.ClopperPearson.High)} (Clopper–Pearson).";
+        if (t.Binomial is { } b && t.CohensH is { } h && t.Reference is { } p0)
+            s += $" Against the reference {Format.Prop(p0)}: exact binomial test p = {Format.P(b.PValue)}, Cohen's h = {Format.Signed(h.H)} ({h.Magnitude}).";
+        return s;
+    }
+
+    private static IEnumerable<ReportBlock> ConditionBlocks(ConditionComparison c, string level)
+    {
+        yield return new Heading(3, $"{Cap(c.Task)} task by condition");
+        yield return new Table(
+            ["condition", "n", "self-referential", "proportion", $"{level} Wilson", "difference from " + ConditionComparisonFigure.Display(c.Levels[0].Level), $"{level} CI (Newcombe)"],
+            c.Levels.Select((l, i) => (IReadOnlyList<string>)
+            [
+                ConditionComparisonFigure.Display(l.Level), l.N.ToString(CultureInfo.InvariantCulture), l.K.ToString(CultureInfo.InvariantCulture),
+                Format.Prop(l.Wilson.Estimate), Format.Interval(l.Wilson.Low, l.Wilson.High),
+                i == 0 ? "–" : Format.Signed(c.DifferencesFromFirst[i - 1].Difference),
+                i == 0 ? "–" : $"{Format.Signed(c.DifferencesFromFirst[i - 1].Low)} to {Format.Signed(c.DifferencesFromFirst[i - 1].High)}",
+            ]).ToList());
+        var or = c.Fisher.OddsRatio is { } odds ? $", conditional MLE odds ratio {Format.Num(odds)}" : "";
+        yield return new Paragraph($"Fisher's exact test: p = {Format.P(c.Fisher.PValue)}{or}. " +
+            $"Pearson's chi-square (no continuity correction): χ² = {Format.Num(c.ChiSquare.Statistic, "0.000")}, df = {c.ChiSquare.DegreesOfFreedom}, p = {Format.P(c.ChiSquare.PValue)}.");
+        if (double.IsNaN(c.ChiSquare.Statistic))
+            yield return new Note("Chi-square is not defined here: every first action in this task fell into one category. Fisher's exact test still applies.");
+        else if (c.ChiSquare.Warning is not null)
+            yield return new Note($"{c.ChiSquare.Warning}: an expected count is below 5 (smallest {Format.Num(c.ChiSquare.MinExpected)}). Prefer Fisher's exact test.");
+    }
+
+    private static IEnumerable<ReportBlock> PowerBlocks(TaskPowerTable p, ReportOptions o)
+    {
+        yield return new Paragraph($"{Cap(p.Task)} task, reference {Format.Prop(p.Reference)}: the smallest n at which the two-sided exact binomial test " +
+            $"(α = {Format.Num(o.Alpha, "0.###")}) reaches {Format.Level(o.TargetPower)} power against each true proportion. " +
+            "Power of an exact test rises in a saw-tooth with n, so a few larger n can fall just below the target again.");
+        yield return new Table(
+            ["true proportion", "difference", "Cohen's h", "n needed", "power at n"],
+            p.Rows.Select(row => (IReadOnlyList<string>)
+            [
+                Format.Prop(row.P1), Format.Signed(row.P1 - row.P0), Format.Signed(row.CohensH),
+                row.N?.ToString(CultureInfo.InvariantCulture) ?? $"> {row.MaxN}", Format.Num(row.Power, "0.000"),
+            ]).ToList());
+    }
+
+    private static void Add(List<ReportBlock> blocks, Dictionary<string, RenderedFigure> figures, string name)
+    {
+        if (figures.TryGetValue(name, out var f)) blocks.Add(new FigureBlock(f));
+    }
+
+    private static string Cap(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,19 @@
+using SelfRef.Stats.Figures;
+using SelfRef.Stats.Results;
+
+namespace SelfRef.Stats.Report;
+
+/// <summary>The report's figures; a figure without data to show is left out rather than drawn empty.</summary>
+public static class ReportFigures
+{
+    public static IReadOnlyList<Figure> Create(ReplicationResults results, ReportOptions options)
+    {
+        var figures = new List<Figure>();
+        if (results.Tasks.Count > 0) figures.Add(ReplicationBarsFigure.Create(results.Tasks));
+        if (results.LatencyGroups.Count > 0) figures.Add(LatencyEcdfFigure.Create(results.LatencyGroups));
+        if (results.DistancesKm.Count > 0) figures.Add(DistanceHistogramFigure.Create(results.DistancesKm, options.MatchRadiusKm));
+        if (results.Conditions.Count > 0) figures.Add(ConditionComparisonFigure.Create(results.Conditions));
+        if (results.Funnel.Count > 0) figures.Add(CompletionFunnelFigure.Create(results.Funnel));
+        return figures;
+    }
+}

@@ -1,0 +1,32 @@
+using SelfRef.Stats.Results;
+
+namespace SelfRef.Stats.Report;
+
+/// <summary>What the replication report compares against and how it is labelled.</summary>
+public sealed record ReportOptions
+{
+    /// <summary>Gallup reference values: 96 % of 500 wrote their own name, 447 of 500 looked for their home town.</summary>
+    public static readonly IReadOnlyDictionary<string, double> GallupReferences =
+        new Dictionary<string, double> { ["pen"] = 0.96, ["map"] = 0.894 };
+
+    public IReadOnlyDictionary<string, double> References { get; init; } = GallupReferences;
+    public string ExperimentTitle { get; init; } = "Self-reference replication";
+    public double Alpha { get; init; } = 0.05;
+    public double ConfidenceLevel { get; init; } = 0.95;
+
+    /// <summary>Differences from the reference for which the power table gives the n needed.</summary>
+    public IReadOnlyList<double> PowerDifferences { get; init; } = [-0.20, -0.15, -0.10, -0.05, 0.03];
+    public double TargetPower { get; init; } = 0.8;
+
+    /// <summary>Radius within which a map target counts as the home town; drawn on the distance histogram.</summary>
+    public double MatchRadiusKm { get; init; } = 25;
+
+    /// <summary>Funnel counts from the server (started, consented, each step, completed); derived from the outcomes when null.</summary>
+    public IReadOnlyList<FunnelStage>? Funnel { get; init; }
+
+    /// <summary>Double-coded answers for Cohen's kappa; the kappa section is left out when null or empty.</summary>
+    public IReadOnlyList<CodingPair>? Coding { get; init; }
+
+    /// <summary>Fixed timestamp for reproducible output (tests); the current UTC time when null.</summary>
+    public DateTimeOffset? GeneratedAt { get; init; }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SelfRef.Stats.Results;
+
+namespace SelfRef.Stats.Report;
+
+/// <summary>
+/// results.json: every number at full precision, snake_case, for R (jsonlite) and pandas.
+/// Values that are not defined (NaN, an infinite odds ratio) are written as null.
+/// </summary>
+public static class ResultsJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public sealed record Document(
+        string Title, DateTimeOffset GeneratedAt, double Alpha, double ConfidenceLevel, int Participants,
+        string ReferenceNote, IReadOnlyList<TaskJson> Tasks, IReadOnlyList<ConditionJson> Conditions,
+        IReadOnlyList<PowerJson> Power, KappaJson? Kappa, IReadOnlyList<FunnelJson> Funnel, DistanceJson? Distance);
+
+    public sealed record TaskJson(
+        string Task, int N, int K, double Proportion, double? Reference,
+        double WilsonLow, double WilsonHigh, double CpLow, double CpHigh,
+        double? BinomialP, double? CohensH, string? CohensHMagnitude,
+        int LatencyN, double? LatencyMedianMs, double? LatencyQ1Ms, double? LatencyQ3Ms, double? LatencyIqrMs,
+        double? LatencyMannWhitneyW, double? LatencyMannWhitneyP, IReadOnlyDictionary<string, int> Missing);
+
+    public sealed record LevelJson(string Level, int N, int K, double Proportion, double WilsonLow, double WilsonHigh);
+
+    public sealed record DifferenceJson(string Level, string ComparedWith, double Difference, double Low, double High);
+
+    public sealed record ConditionJson(
+        string Task, IReadOnlyList<string> Levels, IReadOnlyList<LevelJson> Counts,
+        double FisherP, double? OddsRatio, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
+        IReadOnlyList<DifferenceJson> Differences);
+
+    public sealed record PowerJson(string Task, double Reference, double TrueProportion, double Difference, double CohensH, int? N, double? Power, double Alpha, double TargetPower);
+
+    public sealed record KappaJson(int N, IReadOnlyList<string> Categories, double? Kappa, double? Se, double? Low, double? High, double? Se0, double? Z, double? P, double ObservedAgreement, double ExpectedAgreement, string SeMethod);
+
+    public sealed record FunnelJson(string Stage, int Count);
+
+    public sealed record DistanceJson(int N, double? MedianKm, int WithinRadius, double RadiusKm);
+
+    public static Document Create(ReplicationResults r, ReportOptions o, DateTimeOffset generatedAt) => new(
+        o.ExperimentTitle, generatedAt, o.Alpha, o.ConfidenceLevel, r.Participants, ReportContent.ReferenceNote,
+        r.Tasks.Select(t => new TaskJson(
+            t.Task, t.N, t.K, t.Proportion, t.Reference,
+            t.Wilson.Low, t.Wilson.High, t.ClopperPearson.Low, t.ClopperPearson.High,
+            t.Binomial?.PValue, t.CohensH?.H, t.CohensH?.Magnitude,
+            t.Latency.N, F(t.Latency.Median), F(t.Latency.Q1), F(t.Latency.Q3), F(t.Latency.Iqr),
+            t.LatencyBySelfReference?.W, F(t.LatencyBySelfReference?.PValue), t.Missing)).ToList(),
+        r.Conditions.Select(c => new ConditionJson(
+            c.Task, c.Levels.Select(l => l.Level).ToList(),
+            c.Levels.Select(l => new LevelJson(l.Level, l.N, l.K, l.Wilson.Estimate, l.Wilson.Low, l.Wilson.High)).ToList(),
+            c.Fisher.PValue, F(c.Fisher.OddsRatio), F(c.ChiSquare.Statistic), c.ChiSquare.DegreesOfFreedom, F(c.ChiSquare.PValue), c.ChiSquare.Warning,
+            c.DifferencesFromFirst.Select((d, i) => new DifferenceJson(c.Levels[i + 1].Level, c.Levels[0].Level, d.Difference, d.Low, d.High)).ToList())).ToList(),
+        r.Power.SelectMany(p => p.Rows.Select(row => new PowerJson(p.Task, p.Reference, row.P1, row.P1 - row.P0, row.CohensH, row.N, F(row.Power), row.Alpha, row.TargetPower))).ToList(),
+        r.Kappa is { } k
+            ? new KappaJson(k.N, k.Categories, F(k.Kappa), F(k.StandardError), F(k.Low), F(k.High), F(k.StandardErrorNull), F(k.Z), F(k.PValue),
+                k.ObservedAgreement, k.ExpectedAgreement, "Fleiss, Cohen & Everitt (1969): se under the alternative for the CI, se0 under kappa = 0 for z")
+            : null,
+        r.Funnel.Select(f => new FunnelJson(f.Label, f.Count)).ToList(),
+        r.DistancesKm.Count > 0
+            ? new DistanceJson(r.DistancesKm.Count, Estimators.Quantile.Type7(r.DistancesKm, 0.5), r.DistancesKm.Count(d => d <= o.MatchRadiusKm), o.MatchRadiusKm)
+            : null);
+
+    public static string Serialize(Document document) => JsonSerializer.Serialize(document, Options);
+
+    private static double? F(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+}

@@ -1,0 +1,38 @@
+using SelfRef.Stats.Estimators;
+using SelfRef.Stats.Outcomes;
+
+namespace SelfRef.Stats.Results;
+
+/// <summary>One condition level of one task: its proportion with a Wilson interval.</summary>
+public sealed record ConditionLevel(string Level, int N, int K, ProportionInterval Wilson);
+
+/// <summary>
+/// Conditions compared within one task: the 2×K table, Fisher's exact test, Pearson's
+/// chi-square and the difference of every level from the first (alphabetical) level.
+/// </summary>
+public sealed record ConditionComparison(
+    string Task, IReadOnlyList<ConditionLevel> Levels, ContingencyTable Table,
+    FisherExactTestResult Fisher, PearsonChiSquareResult ChiSquare,
+    IReadOnlyList<ProportionDifference> DifferencesFromFirst)
+{
+    /// <summary>Null when the task has fewer than two condition levels with classified rows.</summary>
+    public static ConditionComparison? Compute(IEnumerable<OutcomeRow> rows, string task, double level)
+    {
+        var groups = rows.Where(r => r.Task == task && r.SelfReference is not null)
+            .GroupBy(r => r.Condition)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Level: g.Key, N: g.Count(), K: g.Count(r => r.SelfReference == true)))
+            .ToList();
+        if (groups.Count < 2) return null;
+        var table = new ContingencyTable(groups.Select(g => g.Level).ToList(), groups.Select(g => g.K).ToList(), groups.Select(g => g.N).ToList());
+        var matrix = table.ToMatrix();
+        var first = groups[0];
+        return new ConditionComparison(
+            task,
+            groups.Select(g => new ConditionLevel(g.Level, g.N, g.K, WilsonInterval.Compute(g.K, g.N, level))).ToList(),
+            table,
+            FisherExactTest.Compute(matrix),
+            PearsonChiSquare.Compute(matrix),
+            groups.Skip(1).Select(g => NewcombeDifference.Compute(g.K, g.N, first.K, first.N, level)).ToList());
+    }
+}

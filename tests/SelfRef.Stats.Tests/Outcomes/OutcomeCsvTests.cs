@@ -1,0 +1,83 @@
+using SelfRef.Stats.Outcomes;
+
+namespace SelfRef.Stats.Tests.Outcomes;
+
+public class OutcomeCsvTests
+{
+    private const string Minimal = "participant,task,condition,self_reference,latency_ms,distance_km\n";
+
+    private static IReadOnlyList<OutcomeRow> Read(string text) => OutcomeCsv.Read(new StringReader(text), "outcomes.csv");
+
+    [Fact]
+    public void Reads_the_minimal_columns_with_1_0_and_empty_self_reference()
+    {
+        var rows = Read(Minimal + "a,pen,neutral,1,812.5,\nb,map,neutral,0,1200,3.25\nc,pen,explicit,,,\n");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(new OutcomeRow("a", "", "pen", "neutral", null, "", "", "", 812.5, true, null, null, null, true), rows[0]);
+        Assert.Equal((false, 3.25), (rows[1].SelfReference!.Value, rows[1].DistanceKm!.Value));
+        Assert.Null(rows[2].SelfReference);
+        Assert.Null(rows[2].LatencyMs);
+    }
+
+    [Fact]
+    public void Round_trips_every_column()
+    {
+        var rows = SyntheticOutcomes.Create(20);
+        var writer = new StringWriter();
+        OutcomeCsv.Write(writer, rows);
+        Assert.StartsWith(string.Join(",", OutcomeColumns.All) + "\n", writer.ToString());
+        Assert.Equal(rows, Read(writer.ToString()));
+    }
+
+    [Fact]
+    public void Quotes_text_with_commas_and_quotes_and_reads_it_back()
+    {
+        var row = new OutcomeRow("p1", "exp", "pen", "wording \"A\", long", 1, "tablet", "pen", "de", 0.1 + 0.2, true, null, "full name, fuzzy 0.91; C:\\dir\\, \"q\" \\", null, false);
+        var writer = new StringWriter();
+        OutcomeCsv.Write(writer, [row]);
+        Assert.Equal(row, Assert.Single(Read(writer.ToString())));
+    }
+
+    [Theory]
+    [InlineData("a,pen,neutral,yes,812,", 2, "self_reference", "'yes'")]
+    [InlineData("a,pen,neutral,1,812,\nb,pen,neutral,1,fast,", 3, "latency_ms", "'fast'")]
+    [InlineData("a,pen,neutral,1,\"812,5\",", 2, "latency_ms", "decimal point")]
+    [InlineData("a,map,neutral,1,812,-3", 2, "distance_km", "'-3'")]
+    [InlineData(",pen,neutral,1,812,", 2, "participant", "non-empty")]
+    public void Bad_values_are_reported_with_file_line_and_column(string body, int line, string column, string mentions)
+    {
+        var e = Assert.Throws<OutcomeCsvException>(() => Read(Minimal + body + "\n"));
+        Assert.Equal(("outcomes.csv", (long)line, column), (e.File, e.Line, e.Column));
+        Assert.Contains($"line {line}", e.Message);
+        Assert.Contains($"column '{column}'", e.Message);
+        Assert.Contains(mentions, e.Message);
+    }
+
+    [Fact]
+    public void A_missing_required_column_is_named()
+    {
+        var e = Assert.Throws<OutcomeCsvException>(() => Read("participant,task,condition,latency_ms,distance_km\na,pen,x,1,\n"));
+        Assert.Contains("self_reference", e.Message);
+        Assert.Equal(1, e.Line);
+    }
+
+    [Fact]
+    public void A_line_with_too_few_fields_is_named()
+    {
+        var e = Assert.Throws<OutcomeCsvException>(() => Read(Minimal + "a,pen,neutral,1,812,\nb,pen,neutral\n"));
+        Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
+    public void An_empty_file_says_what_header_is_expected()
+    {
+        var e = Assert.Throws<OutcomeCsvException>(() => Read(""));
+        Assert.Contains("participant,task,condition,self_reference,latency_ms,distance_km", e.Message);
+    }
+
+    [Fact]
+    public void A_header_alone_gives_no_rows()
+    {
+        Assert.Empty(Read(Minimal));
+    }
+}
