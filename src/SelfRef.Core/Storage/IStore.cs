@@ -1,4 +1,5 @@
 using SelfRef.Core.Accounts;
+using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
 using SelfRef.Core.Sessions;
 
@@ -27,6 +28,10 @@ public interface IStore : IDisposable
     Task<long> Append(string sessionId, EventBatch batch);
     long DurableSeq(string sessionId);
     IReadOnlyList<StoredBatch> Events(string sessionId);
+
+    /// <summary>Stores a coder's code, replacing that coder's earlier code of the same answer.</summary>
+    Task SaveCode(CoderCode code);
+    IReadOnlyList<CoderCode> Codes(string experimentId);
 
     Task SaveAccount(ResearcherAccount account);
     ResearcherAccount? FindAccount(string id);

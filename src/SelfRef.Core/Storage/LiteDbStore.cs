@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using LiteDB;
 using SelfRef.Core.Accounts;
+using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
 using SelfRef.Core.Sessions;
 
@@ -13,15 +15,17 @@ namespace SelfRef.Core.Storage;
 /// </summary>
 public sealed class LiteDbStore : IStore
 {
-    private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts";
+    private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts", CodesName = "codes";
 
     private readonly LiteDatabase _db;
+    private readonly FileStream _lock;
     private readonly SingleWriter _writer;
     private readonly ILiteCollection<Session> _sessions;
     private readonly ILiteCollection<BsonDocument> _events;
     private readonly ILiteCollection<ResearcherAccount> _accounts;
-    // Highest durable event number per session; touched only on the writer thread.
-    private readonly Dictionary<string, long> _durable = [];
+    private readonly ILiteCollection<CoderCode> _codes;
+    // Highest durable event number per session; written only on the writer thread.
+    private readonly ConcurrentDictionary<string, long> _durable = new();
     // Sessions reduced to their refusal; a batch that was checked before the refusal but queued
     // after it must not bring events back. Touched only on the writer thread.
     private readonly HashSet<string> _refused = [];
@@ -30,10 +34,23 @@ public sealed class LiteDbStore : IStore
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, CreateMapper());
+        // LiteDB in direct mode takes no lock that another process or instance would see, and two
+        // instances on one file corrupt it. An exclusive lock file turns that into a clear error.
+        try
+        {
+            _lock = new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the database {Path} is in use by another SelfRef process (a running server?); stop it first or use its researcher pages", e);
+        }
+        try { _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, CreateMapper()); }
+        catch { _lock.Dispose(); throw; }
         _sessions = _db.GetCollection<Session>(SessionsName);
         _events = _db.GetCollection(EventsName);
         _accounts = _db.GetCollection<ResearcherAccount>(AccountsName);
+        _codes = _db.GetCollection<CoderCode>(CodesName);
+        _codes.EnsureIndex(c => c.ExperimentId);
         _sessions.EnsureIndex(s => s.Token, unique: true);
         _sessions.EnsureIndex(s => s.ExperimentId);
         _writer = new SingleWriter(_db);
@@ -54,7 +71,12 @@ public sealed class LiteDbStore : IStore
         return mapper;
     }
 
-    public Task InsertSession(Session session) => _writer.Enqueue(db => _sessions.Insert(session));
+    public Task InsertSession(Session session) => _writer.Enqueue(db =>
+    {
+        _sessions.Insert(session);
+        // A new session has no events: its first batch need not look for any.
+        return _durable[session.Id] = 0;
+    }, undo: () => _durable.TryRemove(session.Id, out _));
 
     public Task SaveSession(Session session) => _writer.Enqueue(db =>
     {
@@ -69,10 +91,10 @@ public sealed class LiteDbStore : IStore
         var to = EventId(refusal.Id, long.MaxValue);
         _events.DeleteMany(Query.Between("_id", from, to));
         _refused.Add(refusal.Id);
-        return _durable.Remove(refusal.Id);
+        return _durable.TryRemove(refusal.Id, out _);
     }, undo: () =>
     {
-        _durable.Remove(refusal.Id);
+        _durable.TryRemove(refusal.Id, out _);
         _refused.Remove(refusal.Id);
     });
 
@@ -85,10 +107,15 @@ public sealed class LiteDbStore : IStore
     public Task<long> Append(string sessionId, EventBatch batch)
     {
         long? previous = null;
+        // A session the writer has not seen since start (it began before a restart): its durable
+        // number is read here, outside the group's transaction, where the query is cheap and holds
+        // up nobody's acknowledgement. It is exact when used: the writer uses it only if no batch
+        // of the session was applied in between, and then the file still says the same.
+        long? stored = _durable.ContainsKey(sessionId) ? null : ReadDurableSeq(sessionId);
         return _writer.Enqueue(db =>
         {
             if (_refused.Contains(sessionId)) throw new BatchRefusedException("the session has ended (consent was declined)");
-            var durable = _durable.TryGetValue(sessionId, out var known) ? known : ReadDurableSeq(sessionId);
+            var durable = _durable.TryGetValue(sessionId, out var known) ? known : stored ?? ReadDurableSeq(sessionId);
             previous = durable;
             if (batch.Last <= durable) return durable;
             if (batch.Seq > durable + 1)
@@ -120,6 +147,11 @@ public sealed class LiteDbStore : IStore
             .Select(FromDocument)
             .OrderBy(b => b.Seq)
             .ToList();
+
+    public Task SaveCode(CoderCode code) =>
+        _writer.Enqueue(db => _codes.Upsert(code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Coder) }));
+
+    public IReadOnlyList<CoderCode> Codes(string experimentId) => _codes.Find(c => c.ExperimentId == experimentId).ToList();
 
     public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(db => _accounts.Upsert(account));
 
@@ -168,7 +200,12 @@ public sealed class LiteDbStore : IStore
 
     public void Dispose()
     {
-        _writer.Dispose();
-        _db.Dispose();
+        // The lock goes last and whatever happens: a failed close must not keep the file from being opened again.
+        try
+        {
+            _writer.Dispose();
+            _db.Dispose();
+        }
+        finally { _lock.Dispose(); }
     }
 }

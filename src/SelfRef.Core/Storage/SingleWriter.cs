@@ -12,6 +12,8 @@ namespace SelfRef.Core.Storage;
 internal sealed class SingleWriter : IDisposable
 {
     public const int MaxGroup = 2048;
+    // A group also closes after this much work, so one slow write cannot hold every acknowledgement for long.
+    private static readonly TimeSpan MaxGroupWork = TimeSpan.FromMilliseconds(20);
 
     private readonly LiteDatabase _db;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
@@ -39,38 +41,33 @@ internal sealed class SingleWriter : IDisposable
 
     private void Run()
     {
-        var group = new List<Work>(MaxGroup);
+        var applied = new List<Work>(MaxGroup);
+        var clock = new System.Diagnostics.Stopwatch();
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            group.Clear();
-            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var work)) group.Add(work);
-            Commit(group);
-        }
-    }
-
-    private void Commit(List<Work> group)
-    {
-        var applied = new List<Work>(group.Count);
-        try
-        {
-            _db.BeginTrans();
-            foreach (var work in group)
+            applied.Clear();
+            clock.Restart();
+            try
             {
-                try { work.Apply(_db); applied.Add(work); }
-                catch (Exception e) { work.Fail(e); }
+                _db.BeginTrans();
+                while (applied.Count < MaxGroup && clock.Elapsed < MaxGroupWork && _queue.Reader.TryRead(out var work))
+                {
+                    try { work.Apply(_db); applied.Add(work); }
+                    catch (Exception e) { work.Fail(e); }
+                }
+                if (!_db.Commit()) throw new LiteException(0, "the database did not commit the transaction");
+                Commits++;
+                Writes += applied.Count;
+                foreach (var work in applied) work.Complete();
             }
-            if (!_db.Commit()) throw new LiteException(0, "the database did not commit the transaction");
-            Commits++;
-            Writes += applied.Count;
-            foreach (var work in applied) work.Complete();
-        }
-        catch (Exception e)
-        {
-            try { _db.Rollback(); } catch (LiteException) { /* the commit's own error is the one to report */ }
-            foreach (var work in applied)
+            catch (Exception e)
             {
-                work.Undo();
-                work.Fail(new IOException("the write could not be made durable: " + e.Message, e));
+                try { _db.Rollback(); } catch (LiteException) { /* the commit's own error is the one to report */ }
+                foreach (var work in applied)
+                {
+                    work.Undo();
+                    work.Fail(new IOException("the write could not be made durable: " + e.Message, e));
+                }
             }
         }
     }

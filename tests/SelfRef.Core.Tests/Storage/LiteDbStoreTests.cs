@@ -137,3 +137,19 @@ public class LiteDbStoreTests : IDisposable
         Assert.Equal(DateTimeKind.Utc, back.StartedAt.Kind);
     }
 }
+
+public class LiteDbStoreLockTests
+{
+    [Fact]
+    public void A_second_store_on_the_same_file_is_refused_instead_of_corrupting_it()
+    {
+        using var file = new TempDatabase();
+        using (var first = new LiteDbStore(file.Path))
+        {
+            var error = Assert.Throws<IOException>(() => new LiteDbStore(file.Path));
+            Assert.Contains("in use by another SelfRef process", error.Message);
+        }
+        using var afterwards = new LiteDbStore(file.Path);
+        Assert.Equal(0, afterwards.AccountCount());
+    }
+}
