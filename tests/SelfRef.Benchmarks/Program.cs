@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using SelfRef.Benchmarks;
+using SelfRef.Simulation.Load;
+using Spectre.Console;
+
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- ingest [--clients 2000] [--rate 20] [--interval 250]
+//     [--seconds 30] [--saturate [--batch 5]] [--drain 60] [--raw-docs N] [--no-raw] [--no-build] [--keep]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length > 0 && args[0] == "outcomes")
+{
+    if (!args.Contains("--help")) return SyntheticOutcomeCsv.Run(new Arguments(args[1..]));
+    Console.WriteLine(SyntheticOutcomeCsv.Usage);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "report-phases")
+{
+    if (!args.Contains("--help")) return ReportPhases.Run(new Arguments(args[1..]));
+    Console.WriteLine(ReportPhases.Usage);
+    return 0;
+}
+
+if (args.Length == 0 || args[0] != "ingest" || args.Contains("--help"))
+{
+    Console.WriteLine("""
+        usage: SelfRef.Benchmarks outcomes --out FILE.csv [options]   (synthetic outcome table; outcomes --help)
+               SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
+               SelfRef.Benchmarks ingest [options]
+          --clients N      simulated participants, one SignalR connection each (default 2000)
+          --rate R         events per second per client (default 20)
+          --interval MS    a client sends what it has every MS milliseconds (default 250)
+          --saturate       clients send a new batch as soon as the last is acknowledged (no rate)
+          --batch B        events per batch with --saturate (default 5)
+          --seconds S      length of the load window, at most 120 (default 30)
+          --drain S        time allowed afterwards for the last acknowledgements (default 60)
+          --raw-docs N     documents for the raw LiteDB InsertBulk comparison (default: as many as the server stored, 20000..400000)
+          --no-raw         skip the raw LiteDB comparison
+          --no-prime       no first one-event batch per client during setup: new sessions' first writes fall into the window
+          --no-build       use the existing Release build of SelfRef.Web
+          --keep           keep the temporary folder (database, server log)
+        """);
+    return args.Contains("--help") ? 0 : 2;
+}
+
+var options = new Arguments(args[1..]);
+var clients = options.Int("--clients", 2000);
+var rate = options.Double("--rate", 20);
+var interval = options.Int("--interval", 250);
+var saturate = options.Flag("--saturate");
+var batch = options.Int("--batch", 5);
+var seconds = options.Double("--seconds", 30);
+var drain = options.Double("--drain", 60);
+var rawDocs = options.Int("--raw-docs", 0);
+var noRaw = options.Flag("--no-raw");
+var noBuild = options.Flag("--no-build");
+var prime = !options.Flag("--no-prime");
+var keep = options.Flag("--keep");
+if (seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
+
+var root = RepositoryRoot();
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+var (softFiles, hardFiles) = ProcStatus.OpenFileLimits();
+// The load generator holds one socket per client, the server as many again; .NET raises its soft
+// limit to the hard limit at start, so the hard limit is what counts.
+var filesNeeded = clients + 500L;
+AnsiConsole.MarkupLine($"[grey]machine:[/] {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, .NET {Environment.Version}; open files soft {softFiles}, hard {hardFiles}");
+if (hardFiles < filesNeeded)
+{
+    Console.Error.WriteLine($"{clients} clients need about {filesNeeded} open files per process, the limit is {hardFiles}: raise it (ulimit -n {Math.Max(filesNeeded, 65536)}) and run again");
+    return 2;
+}
+
+var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"selfref-bench-{Guid.NewGuid():N}")).FullName;
+try
+{
+    if (!noBuild)
+    {
+        AnsiConsole.MarkupLine("[grey]building SelfRef.Web (Release)…[/]");
+        await ServerProcess.Build(root);
+    }
+    LoadResult result;
+    (long Rss, long Peak) memory;
+    var samples = new List<Sample>();
+    TimeSpan serverCpu, ownCpu;
+    (long Documents, long Events) stored;
+    int serverPid;
+    await using (var server = await ServerProcess.Start(root, work))
+    {
+        serverPid = server.Pid;
+        AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}, database {server.DatabasePath}[/]");
+        var ownStart = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverStart = server.CpuTime();
+        long peakSampled = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+            while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
+                peakSampled = Math.Max(peakSampled, server.Memory().Rss);
+        });
+
+        var load = new LoadOptions
+        {
+            BaseUrl = server.BaseUrl,
+            Clients = clients,
+            Mode = saturate ? LoadMode.Saturation : LoadMode.Rate,
+            EventsPerSecond = rate,
+            BatchInterval = TimeSpan.FromMilliseconds(interval),
+            SaturationBatchSize = batch,
+            Duration = TimeSpan.FromSeconds(seconds),
+            DrainTimeout = TimeSpan.FromSeconds(drain),
+            SetupConcurrency = 64,
+            PrimeSessions = prime,
+            Progress = p =>
+            {
+                var sample = new Sample(p, server.CpuTime(), Process.GetCurrentProcess().TotalProcessorTime, server.Memory().Rss, ProcStatus.MachineBusy(), ProcStatus.LoadAverage());
+                lock (samples) samples.Add(sample);
+                AnsiConsole.MarkupLine(FormattableString.Invariant(
+                    $"[grey]{p.Elapsed.TotalSeconds,6:F1}s[/] {p.Phase,-6} sessions {p.Sessions,5} connected {p.Connected,5} produced {p.Produced,9} acked {p.Acknowledged,9} retries {p.Retries,4}  server cpu {sample.ServerCpu.TotalSeconds,6:F1}s rss {sample.ServerRss / 1048576.0,6:F0} MiB"));
+            },
+        };
+        AnsiConsole.MarkupLine(saturate
+            ? $"[bold]saturation[/]: {clients} clients, {batch} events per batch, {seconds} s"
+            : $"[bold]rate[/]: {clients} clients × {rate} events/s, a batch every {interval} ms, {seconds} s (offered {clients * rate:N0} events/s)");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        result = await LoadGenerator.RunAsync(load, stop.Token);
+
+        await sampling.CancelAsync();
+        try { await sampler; } catch (OperationCanceledException) { }
+        memory = server.Memory();
+        memory = (Math.Max(memory.Rss, peakSampled), memory.Peak);
+        serverCpu = server.CpuTime() - serverStart;
+        ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownStart;
+        await server.Stop();
+        stored = RawInsert.CountStored(server.DatabasePath);
+    }
+
+    RawInsert.Result? raw = null;
+    var perDocument = saturate ? batch : Math.Max(1, (int)Math.Round(result.EventsPerBatch));
+    if (!noRaw)
+    {
+        var documents = rawDocs > 0 ? rawDocs : (int)Math.Clamp(stored.Documents, 20_000, 400_000);
+        AnsiConsole.MarkupLine($"[grey]raw LiteDB: InsertBulk of {documents:N0} documents of {perDocument} events, {RawInsert.WriterGroup} per transaction…[/]");
+        raw = RawInsert.Run(work, Math.Max(1, result.SessionsStarted), documents, perDocument);
+    }
+
+    Report(result, memory, serverCpu, ownCpu, samples, stored, raw, serverPid);
+    return result.Complete && stored.Events == result.EventsProduced ? 0 : 1;
+}
+finally
+{
+    if (keep) AnsiConsole.MarkupLine($"[grey]kept {work}[/]");
+    else Directory.Delete(work, recursive: true);
+}
+
+static void Report(LoadResult r, (long Rss, long Peak) memory, TimeSpan serverCpu, TimeSpan ownCpu, List<Sample> samples,
+    (long Documents, long Events) stored, RawInsert.Result? raw, int serverPid)
+{
+    var o = r.Options;
+    var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+    void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+    Row("mode", o.Mode == LoadMode.Rate ? $"rate {o.EventsPerSecond}/s per client, batch every {o.BatchInterval.TotalMilliseconds} ms" : $"saturation, {o.SaturationBatchSize} events per batch");
+    Row("clients connected / sessions started", $"{r.ClientsConnected} / {r.SessionsStarted} of {o.Clients}");
+    Row("setup (sessions + connections)", $"{r.SetupTime.TotalSeconds:F1} s");
+    if (o.PrimeSessions)
+        Row("first batch per session (in setup) p50 / p99 / max", $"{r.FirstBatchLatency.P50:F1} / {r.FirstBatchLatency.P99:F1} / {r.FirstBatchLatency.Max:F1} ms");
+    Row("load window / drain", $"{r.LoadTime.TotalSeconds:F1} s / {r.DrainTime.TotalSeconds:F1} s");
+    if (o.Mode == LoadMode.Rate) Row("offered events/s", $"{o.Clients * o.EventsPerSecond:N0}");
+    Row("acknowledged events/s (window)", $"{r.EventsPerSecond:N0}");
+    Row("acknowledged batches/s (window, approx.)", $"{r.EventsPerSecond / Math.Max(1, r.EventsPerBatch):N0}");
+    Row("events per batch (mean)", $"{r.EventsPerBatch:F2}");
+    Row("ack latency in window p50 / p90 / p99 / max", $"{r.AckLatency.P50:F1} / {r.AckLatency.P90:F1} / {r.AckLatency.P99:F1} / {r.AckLatency.Max:F1} ms");
+    Row("events produced / sent / acknowledged", $"{r.EventsProduced:N0} / {r.EventsSent:N0} / {r.EventsAcknowledged:N0}");
+    Row("events durable (Durable(token) summed)", $"{r.EventsDurable:N0}");
+    Row("events in the database after shutdown", $"{stored.Events:N0} in {stored.Documents:N0} documents");
+    Row("EVENTS LOST (produced − durable)", $"{r.EventsLost:N0}{(r.SessionsUnverified > 0 ? $" ({r.SessionsUnverified} sessions unverified)" : "")}");
+    Row("retries / timeouts / disconnects / reconnects", $"{r.Retries} / {r.Timeouts} / {r.Disconnects} / {r.Reconnects}");
+    Row("server peak memory (VmHWM / sampled VmRSS)", $"{memory.Peak / 1048576.0:F0} / {memory.Rss / 1048576.0:F0} MiB");
+    var load = samples.Where(s => s.Progress.Phase == LoadPhase.Load).ToList();
+    if (load.Count >= 2)
+    {
+        var span = (load[^1].Progress.Elapsed - load[0].Progress.Elapsed).TotalSeconds;
+        double Share(TimeSpan used) => used.TotalSeconds / span * 100;
+        var serverShare = Share(load[^1].ServerCpu - load[0].ServerCpu);
+        var ownShare = Share(load[^1].OwnCpu - load[0].OwnCpu);
+        var machineShare = Share(load[^1].MachineBusy - load[0].MachineBusy);
+        Row("CPU in load window: server / load generator / other processes", $"{serverShare:F0} % / {ownShare:F0} % / {Math.Max(0, machineShare - serverShare - ownShare):F0} % (100 % = one core; {Environment.ProcessorCount * 100} % available)");
+        Row("load average (1 min) during the window", $"{load.Min(s => s.LoadAverage):F1} .. {load.Max(s => s.LoadAverage):F1}");
+    }
+    Row("CPU whole run: server / load generator", $"{serverCpu.TotalSeconds:F1} s / {ownCpu.TotalSeconds:F1} s");
+    if (raw is not null)
+    {
+        Row("raw LiteDB InsertBulk", $"{raw.DocumentsPerSecond:N0} docs/s = {raw.EventsPerSecond:N0} events/s ({raw.Documents:N0} docs × {raw.EventsPerDocument}, {raw.TransactionSize}/transaction, {raw.Elapsed.TotalSeconds:F2} s)");
+        Row("pipeline / raw (events/s)", $"{r.EventsPerSecond / raw.EventsPerSecond * 100:F1} %");
+    }
+    AnsiConsole.Write(table);
+    foreach (var (message, count) in r.Errors.OrderByDescending(e => e.Value))
+        AnsiConsole.MarkupLine($"[yellow]{count}×[/] {Markup.Escape(message)}");
+    var lostOk = r.EventsLost == 0 && r.Complete && stored.Events == r.EventsProduced;
+    AnsiConsole.MarkupLine(lostOk ? "[green]no event lost[/]" : "[red]EVENTS LOST or sessions unverified[/]");
+    if (o.Mode == LoadMode.Rate)
+        AnsiConsole.MarkupLine($"target p99 ack < 100 ms: {(r.AckLatency.P99 < 100 ? "[green]met[/]" : "[red]not met[/]")} ({r.AckLatency.P99:F1} ms); server pid was {serverPid}");
+}
+
+static string RepositoryRoot()
+{
+    var folder = new DirectoryInfo(AppContext.BaseDirectory);
+    while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SelfRef.slnx"))) folder = folder.Parent;
+    return folder?.FullName ?? throw new InvalidOperationException("SelfRef.slnx not found above " + AppContext.BaseDirectory);
+}
+
+internal sealed record Sample(LoadProgress Progress, TimeSpan ServerCpu, TimeSpan OwnCpu, long ServerRss, TimeSpan MachineBusy, double LoadAverage);
+
+internal sealed class Arguments(string[] args)
+{
+    public bool Flag(string name) => args.Contains(name);
+
+    public string? Value(string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    public int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    public double Double(string name, double fallback) => Value(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}

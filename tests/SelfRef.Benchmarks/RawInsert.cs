@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using LiteDB;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Benchmarks;
+
+/// <summary>
+/// LiteDB on its own: the documents the server stores for event batches (the shape of
+/// LiteDbStore.ToDocument), inserted with InsertBulk into a fresh file in direct mode. Only the
+/// InsertBulk call is timed; building the documents (the pen data parsed into BSON, which the
+/// server does on its writer thread) is not, so the raw figure is the ceiling it is.
+/// </summary>
+public static class RawInsert
+{
+    /// <summary>The most writes the server's single writer commits in one transaction (SingleWriter.MaxGroup).</summary>
+    public const int WriterGroup = 2048;
+
+    public sealed record Result(int Documents, int EventsPerDocument, int TransactionSize, TimeSpan Elapsed)
+    {
+        public long Events => (long)Documents * EventsPerDocument;
+        public double DocumentsPerSecond => Documents / Elapsed.TotalSeconds;
+        public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+    }
+
+    public static Result Run(string folder, int sessions, int documents, int eventsPerDocument, int transactionSize = WriterGroup, int seed = 1)
+    {
+        var path = Path.Combine(folder, "raw.db");
+        var docs = Build(sessions, documents, eventsPerDocument, seed);
+        using var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        var events = db.GetCollection("events");
+        var clock = Stopwatch.StartNew();
+        var inserted = events.InsertBulk(docs, transactionSize);
+        clock.Stop();
+        if (inserted != documents) throw new InvalidOperationException($"InsertBulk stored {inserted} of {documents} documents");
+        return new Result(documents, eventsPerDocument, transactionSize, clock.Elapsed);
+    }
+
+    /// <summary>Batches of all sessions interleaved, each session's numbered 1, 1+k, 1+2k, … as they arrive at the server.</summary>
+    private static List<BsonDocument> Build(int sessions, int documents, int eventsPerDocument, int seed)
+    {
+        var random = new Random(seed);
+        var ids = Enumerable.Range(0, sessions).Select(_ => Secrets.Pseudonym()).ToArray();
+        var next = new long[sessions];
+        Array.Fill(next, 1);
+        var received = DateTime.UtcNow;
+        var docs = new List<BsonDocument>(documents);
+        for (var d = 0; d < documents; d++)
+        {
+            var s = d % sessions;
+            var seq = next[s];
+            var items = new BsonArray();
+            for (var i = 0; i < eventsPerDocument; i++)
+            {
+                var json = FormattableString.Invariant($"{{\"x\":{Math.Round(random.NextDouble(), 4)},\"y\":{Math.Round(random.NextDouble(), 4)},\"p\":{Math.Round(0.2 + 0.6 * random.NextDouble(), 3)}}}");
+                items.Add(new BsonDocument
+                {
+                    ["n"] = seq + i,
+                    ["t"] = Math.Round(d * 0.7 + i, 1),
+                    ["type"] = "pen.move",
+                    ["data"] = JsonSerializer.Deserialize(json),
+                });
+            }
+            var last = seq + eventsPerDocument - 1;
+            docs.Add(new BsonDocument
+            {
+                ["_id"] = $"{ids[s]}/{seq:D19}",
+                ["session"] = ids[s],
+                ["seq"] = seq,
+                ["last"] = last,
+                ["step"] = "consent",
+                ["receivedAt"] = received,
+                ["events"] = items,
+            });
+            next[s] = last + 1;
+        }
+        return docs;
+    }
+
+    /// <summary>Events in a store file written by the server, counted from its event documents (the server must be stopped).</summary>
+    public static (long Documents, long Events) CountStored(string path)
+    {
+        using var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = true });
+        long documents = 0, events = 0;
+        foreach (var doc in db.GetCollection("events").FindAll())
+        {
+            documents++;
+            events += doc["events"].AsArray.Count;
+        }
+        return (documents, events);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using SelfRef.Core.Storage;
+using SelfRef.Simulation.Load;
+using SelfRef.Tests.Support;
+
+namespace SelfRef.Simulation.Tests;
+
+/// <summary>The load generator against the real server on a loopback socket: nothing it produces may be lost.</summary>
+public sealed class LoadGeneratorTests : IAsyncLifetime
+{
+    private readonly SelfRefFactory _factory = new();
+    private Uri _baseUrl = null!;
+
+    public Task InitializeAsync()
+    {
+        _baseUrl = new Uri(_factory.StartOnKestrel());
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Every_event_of_every_client_is_durable_and_stored_once()
+    {
+        var result = await LoadGenerator.RunAsync(new LoadOptions
+        {
+            BaseUrl = _baseUrl,
+            Clients = 5,
+            EventsPerSecond = 40,
+            BatchInterval = TimeSpan.FromMilliseconds(100),
+            Duration = TimeSpan.FromSeconds(2),
+            DrainTimeout = TimeSpan.FromSeconds(30),
+        });
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(5, result.SessionsStarted);
+        Assert.Equal(5, result.ClientsConnected);
+        Assert.All(result.Sessions, s => Assert.True(s.Produced >= 40, $"session produced only {s.Produced} events"));
+        Assert.Equal(0, result.EventsLost);
+        Assert.Equal(0, result.SessionsUnverified);
+        Assert.True(result.Complete);
+        Assert.Equal(result.EventsProduced, result.EventsAcknowledged);
+        Assert.Equal(result.EventsProduced, result.EventsDurable);
+
+        var store = _factory.Services.GetRequiredService<IStore>();
+        foreach (var outcome in result.Sessions)
+        {
+            var session = store.FindSessionByToken(outcome.Token);
+            Assert.NotNull(session);
+            var numbers = store.Events(session.Id).SelectMany(b => b.Events).Select(e => e.N).ToList();
+            Assert.Equal(Enumerable.Range(1, (int)outcome.Produced).Select(n => (long)n), numbers);
+            Assert.Equal(outcome.Produced, outcome.Durable);
+        }
+    }
+
+    [Fact]
+    public async Task Saturation_mode_sends_as_fast_as_acknowledgements_return_and_loses_nothing()
+    {
+        var result = await LoadGenerator.RunAsync(new LoadOptions
+        {
+            BaseUrl = _baseUrl,
+            Clients = 3,
+            Mode = LoadMode.Saturation,
+            SaturationBatchSize = 10,
+            PrimeSessions = true,
+            Duration = TimeSpan.FromSeconds(1),
+        });
+
+        Assert.Empty(result.Errors);
+        Assert.True(result.Complete);
+        Assert.Equal(3, result.FirstBatchLatency.Count);
+        Assert.All(result.Sessions, s => Assert.Equal(1, s.Produced % 10));
+        Assert.Equal(result.EventsProduced, result.EventsDurable);
+    }
+
+}
