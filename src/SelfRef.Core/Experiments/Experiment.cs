@@ -39,6 +39,9 @@ public sealed record Experiment
     [Description("How participants arrive and leave: URL parameters recorded, completion code, redirect.")]
     public Recruitment Recruitment { get; init; } = new();
 
+    [Description("Reference proportions of self-referential first actions per task type that the report tests against (default: pen 0.96, map 0.894, the Gallup figures).")]
+    public Dictionary<string, double> References { get; init; } = [];
+
     [Description("How conditions are assigned.")]
     public Assignment Assignment { get; init; } = new();
 

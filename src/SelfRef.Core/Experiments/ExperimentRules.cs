@@ -40,6 +40,9 @@ public static class ExperimentRules
                     Error($"$.steps[{i}].onlyIn[{j}]", $"unknown condition '{only}'; known: {string.Join(", ", knownConditions)}");
             if (step is QuestionnaireStep questionnaire)
                 CheckQuestions(questionnaire, $"$.steps[{i}]", Error);
+            if (step is IStepRules rules)
+                foreach (var (field, message) in rules.Check(experiment))
+                    Error($"$.steps[{i}].{field}", message);
         }
 
         for (var c = 0; c < experiment.Conditions.Count; c++)
@@ -63,6 +66,13 @@ public static class ExperimentRules
             foreach (var condition in experiment.EffectiveConditions)
                 CheckSequence(experiment, condition, Error);
 
+        foreach (var (task, reference) in experiment.References)
+        {
+            if (!StepTypes.All.Any(t => t.IsTask && t.Name == task))
+                Error($"$.references.{task}", $"'{task}' is not a task type; task types are {string.Join(", ", StepTypes.All.Where(t => t.IsTask).Select(t => t.Name))}");
+            else if (reference is <= 0 or >= 1)
+                Error($"$.references.{task}", $"a reference proportion lies strictly between 0 and 1, not {reference}");
+        }
         if (experiment.Recruitment.RedirectUrl is { } redirect &&
             !(Uri.TryCreate(redirect.Replace("{", "").Replace("}", ""), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
             Error("$.recruitment.redirectUrl", $"'{redirect}' is not an absolute http(s) URL");

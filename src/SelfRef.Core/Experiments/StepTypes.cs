@@ -3,8 +3,11 @@ using SelfRef.Core.Tasks.Pen;
 
 namespace SelfRef.Core.Experiments;
 
-/// <summary>A kind of step: its name in the file's "type" field and the record that declares its parameters.</summary>
-public sealed record StepType(string Name, Type RecordType, bool IsTask);
+/// <summary>
+/// A kind of step: its name in the file's "type" field, the record that declares its parameters,
+/// and for tasks the function that says what a participant did first.
+/// </summary>
+public sealed record StepType(string Name, Type RecordType, bool IsTask, Func<Tasks.TaskEvidence, Tasks.TaskOutcome>? Outcome = null);
 
 public static class StepTypes
 {

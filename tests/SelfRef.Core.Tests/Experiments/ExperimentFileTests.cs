@@ -17,6 +17,7 @@ public class ExperimentFileTests
 
     [Theory]
     [InlineData("gallup-pen.json", "gallup-pen", 1)]
+    [InlineData("gallup-pen-keyboard.json", "gallup-pen-keyboard", 1)]
     [InlineData("gallup-map.json", "gallup-map", 1)]
     [InlineData("gallup-replication.json", "gallup-replication", 2)]
     public void Shipped_experiments_load(string file, string id, int conditions)
@@ -99,6 +100,8 @@ public class ExperimentFileTests
         { "order naming an unknown step", e => e["conditions"] = JsonNode.Parse("""[{"id":"a","order":["consent","intro","pen","about-you","debrief","extra"]}]"""), "$.conditions[0].order[5]", "unknown step 'extra'" },
         { "order leaving a step out", e => e["conditions"] = JsonNode.Parse("""[{"id":"a","order":["consent","pen","about-you","debrief"]}]"""), "$.conditions[0].order", "step 'intro' is missing" },
         { "onlyIn naming an unknown condition", e => e["steps"]![1]!["onlyIn"] = new JsonArray("b"), "$.steps[1].onlyIn[0]", "unknown condition 'b'" },
+        { "reference for an unknown task", e => e["references"] = JsonNode.Parse("""{"pne":0.9}"""), "$.references.pne", "not a task type" },
+        { "reference outside 0..1", e => e["references"] = JsonNode.Parse("""{"pen":96}"""), "$.references.pen", "strictly between 0 and 1" },
         { "redirect that is not a URL", e => e["recruitment"] = JsonNode.Parse("""{"redirectUrl":"prolific.com/done"}"""), "$.recruitment.redirectUrl", "absolute http(s) URL" },
     };
 

@@ -1,0 +1,33 @@
+namespace SelfRef.Core.Coding;
+
+/// <summary>What a human coder saw in a participant's first handwritten word.</summary>
+public enum CodeValue { OwnName, Other, Unreadable }
+
+/// <summary>One coder's code for one participant's task step; a coder may change it, so it is keyed by session, step and coder.</summary>
+public sealed record CoderCode
+{
+    public string Id { get; init; } = "";
+    public string ExperimentId { get; init; } = "";
+    public string SessionId { get; init; } = "";
+    public string StepId { get; init; } = "";
+    public string Coder { get; init; } = "";
+    public CodeValue Value { get; init; }
+    public DateTime At { get; init; }
+
+    public static string Key(string sessionId, string stepId, string coder) => $"{sessionId}/{stepId}/{coder}";
+}
+
+/// <summary>How several coders' codes of one answer become the code the statistics use.</summary>
+public static class CodeConsensus
+{
+    /// <summary>The agreed code, or why there is none ("not coded", "coders disagree").</summary>
+    public static (CodeValue? Value, string? Missing) Of(IEnumerable<CoderCode> codes)
+    {
+        var values = codes.Select(c => c.Value).ToList();
+        if (values.Count == 0) return (null, "not coded");
+        var groups = values.GroupBy(v => v).OrderByDescending(g => g.Count()).ToList();
+        // With two coders only agreement counts; with more, a strict majority decides.
+        if (groups.Count == 1 || groups[0].Count() * 2 > values.Count) return (groups[0].Key, null);
+        return (null, "coders disagree");
+    }
+}
