@@ -13,6 +13,7 @@ switch (command.Verb)
 {
     case "validate": return ValidateCommand.Run(command, Console.Out, Console.Error);
     case "schema": return SchemaCommand.Run(command, Console.Out);
+    case "analyze": return AnalyzeCommand.Run(command, Console.Out, Console.Error);
 }
 
 // Configuration: appsettings.json beside the program, SELFREF__… environment, command line.
@@ -37,6 +38,7 @@ builder.Services.AddSingleton<IStore>(_ => new LiteDbStore(settings.DatabasePath
 builder.Services.AddSingleton(experiments);
 builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), experiments, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<UiText>();
+builder.Services.AddGazetteer(builder.Configuration);
 builder.Services.AddHostedService<AbandonedSessionSweeper>();
 builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);
 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Researcher").AllowAnonymousToPage("/Researcher/Login"));
@@ -50,6 +52,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 });
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<ResearcherAccounts>();
+builder.Services.AddSingleton<PenSheets>();
 
 var app = builder.Build();
 
@@ -64,6 +67,7 @@ app.UseAntiforgery();
 // Areas.
 app.MapGet("/healthz", (IStore store) => Results.Ok(new { status = "ok", experiments = experiments.Count, database = store is LiteDbStore lite ? lite.Path : null }));
 app.MapParticipant();
+app.MapPlaces();
 app.MapResearcher();
 
 // First start: a researcher account exists before anyone can log in; links are printed once listening.

@@ -7,11 +7,11 @@ namespace SelfRef.EndToEnd.Tests;
 
 public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private sealed record Words(string Locale, string Consent, string Agree, string Continue, string Unavailable, string FirstName, string Surname, string Age, string Hand, string Right, string Submit, string Thanks, string Code, string Required);
+    private sealed record Words(string Locale, string Consent, string Agree, string Continue, string Pen, string Done, string FirstName, string Surname, string Age, string Hand, string Right, string Submit, string Thanks, string Code, string Required);
 
-    private static readonly Words German = new("de-DE", "Einwilligung", "Ich bin einverstanden und nehme teil", "Weiter", "Diese Aufgabe ist noch nicht verfügbar",
+    private static readonly Words German = new("de-DE", "Einwilligung", "Ich bin einverstanden und nehme teil", "Weiter", "Probieren Sie den Stift aus.", "Fertig",
         "Ihr Vorname", "Ihr Nachname", "Ihr Alter in Jahren", "Mit welcher Hand schreiben Sie?", "rechts", "Weiter", "Vielen Dank!", "Ihr Abschlusscode", "Bitte beantworten Sie diese Frage.");
-    private static readonly Words English = new("en-GB", "Consent", "I agree and take part", "Continue", "This task is not available yet",
+    private static readonly Words English = new("en-GB", "Consent", "I agree and take part", "Continue", "Try the pen.", "Done",
         "Your first name", "Your surname", "Your age in years", "Which hand do you write with?", "right", "Continue", "Thank you!", "Your completion code", "Please answer this question.");
 
     private static async Task AssertNoSeriousAccessibilityProblem(IPage page, string where)
@@ -38,8 +38,18 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         await page.GetByRole(AriaRole.Button, new() { Name = words.Agree }).ClickAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = words.Continue }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Unavailable })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = words.Continue }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Pen })).ToBeVisibleAsync();
+        await AssertNoSeriousAccessibilityProblem(page, "pen sheet");
+        var sheet = (await page.Locator("#pen-sheet").BoundingBoxAsync())!;
+        if (phone) await page.Touchscreen.TapAsync(sheet.X + 40, sheet.Y + 60);
+        else
+        {
+            await page.Mouse.MoveAsync(sheet.X + 40, sheet.Y + 60);
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(sheet.X + 90, sheet.Y + 40, new() { Steps = 4 });
+            await page.Mouse.UpAsync();
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = words.Done }).ClickAsync();
 
         await page.GetByLabel(words.FirstName).FillAsync("Anna");
         await page.GetByRole(AriaRole.Button, new() { Name = words.Submit }).ClickAsync();
@@ -64,9 +74,20 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         Assert.Equal("Müller-Lüdenscheidt", session.Answers["about-you.surname"]);
         var types = fixture.StoredTypes(page);
         Assert.Equal(5, types.Count(t => t == "step.onset"));
-        Assert.Contains("task.unavailable", types);
         Assert.Contains("answer.input", types);
         Assert.Equal(Enumerable.Range(1, (int)await page.Produced()).Select(n => (long)n), fixture.StoredNumbers(page));
+
+        // The researcher sees the participant's outcome row, waiting for a coder.
+        var researcher = await context.NewPageAsync();
+        await researcher.GotoAsync("/researcher/experiments/gallup-pen");
+        await researcher.GetByLabel("User name").FillAsync("researcher");
+        await researcher.GetByLabel("Password").FillAsync(SelfRef.Tests.Support.SelfRefFactory.ResearcherPassword);
+        await researcher.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        var row = researcher.GetByRole(AriaRole.Row).Filter(new() { HasText = session.Id });
+        await Assertions.Expect(row).ToContainTextAsync("not coded");
+        await Assertions.Expect(row).ToContainTextAsync(phone ? "touch" : "mouse");
+        await Assertions.Expect(row).ToContainTextAsync(phone ? "phone" : "desktop");
+        await AssertNoSeriousAccessibilityProblem(researcher, "researcher's experiment page");
     }
 
     [Fact]
@@ -82,7 +103,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByText("Step 3 of 5")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = English.Unavailable })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = English.Pen })).ToBeVisibleAsync();
 
         // The participant link itself also leads back, and so does a second tab.
         await page.GotoAsync("/s/gallup-pen");
@@ -102,7 +123,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         await page.GotoAsync("/s/gallup-pen");
         await page.GetByRole(AriaRole.Button, new() { Name = English.Agree }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Done }).ClickAsync();
         var firstName = page.GetByLabel(English.FirstName);
         await Assertions.Expect(firstName).ToBeVisibleAsync();
         await page.AllSaved();
@@ -158,11 +179,12 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         for (var i = 0; i < 3; i++)
         {
             await Assertions.Expect(page.GetByText($"Step {i + 2} of 6")).ToBeVisibleAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).ClickAsync();
+            // Instructions go on with "Continue", the tasks with their own "Done".
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^(Continue|Done)$") }).ClickAsync();
         }
         await page.GetByLabel(English.FirstName).FillAsync("Jo");
         await page.GetByLabel(English.Surname).FillAsync("Smith");
-        await page.GetByLabel("Your home town").FillAsync("Leeds");
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Your home town" }).FillAsync("Leeds");
         await page.GetByLabel(English.Age).FillAsync("44");
         await page.GetByRole(AriaRole.Button, new() { Name = English.Submit }).ClickAsync();
         await page.WaitForURLAsync(new Regex("^https://app\\.prolific\\.com/"), new() { Timeout = 20_000 });

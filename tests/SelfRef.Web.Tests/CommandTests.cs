@@ -14,7 +14,7 @@ public class CommandTests
         var output = new StringWriter();
         var files = Directory.GetFiles(Experiments, "gallup-*.json");
         Assert.Equal(0, ValidateCommand.Run(CommandLine.Parse(["validate", .. files]), output, new StringWriter()));
-        Assert.Equal(3, output.ToString().Split('\n').Count(l => l.StartsWith("ok ")));
+        Assert.Equal(4, output.ToString().Split('\n').Count(l => l.StartsWith("ok ")));
     }
 
     [Fact]
@@ -42,4 +42,52 @@ public class CommandTests
         Assert.Equal(verb, command.Verb);
         Assert.Equal(file, command.Files.FirstOrDefault());
     }
+}
+
+public class AnalyzeCommandTests
+{
+    [Fact]
+    public void Analyze_writes_the_report_from_an_outcome_table()
+    {
+        var folder = Directory.CreateTempSubdirectory("selfref-analyze-csv-");
+        try
+        {
+            var csv = Path.Combine(folder.FullName, "outcomes.csv");
+            File.WriteAllLines(csv,
+            [
+                "participant,task,condition,self_reference,latency_ms,distance_km",
+                "P-1,pen,a,1,900,", "P-2,pen,a,1,1200,", "P-3,pen,b,0,2500,", "P-4,pen,b,1,700,", "P-5,pen,b,,,",
+                "P-1,map,a,1,3000,2.5", "P-2,map,b,0,4100,310",
+            ]);
+            var said = new StringWriter();
+            var exit = Analyze(["analyze", "--outcomes", csv, "--out", Path.Combine(folder.FullName, "report")], said);
+            Assert.Equal(0, exit);
+            Assert.Contains("pen: 3/4 = 75", said.ToString());
+            Assert.Contains("map: 1/2 = 50", said.ToString());
+            Assert.True(File.Exists(Path.Combine(folder.FullName, "report", "report.html")));
+        }
+        finally { folder.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public void Analyze_names_the_line_and_column_of_a_bad_value()
+    {
+        var csv = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(csv, ["participant,task,condition,self_reference,latency_ms,distance_km", "P-1,pen,a,1,fast,"]);
+        try
+        {
+            var error = new StringWriter();
+            Assert.Equal(1, Commands.AnalyzeCommand.Run(Hosting.CommandLine.Parse(["analyze", "--outcomes", csv, "--out", Path.GetTempPath()]), new StringWriter(), error));
+            Assert.Contains("line 2", error.ToString());
+            Assert.Contains("latency_ms", error.ToString());
+        }
+        finally { File.Delete(csv); }
+    }
+
+    [Fact]
+    public void Analyze_without_a_source_says_what_it_needs() =>
+        Assert.Equal(2, Analyze(["analyze", "--out", "x"], new StringWriter()));
+
+    private static int Analyze(string[] args, StringWriter output) =>
+        Commands.AnalyzeCommand.Run(Hosting.CommandLine.Parse(args), output, new StringWriter());
 }

@@ -73,7 +73,7 @@ public class ParticipantFlowTests : IAsyncLifetime
         var pen = await _factory.State(token);
         Assert.Equal("pen", pen.GetProperty("step").GetProperty("type").GetString());
         Assert.Equal("Try the pen.", pen.GetProperty("step").GetProperty("instruction").GetString());
-        Assert.False(pen.GetProperty("step").GetProperty("available").GetBoolean());
+        Assert.Equal(1000, pen.GetProperty("step").GetProperty("parameters").GetProperty("firstWordGapMs").GetInt32());
         await _factory.Advance(token, "pen");
 
         var (refused, problems) = await _factory.Advance(token, "about-you", new { firstName = "Anna", age = "12" });
@@ -142,6 +142,6 @@ public class ParticipantFlowTests : IAsyncLifetime
     {
         var health = JsonDocument.Parse(await _factory.Browser().GetStringAsync("/healthz")).RootElement;
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(3, health.GetProperty("experiments").GetInt32());
+        Assert.Equal(4, health.GetProperty("experiments").GetInt32());
     }
 }

@@ -78,7 +78,7 @@ public partial class ResearcherAreaTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
         foreach (var id in new[] { "gallup-pen", "gallup-map", "gallup-replication" }) Assert.Contains(id, page);
-        var row = Regex.Match(page, "<th scope=\"row\">gallup-map.*?</tr>", RegexOptions.Singleline).Value;
+        var row = Regex.Match(page, "<th scope=\"row\"><a href=\"/researcher/experiments/gallup-map\">.*?</tr>", RegexOptions.Singleline).Value;
         var cells = Regex.Matches(row, "<td>(\\d+)</td>").Select(m => int.Parse(m.Groups[1].Value)).ToList();
         Assert.Equal([3, 1, 1, 1, 0, 500], cells);
     }

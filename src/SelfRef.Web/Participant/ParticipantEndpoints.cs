@@ -54,19 +54,19 @@ public static class ParticipantEndpoints
         return Results.Redirect($"/p/{session.Token}");
     }
 
-    private static async Task<IResult> State(string token, string? lang, SessionService sessions, UiText ui, IWebHostEnvironment env)
+    private static async Task<IResult> State(string token, string? lang, SessionService sessions, UiText ui)
     {
         if (sessions.Find(token) is not { } session) return UnknownSession();
         session = await sessions.Touch(session);
         var experiment = sessions.Experiment(session.ExperimentId)!;
         if (lang is not null && experiment.Languages.Any(l => l.Code() == lang))
             session = await sessions.SetLanguage(session, lang);
-        return Results.Json(SessionView.Of(session, experiment, ui, env.WebRootFileProvider), SessionView.Json);
+        return Results.Json(SessionView.Of(session, experiment, ui), SessionView.Json);
     }
 
     public sealed record AdvanceRequest(string Step, Dictionary<string, JsonElement>? Answers);
 
-    private static async Task<IResult> Advance(string token, AdvanceRequest request, SessionService sessions, UiText ui, IWebHostEnvironment env)
+    private static async Task<IResult> Advance(string token, AdvanceRequest request, SessionService sessions, UiText ui)
     {
         if (sessions.Find(token) is not { } session) return UnknownSession();
         var experiment = sessions.Experiment(session.ExperimentId)!;
@@ -80,7 +80,7 @@ public static class ParticipantEndpoints
                 _ => a.Value.GetRawText(),
             });
             session = await sessions.Advance(session, request.Step, answers);
-            return Results.Json(SessionView.Of(session, experiment, ui, env.WebRootFileProvider), SessionView.Json);
+            return Results.Json(SessionView.Of(session, experiment, ui), SessionView.Json);
         }
         catch (SessionException e)
         {
@@ -92,13 +92,13 @@ public static class ParticipantEndpoints
         }
     }
 
-    private static async Task<IResult> Decline(string token, SessionService sessions, UiText ui, IWebHostEnvironment env)
+    private static async Task<IResult> Decline(string token, SessionService sessions, UiText ui)
     {
         if (sessions.Find(token) is not { } session) return UnknownSession();
         try
         {
             session = await sessions.Decline(session);
-            return Results.Json(SessionView.Of(session, sessions.Experiment(session.ExperimentId)!, ui, env.WebRootFileProvider), SessionView.Json);
+            return Results.Json(SessionView.Of(session, sessions.Experiment(session.ExperimentId)!, ui), SessionView.Json);
         }
         catch (SessionException e)
         {

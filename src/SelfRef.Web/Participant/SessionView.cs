@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.FileProviders;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Tasks.Map;
@@ -23,7 +22,7 @@ public sealed record SessionView(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static SessionView Of(Session session, Experiment experiment, UiText ui, IFileProvider webRoot)
+    public static SessionView Of(Session session, Experiment experiment, UiText ui)
     {
         var lang = session.Language;
         var step = experiment.Step(session.CurrentStep);
@@ -50,8 +49,6 @@ public sealed record SessionView(
             (step as QuestionnaireStep)?.Questions.Select(q => new QuestionView(
                 q.Id, q.Type.ToString().ToLowerInvariant(), q.Label.In(lang), q.Required, q.Min, q.Max, q.MaxLength,
                 q.Options?.Select(o => new OptionView(o.Value, o.Label.In(lang))).ToList())).ToList(),
-            // A task type is available once its browser module exists (wwwroot/tasks/<name>.js).
-            !type.IsTask || webRoot.GetFileInfo($"tasks/{type.Name}.js").Exists,
             type.IsTask ? JsonSerializer.SerializeToElement(step, step.GetType(), ExperimentJson.Options) : null);
         var completion = session.Status == SessionStatus.Completed
             ? new CompletionView(session.CompletionCode, RedirectUrl(experiment, session))
@@ -84,7 +81,6 @@ public sealed record StepViewModel(
     string? Text,
     string? Instruction,
     IReadOnlyList<QuestionView>? Questions,
-    bool Available,
     JsonElement? Parameters);
 
 public sealed record QuestionView(string Id, string Type, string Label, bool Required, double? Min, double? Max, int MaxLength, IReadOnlyList<OptionView>? Options);

@@ -54,8 +54,24 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
         builder.UseSetting("urls", "http://127.0.0.1:0");
     }
 
-    /// <summary>Stops the host and leaves the database file (for restart tests).</summary>
-    public async Task StopAsync() => await base.DisposeAsync();
+    /// <summary>
+    /// Stops the host and leaves the database file (for restart tests). The program's own
+    /// thread disposes its services a moment after the host stops; wait until the store has let
+    /// go of the file, as a restarted server would find it.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await base.DisposeAsync();
+        for (var waited = 0; ; waited += 50)
+        {
+            try
+            {
+                await using var free = new FileStream(DatabasePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                return;
+            }
+            catch (IOException) when (waited < 30_000) { await Task.Delay(50); }
+        }
+    }
 
     public void DeleteDatabase()
     {
@@ -65,7 +81,7 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
+        await StopAsync();
         DeleteDatabase();
     }
 }

@@ -7,7 +7,7 @@ const MAX_BATCH = 200;
 
 export class Outbox {
   #token; #key; #state; #connection = null; #inflight = false; #waiters = []; #onStatus;
-  #onset = 0; #step = null; #retryTimer = null;
+  #onset = 0; #step = null; #retryTimer = null; #firstOfStep = 1;
 
   constructor(token, onStatus = () => {}) {
     this.#token = token;
@@ -23,10 +23,22 @@ export class Outbox {
   /** Number the next event gets. */
   get next() { return this.#state.next; }
 
-  /** A new step is on screen: its clock starts at `onset` (a frame time, same clock as event.timeStamp). */
-  beginStep(stepId, onset) {
+  /**
+   * A new step is being shown. Its clock starts provisionally now and for good at the frame
+   * that first shows it (setOnset); events logged in between are moved onto the final clock.
+   */
+  beginStep(stepId, provisionalOnset = performance.now()) {
     this.#step = stepId;
+    this.#onset = provisionalOnset;
+    this.#firstOfStep = this.#state.next;
+  }
+
+  /** The step's onset: the time of the first frame showing it (same clock as event.timeStamp). */
+  setOnset(onset) {
+    const shift = onset - this.#onset;
+    for (const e of this.#state.pending) if (e.step === this.#step && e.n >= this.#firstOfStep) e.t -= shift;
     this.#onset = onset;
+    this.#save();
   }
 
   /** Milliseconds since the step's onset frame for a DOM event (event.timeStamp) or now. */

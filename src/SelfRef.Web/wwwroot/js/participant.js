@@ -55,13 +55,13 @@ async function show(next) {
   document.documentElement.lang = next.language;
   document.title = next.title;
   renderChrome(next);
-  main.replaceChildren();
   const module = await stepModule(next);
+  main.replaceChildren();
+  outbox.beginStep(next.step.id);
   await module.render(main, next.step, context);
   main.focus();
   // The step's clock starts at the frame that first shows it; what the participant does is timed from there.
-  const onset = await nextFrame();
-  outbox.beginStep(next.step.id, onset);
+  outbox.setOnset(await nextFrame());
   if (next.status === 'active' || next.status === 'completed') {
     outbox.log('step.onset', {
       index: next.step.index,
@@ -71,12 +71,10 @@ async function show(next) {
       coarsePointer: matchMedia('(pointer: coarse)').matches,
     }, 0);
   }
-  if (!next.step.available) outbox.log('task.unavailable', { type: next.step.type }, 0);
 }
 
 async function stepModule(view) {
   if (view.status === 'declined') return import('./steps/declined.js');
-  if (!view.step.available) return import('./steps/unavailable.js');
   const builtIn = ['consent', 'instructions', 'questionnaire', 'debrief'];
   return builtIn.includes(view.step.type) ? import(`./steps/${view.step.type}.js`) : import(`/tasks/${view.step.type}.js`);
 }

@@ -1,4 +1,5 @@
 import { el, format } from '../dom.js';
+import { placeCombobox } from '../places.js';
 
 // The questions, on one page. Only that a field was touched is logged as an event, never what
 // was typed: the answers (names, home towns) go to the server once, when the page is sent.
@@ -22,6 +23,18 @@ export function render(container, step, context) {
       block = el('fieldset', { class: 'question', id, 'aria-describedby': problemId }, el('legend', {}, label), options);
       read = () => form.querySelector(`input[name="${id}"]:checked`)?.value ?? null;
       focusTarget = () => block.querySelector('input');
+    } else if (question.type === 'place') {
+      // The home town, picked from the gazetteer's suggestions or typed freely. A pick is sent as
+      // gn:{GeoNames id}|{name as shown}, free text as typed (Core: Tasks/Map/HomeTown.cs).
+      const box = placeCombobox({
+        id, label, lang: document.documentElement.lang || 'en', ui, hint: ui['place.hint'],
+        maxLength: question.maxLength, required: question.required, describedBy: [problemId], credit: true,
+        onInput: (text, event) => outbox.log('answer.input', { question: question.id, length: text.length }, outbox.stamp(event)),
+        onChoose: (place, rank, text, event) => outbox.log('answer.choose', { question: question.id, rank }, outbox.stamp(event)),
+      });
+      block = el('div', { class: 'question' }, box.element);
+      read = () => (box.chosen() ? `gn:${box.chosen().id}|${box.text()}` : box.text());
+      focusTarget = () => box.input;
     } else {
       const hint = question.type === 'number' && question.min != null && question.max != null
         ? format(ui['answer.range.hint'], question.min, question.max)

@@ -1,0 +1,37 @@
+using SelfRef.Core.Coding;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Storage;
+using SelfRef.Stats.Outcomes;
+using SelfRef.Stats.Report;
+using SelfRef.Stats.Results;
+
+namespace SelfRef.Web.Researcher;
+
+/// <summary>An experiment's outcome table and report settings, read from the store (for the analyze verb and the researcher pages).</summary>
+public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOptions Options)
+{
+    public static ExperimentAnalysis Of(Experiment experiment, IStore store, IServiceProvider? services = null)
+    {
+        var sessions = store.SessionsOf(experiment.Id);
+        var codes = store.Codes(experiment.Id);
+        var rows = OutcomeDerivation.Rows(experiment, sessions, store.Events, codes, services).ToList();
+        var references = new Dictionary<string, double>(ReportOptions.GallupReferences);
+        foreach (var (task, value) in experiment.References) references[task] = value;
+        var options = new ReportOptions
+        {
+            ExperimentTitle = experiment.Title.In(experiment.Languages[0].Code()),
+            References = references,
+            Funnel = OutcomeDerivation.Funnel(experiment, sessions),
+            Coding = CodingPairs(codes),
+        };
+        return new ExperimentAnalysis(rows, options);
+    }
+
+    /// <summary>Answers coded by at least two coders: the first two (by name) make the pair kappa is computed from.</summary>
+    public static IReadOnlyList<CodingPair> CodingPairs(IEnumerable<CoderCode> codes) =>
+        codes.GroupBy(c => (c.SessionId, c.StepId))
+            .Select(g => g.OrderBy(c => c.Coder, StringComparer.Ordinal).ToList())
+            .Where(g => g.Count >= 2)
+            .Select(g => new CodingPair($"{g[0].SessionId}/{g[0].StepId}", g[0].Value.ToString(), g[1].Value.ToString()))
+            .ToList();
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using SelfRef.Core.Coding;
+using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Sessions;
+using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks.Pen;
+
+namespace SelfRef.Web.Researcher;
+
+/// <summary>A participant's handwritten sheet as the coders and exports see it.</summary>
+public sealed record PenSheet(Session Session, PenStep Step, IReadOnlyList<PenStroke> Strokes, FirstWord? FirstWord, double Aspect)
+{
+    public string? FirstName => Session.Answers.FirstOrDefault(a => a.Key.EndsWith("." + Step.FirstNameQuestion, StringComparison.Ordinal)).Value;
+    public string? Surname => Session.Answers.FirstOrDefault(a => a.Key.EndsWith("." + Step.SurnameQuestion, StringComparison.Ordinal)).Value;
+}
+
+/// <summary>Finds and rebuilds handwritten sheets, and says which still need a coder's code.</summary>
+public sealed class PenSheets(IStore store, SessionService sessions)
+{
+    public PenSheet? Load(string sessionId, string stepId)
+    {
+        if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return null;
+        if (experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not PenStep { Input: PenInput.Pen } step) return null;
+        var events = store.Events(sessionId).Where(b => b.Step == stepId).SelectMany(b => b.Events).OrderBy(e => e.N).ToList();
+        var strokes = PenStrokes.From(events);
+        return new PenSheet(session, step, strokes, FirstWordSegmentation.Find(strokes, step.FirstWordGapMs, step.NewLineHeights), Aspect(events));
+    }
+
+    /// <summary>Every handwritten answer of the experiment that can be coded: the participant has left the pen step and wrote something.</summary>
+    public IReadOnlyList<(Session Session, PenStep Step)> Codable(Experiment experiment)
+    {
+        var steps = experiment.Steps.OfType<PenStep>().Where(s => s.Input == PenInput.Pen).ToList();
+        var items = new List<(Session, PenStep)>();
+        foreach (var session in store.SessionsOf(experiment.Id).Where(s => s.Status != SessionStatus.Declined).OrderBy(s => s.StartedAt))
+            foreach (var step in steps)
+            {
+                var index = session.Steps.IndexOf(step.Id);
+                if (index < 0 || index >= session.StepIndex) continue;
+                if (store.Events(session.Id).Any(b => b.Step == step.Id && b.Events.Any(e => e.Type == "pen.down"))) items.Add((session, step));
+            }
+        return items;
+    }
+
+    public (Session Session, PenStep Step)? NextFor(Experiment experiment, string coder)
+    {
+        var mine = store.Codes(experiment.Id).Where(c => c.Coder == coder).Select(c => (c.SessionId, c.StepId)).ToHashSet();
+        foreach (var item in Codable(experiment))
+            if (!mine.Contains((item.Session.Id, item.Step.Id))) return item;
+        return null;
+    }
+
+    /// <summary>The sheet's width / height as the participant saw it when they started writing.</summary>
+    private static double Aspect(IEnumerable<StoredEvent> events)
+    {
+        var sheet = events.LastOrDefault(e => e.Type == "pen.sheet" && e.DataJson is not null);
+        if (sheet is null) return 1.5;
+        using var doc = JsonDocument.Parse(sheet.DataJson!);
+        var width = doc.RootElement.GetProperty("width").GetDouble();
+        var height = doc.RootElement.GetProperty("height").GetDouble();
+        return height > 0 ? width / height : 1.5;
+    }
+}

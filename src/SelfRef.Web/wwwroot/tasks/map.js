@@ -1,0 +1,234 @@
+// The map task: a map to explore freely (pan, zoom, search). What the participant does is logged
+// so that the first place they single out can be found afterwards (Core: FirstTargetRules):
+//   map.view     the viewport, at most once per animation frame while it moves and always when it settles
+//   map.click    a click or tap on the map, map.pointerdown which pointer was used
+//   map.search.* the search box's text as typed, the suggestions shown, the result chosen
+// Everything is served by this server: Leaflet, Natural Earth outlines, US states, place names.
+import * as L from '/lib/leaflet/leaflet-src.esm.js';
+import { el, actionButton } from '../js/dom.js';
+import { placeCombobox } from '../js/places.js';
+
+const OUTLINES = [
+  { below: 3, url: '/lib/world-atlas/countries-110m.json' },
+  { below: 5, url: '/lib/world-atlas/countries-50m.json' },
+  { below: Infinity, url: '/lib/world-atlas/countries-10m.json' },
+];
+const STATES_URL = '/lib/us-atlas/states-10m.json';
+const STATES_FROM_ZOOM = 3;
+const CREDITS = 'Natural Earth · US Census Bureau · <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)';
+
+export async function render(container, step, context) {
+  const { ui, outbox } = context;
+  const p = step.parameters ?? {};
+  const lang = document.documentElement.lang || 'en';
+  await Promise.all([stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css')]);
+
+  const mapId = `map-${step.id}`;
+  const hintId = `${mapId}-keys`;
+  const mapElement = el('div', { id: mapId, class: 'map-canvas', 'aria-label': ui['map.label'], 'aria-describedby': hintId });
+  const search = p.search === false ? null : placeCombobox({
+    id: `${mapId}-search`, label: ui['map.search'], lang, ui, maxLength: 100,
+    onInput: (text, event) => outbox.log('map.search.input', { q: text }, outbox.stamp(event)),
+    onSuggestions: (text, places) => outbox.log('map.search.suggestions', { q: text, ids: places.map(place => place.id) }),
+    onChoose: (place, rank, text, event) => {
+      outbox.log('map.search.choose', { id: place.id, name: place.name, matched: place.matched, lat: place.lat, lng: place.lng, q: text, rank }, outbox.stamp(event));
+      showChosen(place);
+    },
+  });
+  const next = actionButton(context, 'continue', ui['button.continue'], () => context.advance());
+  container.append(el('section', { class: 'map-task' },
+    el('h1', {}, step.title ?? step.instruction ?? ''),
+    step.title && step.instruction ? el('p', { class: 'text' }, step.instruction) : null,
+    search?.element,
+    mapElement,
+    el('p', { id: hintId, class: 'hint' }, ui['map.keys']),
+    el('div', { class: 'actions' }, next)));
+  if (p.minDurationSeconds > 0) {
+    next.disabled = true;
+    setTimeout(() => { next.disabled = false; }, p.minDurationSeconds * 1000);
+  }
+
+  const map = L.map(mapElement, {
+    center: [p.startLat ?? 30, p.startLon ?? 10], zoom: p.startZoom ?? 2,
+    minZoom: p.minZoom ?? 1, maxZoom: p.maxZoom ?? 14,
+    preferCanvas: true, worldCopyJump: true, zoomControl: false, attributionControl: false,
+  });
+  L.control.zoom({ zoomInTitle: ui['map.zoomIn'], zoomOutTitle: ui['map.zoomOut'] }).addTo(map);
+  L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
+  // Leaflet's own focusable parts carry English words; the map's container is named by us.
+  mapElement.setAttribute('role', 'region');
+  mapElement.setAttribute('aria-roledescription', ui['map.label']);
+
+  if (p.tileUrl) {
+    L.tileLayer(p.tileUrl, { attribution: p.tileAttribution ?? '', minZoom: p.minZoom, maxZoom: p.maxZoom }).addTo(map);
+  } else {
+    map.attributionControl.addAttribution(CREDITS);
+    baseMap(map, p.layers ?? ['countries', 'states']);
+  }
+  if (p.labels !== false) placeLabels(map, p.labelCount ?? 60);
+
+  let chosenMarker = null;
+  function showChosen(place) {
+    chosenMarker?.remove();
+    chosenMarker = L.circleMarker([place.lat, place.lng], { radius: 7, color: '#c75000', weight: 3, fillOpacity: 0.3, interactive: false }).addTo(map);
+    map.setView([place.lat, place.lng], Math.max(map.getZoom(), Math.min(p.maxZoom ?? 14, 11)));
+  }
+
+  // Visible to tests and to the browser console, like the outbox.
+  if (window.selfref) window.selfref.map = map;
+  logViewport(map, outbox);
+  map.on('click', event => {
+    const { lat, lng } = event.latlng;
+    outbox.log('map.click', { lat: round(lat), lng: round(lng), zoom: map.getZoom(), pointer: event.originalEvent?.pointerType || 'mouse' }, outbox.stamp(event.originalEvent));
+  });
+  mapElement.addEventListener('pointerdown', event => outbox.log('map.pointerdown', { pointer: event.pointerType }, outbox.stamp(event)));
+  // The container may have been laid out after Leaflet measured it (fonts, the search box).
+  requestAnimationFrame(() => map.invalidateSize());
+}
+
+/** The viewport: once per animation frame while it changes, and always once it settles. */
+function logViewport(map, outbox) {
+  let frame = 0, last = '', started = false;
+  const view = () => {
+    const c = map.getCenter().wrap(), b = map.getBounds();
+    return { lat: round(c.lat), lng: round(c.lng), zoom: Math.round(map.getZoom() * 1000) / 1000, bounds: [round(b.getSouth()), round(b.getWest()), round(b.getNorth()), round(b.getEast())] };
+  };
+  const log = (t, extra = {}) => {
+    const data = { ...view(), ...extra };
+    const key = JSON.stringify(data);
+    if (key === last) return;
+    last = key;
+    outbox.log('map.view', data, t);
+  };
+  // The first view is the one the step opened with, logged once the step's clock runs.
+  requestAnimationFrame(() => requestAnimationFrame(time => { log(outbox.stamp({ timeStamp: time }), { initial: true }); started = true; }));
+  map.on('move zoom', () => {
+    if (!started || frame) return;
+    frame = requestAnimationFrame(time => { frame = 0; log(outbox.stamp({ timeStamp: time })); });
+  });
+  map.on('moveend zoomend', () => {
+    if (!started) return;
+    cancelAnimationFrame(frame);
+    frame = 0;
+    log(outbox.stamp());
+  });
+}
+
+/** Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM. */
+function baseMap(map, layers) {
+  const cache = new Map();
+  const load = url => {
+    if (!cache.has(url)) cache.set(url, Promise.all([topojsonClient(), fetch(url).then(r => r.json())]));
+    return cache.get(url);
+  };
+  const renderer = L.canvas({ padding: 0.5 });
+  let countries = null, countriesUrl = null, states = null;
+
+  async function update() {
+    const zoom = map.getZoom();
+    if (layers.includes('countries')) {
+      const url = OUTLINES.find(o => zoom < o.below).url;
+      if (url !== countriesUrl) {
+        countriesUrl = url;
+        const [topojson, topology] = await load(url);
+        if (url !== countriesUrl) return;
+        const layer = L.geoJSON(continuous(topojson.feature(topology, topology.objects.countries)), {
+          renderer, interactive: false, style: { color: '#6b6b6b', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1 },
+        });
+        countries?.remove();
+        countries = layer.addTo(map);
+        countries.bringToBack();
+      }
+    }
+    if (layers.includes('states')) {
+      if (zoom >= STATES_FROM_ZOOM && !states) {
+        const [topojson, topology] = await load(STATES_URL);
+        states ??= L.geoJSON(topojson.mesh(topology, topology.objects.states, (a, b) => a !== b), {
+          renderer, interactive: false, style: { color: '#8c8c8c', weight: 0.6, dashArray: '3 3', fill: false },
+        });
+      }
+      if (states) { if (zoom >= STATES_FROM_ZOOM) states.addTo(map); else states.remove(); }
+    }
+  }
+  map.on('zoomend', update);
+  update();
+}
+
+/**
+ * Outlines that cross the date line jump from +180° to −180°, which a flat map draws as a band
+ * across the world; each ring is made continuous instead (Chukotka then lies beyond 180°).
+ * Antarctica wraps the pole, which no ring on this projection can draw, and is left out.
+ */
+function continuous(collection) {
+  const ANTARCTICA = '010';
+  const unwrap = ring => {
+    let shift = 0;
+    return ring.map(([lng, lat], i) => {
+      if (i > 0) {
+        const previous = ring[i - 1][0];
+        if (lng - previous > 180) shift -= 360; else if (previous - lng > 180) shift += 360;
+      }
+      return [lng + shift, lat];
+    });
+  };
+  const features = collection.features.filter(f => f.id !== ANTARCTICA).map(f => {
+    const g = f.geometry;
+    if (!g) return f;
+    const coordinates = g.type === 'Polygon' ? g.coordinates.map(unwrap)
+      : g.type === 'MultiPolygon' ? g.coordinates.map(polygon => polygon.map(unwrap)) : g.coordinates;
+    return { ...f, geometry: { ...g, coordinates } };
+  });
+  return { ...collection, features };
+}
+
+/** The largest places in view, asked from the server whenever the view settles. */
+function placeLabels(map, count) {
+  const group = L.layerGroup().addTo(map);
+  let controller = null, timer = 0;
+  async function refresh() {
+    controller?.abort();
+    controller = new AbortController();
+    const b = map.getBounds(), zoom = map.getZoom();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(4)).join(',');
+    try {
+      const response = await fetch(`/api/places?bbox=${bbox}&zoom=${zoom}&limit=${count}`, { signal: controller.signal });
+      if (!response.ok) return;
+      const places = await response.json();
+      group.clearLayers();
+      for (const place of places) {
+        const label = el('span', { class: 'map-label-text' }, place.name);
+        L.marker([place.lat, place.lng], {
+          icon: L.divIcon({ className: 'map-label', html: el('span', {}, el('span', { class: 'map-label-dot' }), label), iconSize: null, iconAnchor: [4, 4] }),
+          interactive: false, keyboard: false,
+        }).addTo(group);
+      }
+    } catch { /* a newer view replaced this one */ }
+  }
+  map.on('moveend', () => { clearTimeout(timer); timer = setTimeout(refresh, 120); });
+  refresh();
+}
+
+let topojsonLoading = null;
+/** topojson-client ships as a classic script (UMD); it is loaded once, on first use. */
+function topojsonClient() {
+  topojsonLoading ??= new Promise((resolve, reject) => {
+    if (window.topojson) { resolve(window.topojson); return; }
+    const script = el('script', { src: '/lib/topojson-client/topojson-client.min.js' });
+    script.addEventListener('load', () => resolve(window.topojson));
+    script.addEventListener('error', reject);
+    document.head.append(script);
+  });
+  return topojsonLoading;
+}
+
+function stylesheet(href) {
+  if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
+  return new Promise(resolve => {
+    const link = el('link', { rel: 'stylesheet', href });
+    link.addEventListener('load', resolve);
+    link.addEventListener('error', resolve);
+    document.head.append(link);
+  });
+}
+
+function round(value) { return Math.round(value * 1e6) / 1e6; }
