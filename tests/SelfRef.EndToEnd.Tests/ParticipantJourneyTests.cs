@@ -112,7 +112,21 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         await tab.GotoAsync(page.Url);
         await Assertions.Expect(tab.GetByText("Step 3 of 5")).ToBeVisibleAsync();
         await page.AllSaved();
+        await tab.AllSaved();
         Assert.Equal(2, fixture.Session(page).StepIndex);
+
+        // The two tabs number their events in streams of their own: none of either is lost.
+        var first = await page.EvaluateAsync<string>("() => window.selfref.outbox.stream");
+        var second = await tab.EvaluateAsync<string>("() => window.selfref.outbox.stream");
+        Assert.NotEqual(first, second);
+        foreach (var (each, stream) in new[] { (page, first), (tab, second) })
+        {
+            await each.AllSaved();
+            var produced = await each.Produced();
+            var stored = fixture.Server.Store.Events(fixture.Session(page).Id).Where(b => b.Stream == stream).SelectMany(b => b.Events).ToList();
+            Assert.True(Enumerable.Range(1, (int)produced).Select(n => (long)n).SequenceEqual(stored.Select(e => e.N)),
+                $"tab {stream} produced {produced} events; stored: {string.Join(" ", stored.Select(e => $"{e.N}:{e.Type}"))}");
+        }
     }
 
     [Fact]
@@ -164,13 +178,14 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
     {
         await using var context = await fixture.NewContext();
         var page = await context.NewPageAsync();
-        long durableAtRedirect = -1;
+        HashSet<(string, long)>? storedAtRedirect = null;
         string? redirectedTo = null;
         string token = "";
         await page.RouteAsync("https://app.prolific.com/**", async route =>
         {
             redirectedTo = route.Request.Url;
-            durableAtRedirect = fixture.Server.Store.DurableSeq(fixture.Server.Services.GetRequiredService<SessionService>().Find(token)!.Id);
+            storedAtRedirect = fixture.Server.Store.Events(fixture.Server.Services.GetRequiredService<SessionService>().Find(token)!.Id)
+                .SelectMany(b => b.Events.Select(e => (b.Stream, e.N))).ToHashSet();
             await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<title>Prolific</title><p>done</p>" });
         });
         await page.GotoAsync("/s/gallup-replication?PROLIFIC_PID=pp-7");
@@ -191,11 +206,11 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
 
         var session = fixture.Server.Services.GetRequiredService<SessionService>().Find(token)!;
         Assert.Equal($"https://app.prolific.com/submissions/complete?cc={session.CompletionCode}", redirectedTo);
-        var events = fixture.Server.Store.Events(session.Id).SelectMany(b => b.Events).ToList();
-        Assert.True(durableAtRedirect >= 10, $"only {durableAtRedirect} events were stored when the page left");
+        var events = fixture.Server.Store.Events(session.Id).SelectMany(b => b.Events.Select(e => (b.Stream, Event: e))).ToList();
+        Assert.True(storedAtRedirect!.Count >= 10, $"only {storedAtRedirect.Count} events were stored when the page left");
         // Leaving the page hides it, and that is logged too: the only events allowed to arrive after the redirect.
-        var late = events.Where(e => e.N > durableAtRedirect).ToList();
-        Assert.All(late, e => Assert.Equal("page.visibility", e.Type));
+        var late = events.Where(e => !storedAtRedirect.Contains((e.Stream, e.Event.N))).ToList();
+        Assert.All(late, e => Assert.Equal("page.visibility", e.Event.Type));
         Assert.Contains("step.onset", fixture.Server.Store.Events(session.Id).Where(b => b.Step == "debrief").SelectMany(b => b.Events).Select(e => e.Type));
     }
 }

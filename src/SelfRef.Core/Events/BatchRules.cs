@@ -14,6 +14,10 @@ public static partial class BatchRules
     [GeneratedRegex("^[a-z][a-z0-9_.-]*$")]
     private static partial Regex TypePattern();
 
+    // Lower case only: LiteDB compares ids without regard to case.
+    [GeneratedRegex("^[a-z0-9]{0,32}$")]
+    private static partial Regex StreamPattern();
+
     /// <summary>Null if the batch is acceptable, else what is wrong with it, for the client's error.</summary>
     public static string? Problem(EventBatch? batch)
     {
@@ -22,6 +26,7 @@ public static partial class BatchRules
         if (batch.Events is null || batch.Events.Count == 0) return "a batch needs at least one event";
         if (batch.Events.Count > MaxEvents) return $"too many events in one batch: {batch.Events.Count} (at most {MaxEvents})";
         if (string.IsNullOrEmpty(batch.Step)) return "the batch names no step";
+        if (batch.Stream is null || !StreamPattern().IsMatch(batch.Stream)) return "stream must be up to 32 lower-case letters or digits";
         for (var i = 0; i < batch.Events.Count; i++)
         {
             var e = batch.Events[i];

@@ -3,10 +3,12 @@ using System.Text.Json;
 namespace SelfRef.Core.Events;
 
 /// <summary>
-/// Events as the browser sends them: numbered consecutively per session, so the batch's events
-/// are <see cref="Seq"/>, Seq+1, …; all of one step.
+/// Events as the browser sends them: numbered consecutively per session and stream, so the
+/// batch's events are <see cref="Seq"/>, Seq+1, …; all of one step. A stream is one browser tab
+/// (kept across its reloads): two tabs of one session number their events independently, so
+/// neither can take the other's events for resends.
 /// </summary>
-public sealed record EventBatch(long Seq, string Step, IReadOnlyList<ClientEvent> Events)
+public sealed record EventBatch(long Seq, string Step, IReadOnlyList<ClientEvent> Events, string Stream = "")
 {
     public long Last => Seq + Events.Count - 1;
 }
@@ -15,6 +17,6 @@ public sealed record EventBatch(long Seq, string Step, IReadOnlyList<ClientEvent
 public sealed record ClientEvent(double T, string Type, JsonElement? Data);
 
 /// <summary>A batch as stored: one document per batch, never one per point.</summary>
-public sealed record StoredBatch(string SessionId, long Seq, long Last, string Step, DateTime ReceivedAt, IReadOnlyList<StoredEvent> Events);
+public sealed record StoredBatch(string SessionId, string Stream, long Seq, long Last, string Step, DateTime ReceivedAt, IReadOnlyList<StoredEvent> Events);
 
 public sealed record StoredEvent(long N, double T, string Type, string? DataJson);

@@ -26,7 +26,9 @@ public interface IStore : IDisposable
     /// </summary>
     /// <exception cref="BatchRefusedException">the batch leaves a gap.</exception>
     Task<long> Append(string sessionId, EventBatch batch);
-    long DurableSeq(string sessionId);
+    /// <summary>The highest durable event number of one stream (browser tab) of the session.</summary>
+    long DurableSeq(string sessionId, string stream = "");
+    /// <summary>All batches of the session: stream by stream in the order the streams began, each in sequence.</summary>
     IReadOnlyList<StoredBatch> Events(string sessionId);
 
     /// <summary>Stores a coder's code, replacing that coder's earlier code of the same answer.</summary>

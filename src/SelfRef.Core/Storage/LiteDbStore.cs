@@ -24,7 +24,7 @@ public sealed class LiteDbStore : IStore
     private readonly ILiteCollection<BsonDocument> _events;
     private readonly ILiteCollection<ResearcherAccount> _accounts;
     private readonly ILiteCollection<CoderCode> _codes;
-    // Highest durable event number per session; written only on the writer thread.
+    // Highest durable event number per session and stream ("{session}/{stream}"); written only on the writer thread.
     private readonly ConcurrentDictionary<string, long> _durable = new();
     // Sessions reduced to their refusal; a batch that was checked before the refusal but queued
     // after it must not bring events back. Touched only on the writer thread.
@@ -53,6 +53,7 @@ public sealed class LiteDbStore : IStore
         _codes.EnsureIndex(c => c.ExperimentId);
         _sessions.EnsureIndex(s => s.Token, unique: true);
         _sessions.EnsureIndex(s => s.ExperimentId);
+        _events.EnsureIndex("session");
         _writer = new SingleWriter(_db);
     }
 
@@ -74,9 +75,9 @@ public sealed class LiteDbStore : IStore
     public Task InsertSession(Session session) => _writer.Enqueue(db =>
     {
         _sessions.Insert(session);
-        // A new session has no events: its first batch need not look for any.
-        return _durable[session.Id] = 0;
-    }, undo: () => _durable.TryRemove(session.Id, out _));
+        // A new session has no events: the first batch of its first tab need not look for any.
+        return _durable[StreamKey(session.Id, "")] = 0;
+    }, undo: () => _durable.TryRemove(StreamKey(session.Id, ""), out _));
 
     public Task SaveSession(Session session) => _writer.Enqueue(db =>
     {
@@ -87,16 +88,11 @@ public sealed class LiteDbStore : IStore
     public Task SaveRefusal(Session refusal) => _writer.Enqueue(db =>
     {
         _sessions.Upsert(refusal);
-        var from = EventId(refusal.Id, 0);
-        var to = EventId(refusal.Id, long.MaxValue);
-        _events.DeleteMany(Query.Between("_id", from, to));
+        _events.DeleteMany(SessionRange(refusal.Id));
         _refused.Add(refusal.Id);
-        return _durable.TryRemove(refusal.Id, out _);
-    }, undo: () =>
-    {
-        _durable.TryRemove(refusal.Id, out _);
-        _refused.Remove(refusal.Id);
-    });
+        foreach (var key in _durable.Keys.Where(k => k.StartsWith(refusal.Id + "/", StringComparison.Ordinal))) _durable.TryRemove(key, out _);
+        return true;
+    }, undo: () => _refused.Remove(refusal.Id));
 
     public Session? FindSession(string id) => _sessions.FindById(id);
 
@@ -111,31 +107,32 @@ public sealed class LiteDbStore : IStore
         // number is read here, outside the group's transaction, where the query is cheap and holds
         // up nobody's acknowledgement. It is exact when used: the writer uses it only if no batch
         // of the session was applied in between, and then the file still says the same.
-        long? stored = _durable.ContainsKey(sessionId) ? null : ReadDurableSeq(sessionId);
+        var key = StreamKey(sessionId, batch.Stream);
+        long? stored = _durable.ContainsKey(key) ? null : ReadDurableSeq(sessionId, batch.Stream);
         return _writer.Enqueue(db =>
         {
             if (_refused.Contains(sessionId)) throw new BatchRefusedException("the session has ended (consent was declined)");
-            var durable = _durable.TryGetValue(sessionId, out var known) ? known : stored ?? ReadDurableSeq(sessionId);
+            var durable = _durable.TryGetValue(key, out var known) ? known : stored ?? ReadDurableSeq(sessionId, batch.Stream);
             previous = durable;
             if (batch.Last <= durable) return durable;
             if (batch.Seq > durable + 1)
                 throw new BatchRefusedException($"sequence gap: the next event expected is {durable + 1}, the batch starts at {batch.Seq}");
             var skip = (int)(durable + 1 - batch.Seq);
             _events.Insert(ToDocument(sessionId, batch, skip));
-            _durable[sessionId] = batch.Last;
+            _durable[key] = batch.Last;
             return batch.Last;
         }, undo: () =>
         {
-            if (previous is { } p) _durable[sessionId] = p;
+            if (previous is { } p) _durable[key] = p;
         });
     }
 
-    public long DurableSeq(string sessionId) => ReadDurableSeq(sessionId);
+    public long DurableSeq(string sessionId, string stream = "") => ReadDurableSeq(sessionId, stream);
 
-    private long ReadDurableSeq(string sessionId)
+    private long ReadDurableSeq(string sessionId, string stream)
     {
         var last = _events.Query()
-            .Where(Query.Between("_id", EventId(sessionId, 0), EventId(sessionId, long.MaxValue)))
+            .Where(Query.Between("_id", EventId(sessionId, stream, 0), EventId(sessionId, stream, long.MaxValue)))
             .OrderByDescending("_id")
             .Limit(1)
             .FirstOrDefault();
@@ -143,9 +140,11 @@ public sealed class LiteDbStore : IStore
     }
 
     public IReadOnlyList<StoredBatch> Events(string sessionId) =>
-        _events.Find(Query.Between("_id", EventId(sessionId, 0), EventId(sessionId, long.MaxValue)))
+        _events.Find(SessionRange(sessionId))
             .Select(FromDocument)
-            .OrderBy(b => b.Seq)
+            .GroupBy(b => b.Stream)
+            .OrderBy(stream => stream.Min(b => b.ReceivedAt))
+            .SelectMany(stream => stream.OrderBy(b => b.Seq))
             .ToList();
 
     public Task SaveCode(CoderCode code) =>
@@ -159,8 +158,14 @@ public sealed class LiteDbStore : IStore
 
     public int AccountCount() => _accounts.Count();
 
-    // Zero-padded so that the _id index orders a session's batches by sequence number.
-    private static string EventId(string sessionId, long seq) => $"{sessionId}/{seq:D19}";
+    private static string StreamKey(string sessionId, string stream) => $"{sessionId}/{stream}";
+
+    // Zero-padded so that the _id index orders a stream's batches by sequence number.
+    private static string EventId(string sessionId, string stream, long seq) => $"{sessionId}/{stream}/{seq:D19}";
+
+    // Every stream of the session, through the "session" index (LiteDB compares _id with a
+    // culture's collation, so a prefix range over all streams would not be safe).
+    private static BsonExpression SessionRange(string sessionId) => Query.EQ("session", sessionId);
 
     private static BsonDocument ToDocument(string sessionId, EventBatch batch, int skip)
     {
@@ -176,8 +181,9 @@ public sealed class LiteDbStore : IStore
         var first = batch.Seq + skip;
         return new BsonDocument
         {
-            ["_id"] = EventId(sessionId, first),
+            ["_id"] = EventId(sessionId, batch.Stream, first),
             ["session"] = sessionId,
+            ["stream"] = batch.Stream,
             ["seq"] = first,
             ["last"] = batch.Last,
             ["step"] = batch.Step,
@@ -188,6 +194,7 @@ public sealed class LiteDbStore : IStore
 
     private static StoredBatch FromDocument(BsonDocument d) => new(
         d["session"].AsString,
+        d["stream"].AsString,
         d["seq"].AsInt64,
         d["last"].AsInt64,
         d["step"].AsString,

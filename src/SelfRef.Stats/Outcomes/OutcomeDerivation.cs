@@ -31,7 +31,7 @@ public static class OutcomeDerivation
                 var type = StepTypes.Of(step);
                 if (!type.IsTask || type.Outcome is null) continue;
                 taskOrder++;
-                var events = batches.Where(b => b.Step == step.Id).SelectMany(b => b.Events).OrderBy(e => e.N).ToList();
+                var events = StepEvents.Of(batches, step.Id);
                 var outcome = index > session.StepIndex
                     ? new TaskOutcome(null, null, "not reached", null, null, null)
                     : type.Outcome(new TaskEvidence(experiment, session, step, events, codes, services));

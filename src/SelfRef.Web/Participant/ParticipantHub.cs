@@ -49,11 +49,14 @@ public sealed class ParticipantHub(SessionService sessions, IStore store) : Hub
         }
     }
 
-    /// <summary>The highest durable event number, so a reloaded page knows what it need not send again.</summary>
-    public long Durable(string token)
+    /// <summary>The highest durable event number of the session's first stream, so a reloaded page knows what it need not send again.</summary>
+    public long Durable(string token) => DurableOf(token, "");
+
+    /// <summary>The same for one stream (browser tab) of the session.</summary>
+    public long DurableOf(string token, string stream)
     {
         if (sessions.Find(token) is not { } session || !Equals(Context.Items[SessionKey], session.Id))
             throw new HubException("unknown session token");
-        return store.DurableSeq(session.Id);
+        return store.DurableSeq(session.Id, stream ?? "");
     }
 }

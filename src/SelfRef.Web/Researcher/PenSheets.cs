@@ -22,7 +22,7 @@ public sealed class PenSheets(IStore store, SessionService sessions)
     {
         if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return null;
         if (experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not PenStep { Input: PenInput.Pen } step) return null;
-        var events = store.Events(sessionId).Where(b => b.Step == stepId).SelectMany(b => b.Events).OrderBy(e => e.N).ToList();
+        var events = StepEvents.Of(store.Events(sessionId), stepId);
         var strokes = PenStrokes.From(events);
         return new PenSheet(session, step, strokes, FirstWordSegmentation.Find(strokes, step.FirstWordGapMs, step.NewLineHeights), Aspect(events));
     }

@@ -16,6 +16,7 @@ public class BatchRulesTests
         { "no events", new EventBatch(1, "pen", []), "at least one event" },
         { "too many events", new EventBatch(1, "pen", Enumerable.Repeat(Event(), BatchRules.MaxEvents + 1).ToList()), "too many events" },
         { "no step", new EventBatch(1, "", [Event()]), "no step" },
+        { "a stream id with capitals", new EventBatch(1, "pen", [Event()], "Tab1"), "stream must be" },
         { "type with spaces", new EventBatch(1, "pen", [Event(type: "Pen Down")]), "events[0].type" },
         { "time not finite", new EventBatch(1, "pen", [Event(), Event(t: double.NaN)]), "events[1].t" },
         { "data not an object", new EventBatch(1, "pen", [Event(data: "[1,2]")]), "must be an object" },

@@ -74,6 +74,30 @@ public class LiteDbStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_tabs_of_one_session_number_their_events_in_streams_of_their_own()
+    {
+        Assert.Equal(3, await _store.Append("P-A", Batch(1, 3) with { Stream = "tab1" }));
+        Assert.Equal(2, await _store.Append("P-A", Batch(1, 2) with { Stream = "tab2" }));
+        Assert.Equal(3, await _store.Append("P-A", Batch(1, 3) with { Stream = "tab1" }));
+        Assert.Equal(3, _store.DurableSeq("P-A", "tab1"));
+        Assert.Equal(2, _store.DurableSeq("P-A", "tab2"));
+        Assert.Equal(0, _store.DurableSeq("P-A"));
+        var batches = _store.Events("P-A");
+        Assert.Equal(["tab1", "tab2"], batches.Select(b => b.Stream));
+        Assert.Equal(5, batches.Sum(b => b.Events.Count));
+    }
+
+    [Fact]
+    public async Task A_step_is_read_from_the_tab_that_first_sent_its_events()
+    {
+        await _store.Append("P-A", Batch(1, 2, "pen") with { Stream = "first" });
+        await _store.Append("P-A", Batch(1, 5, "pen") with { Stream = "second" });
+        await _store.Append("P-A", Batch(3, 1, "pen") with { Stream = "first" });
+        var events = StepEvents.Of(_store.Events("P-A"), "pen");
+        Assert.Equal([1L, 2, 3], events.Select(e => e.N));
+    }
+
+    [Fact]
     public async Task Concurrent_batches_are_committed_in_groups_and_none_is_lost()
     {
         const int sessions = 40, batchesEach = 50, size = 5;

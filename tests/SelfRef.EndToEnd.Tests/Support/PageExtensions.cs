@@ -20,7 +20,7 @@ public static class PageExtensions
         page.WaitForFunctionAsync("() => window.selfref && window.selfref.outbox.pending === 0 && window.selfref.outbox.acknowledged === window.selfref.outbox.next - 1",
             null, new PageWaitForFunctionOptions { Timeout = timeoutMs });
 
-    /// <summary>The event numbers stored for the page's session, in order.</summary>
+    /// <summary>The event numbers stored for the page's session, in order (a single tab's stream).</summary>
     public static IReadOnlyList<long> StoredNumbers(this BrowserFixture fixture, IPage page) =>
         fixture.Server.Store.Events(fixture.Session(page).Id).SelectMany(b => b.Events).Select(e => e.N).ToList();
 

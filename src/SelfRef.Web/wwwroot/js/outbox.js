@@ -1,27 +1,67 @@
-// The event client every step and task module uses. Events are numbered per session, kept in
-// localStorage until the server acknowledges them as durable, and sent over SignalR; after a
-// reconnect or a reload whatever is not acknowledged is sent again. The server ignores what it
-// already has, so sending twice is harmless.
+// The event client every step and task module uses. Events are numbered, kept in localStorage
+// until the server acknowledges them as durable, and sent over SignalR; after a reconnect or a
+// reload whatever is not acknowledged is sent again, and the server ignores what it already has.
+//
+// Each browser tab numbers its events in a stream of its own (kept across the tab's reloads in
+// sessionStorage), so two tabs of one session never hand the server the same numbers. A tab
+// holds a Web Lock on its stream while it is open; events left behind by a closed tab are sent
+// by the next tab of the session.
 
 const MAX_BATCH = 200;
 
+const randomStream = () => Array.from(crypto.getRandomValues(new Uint8Array(10)), b => (b % 36).toString(36)).join('');
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const lockName = (token, stream) => `selfref.stream.${token}.${stream}`;
+const outboxKey = (token, stream) => `selfref.outbox.${token}.${stream}`;
+
+function read(key) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(key));
+    if (saved && Array.isArray(saved.pending)) return saved;
+  } catch { /* a damaged copy is replaced; the server still has what it acknowledged */ }
+  return null;
+}
+
+/** Holds the stream's lock for the life of the page; false if another open tab holds it. */
+function claim(token, stream) {
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise(resolve => navigator.locks.request(lockName(token, stream), { ifAvailable: true }, lock => {
+    resolve(lock !== null);
+    return lock ? new Promise(() => {}) : undefined;
+  }));
+}
+
+/** Takes the first events of `pending` that belong to one step, as a batch. */
+function batchOf(pending, stream) {
+  const step = pending[0].step;
+  const events = [];
+  for (const e of pending) {
+    if (e.step !== step || events.length === MAX_BATCH) break;
+    events.push({ t: e.t, type: e.type, data: e.data });
+  }
+  return { seq: pending[0].n, step, events, stream };
+}
+
 export class Outbox {
-  #token; #key; #state; #connection = null; #inflight = false; #waiters = []; #onStatus;
-  #onset = 0; #step = null; #retryTimer = null; #firstOfStep = 1;
+  #token; #stream; #key = null; #state = { next: 1, acked: 0, pending: [] };
+  #early = [];            // events logged before this tab owns its stream; numbered once it does
+  #sinceBegin = null;     // events of the current step logged before its onset frame was known
+  #connection = null; #inflight = false; #waiters = []; #adoptions = []; #onStatus;
+  #onset = 0; #step = null; #retryTimer = null;
 
   constructor(token, onStatus = () => {}) {
     this.#token = token;
-    this.#key = `selfref.outbox.${token}`;
     this.#onStatus = onStatus;
-    this.#state = this.#load();
+    this.#stream = sessionStorage.getItem(`selfref.stream.${token}`) ?? randomStream();
   }
 
   /** Events produced but not yet acknowledged. */
-  get pending() { return this.#state.pending.length; }
-  /** Highest event number the server holds durably. */
+  get pending() { return this.#state.pending.length + this.#early.length; }
+  /** Highest event number of this tab's stream the server holds durably. */
   get acknowledged() { return this.#state.acked; }
   /** Number the next event gets. */
-  get next() { return this.#state.next; }
+  get next() { return this.#state.next + this.#early.length; }
+  get stream() { return this.#stream; }
 
   /**
    * A new step is being shown. Its clock starts provisionally now and for good at the frame
@@ -30,13 +70,14 @@ export class Outbox {
   beginStep(stepId, provisionalOnset = performance.now()) {
     this.#step = stepId;
     this.#onset = provisionalOnset;
-    this.#firstOfStep = this.#state.next;
+    this.#sinceBegin = [];
   }
 
   /** The step's onset: the time of the first frame showing it (same clock as event.timeStamp). */
   setOnset(onset) {
     const shift = onset - this.#onset;
-    for (const e of this.#state.pending) if (e.step === this.#step && e.n >= this.#firstOfStep) e.t -= shift;
+    for (const e of this.#sinceBegin ?? []) e.t -= shift;
+    this.#sinceBegin = null;
     this.#onset = onset;
     this.#save();
   }
@@ -50,12 +91,26 @@ export class Outbox {
   /** Records an event of the current step; `t` is ms since the step's onset. */
   log(type, data = null, t = this.stamp()) {
     if (!this.#step) return;
-    this.#state.pending.push({ n: this.#state.next++, step: this.#step, t, type, data });
+    const e = { step: this.#step, t, type, data };
+    this.#sinceBegin?.push(e);
+    if (!this.#key) { this.#early.push(e); return; }
+    e.n = this.#state.next++;
+    this.#state.pending.push(e);
     this.#save();
     this.flush();
   }
 
   async start() {
+    while (!(await claim(this.#token, this.#stream))) this.#stream = randomStream();
+    sessionStorage.setItem(`selfref.stream.${this.#token}`, this.#stream);
+    this.#key = outboxKey(this.#token, this.#stream);
+    this.#state = read(this.#key) ?? this.#state;
+    for (const e of this.#early.splice(0)) {
+      e.n = this.#state.next++;
+      this.#state.pending.push(e);
+    }
+    this.#save();
+
     const connection = new signalR.HubConnectionBuilder()
       .withUrl(`/hubs/participant?session=${encodeURIComponent(this.#token)}`)
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(5000, 250 * 2 ** ctx.previousRetryCount) })
@@ -67,32 +122,27 @@ export class Outbox {
     this.#connection = connection;
     window.addEventListener('online', () => this.flush());
     await this.#connect();
+    this.#adoptOrphans();
   }
 
-  /** Resolves once every event produced so far is acknowledged. */
+  /** Resolves once every event produced so far, here and left by closed tabs, is acknowledged. */
   whenFlushed() {
-    if (this.#state.pending.length === 0) return Promise.resolve();
-    return new Promise(resolve => this.#waiters.push(resolve));
+    const own = this.pending === 0 ? Promise.resolve() : new Promise(resolve => this.#waiters.push(resolve));
+    return Promise.all([own, ...this.#adoptions]);
   }
 
   flush() {
     const connection = this.#connection;
     if (this.#inflight || !connection || connection.state !== signalR.HubConnectionState.Connected) return this.#status();
-    const pending = this.#state.pending;
-    if (pending.length === 0) return this.#status();
-    const step = pending[0].step;
-    const events = [];
-    for (const e of pending) {
-      if (e.step !== step || events.length === MAX_BATCH) break;
-      events.push({ t: e.t, type: e.type, data: e.data });
-    }
+    if (this.#state.pending.length === 0) return this.#status();
+    const batch = batchOf(this.#state.pending, this.#stream);
     this.#inflight = true;
     this.#status();
-    connection.invoke('Append', this.#token, { seq: pending[0].n, step, events })
+    connection.invoke('Append', this.#token, batch)
       .then(durable => { this.#inflight = false; this.#acknowledge(durable); this.flush(); })
       .catch(error => {
         this.#inflight = false;
-        this.#refused(String(error?.message ?? error), events.length);
+        this.#refused(String(error?.message ?? error), batch.events.length);
         clearTimeout(this.#retryTimer);
         this.#retryTimer = setTimeout(() => this.flush(), 1500);
         this.#status();
@@ -115,7 +165,7 @@ export class Outbox {
       this.#renumberFrom(this.#state.acked + 1);
     }
     this.#save();
-    if (this.#state.pending.length === 0) this.#waiters.splice(0).forEach(resolve => resolve());
+    this.#settle();
   }
 
   async #connect() {
@@ -126,15 +176,15 @@ export class Outbox {
         return;
       } catch (error) {
         this.#status();
-        await new Promise(resolve => setTimeout(resolve, 2000));
+        await sleep(2000);
       }
     }
   }
 
-  // After (re)connecting, learn what the server already holds: if this browser lost its copy
+  // After (re)connecting, learn what the server already holds: if this tab lost its copy
   // (cleared storage), new events are numbered after the server's so none is taken for a resend.
   async #resume() {
-    const durable = await this.#connection.invoke('Durable', this.#token);
+    const durable = await this.#connection.invoke('DurableOf', this.#token, this.#stream);
     const first = this.#state.pending[0]?.n ?? this.#state.next;
     if (durable >= this.#state.next || first > durable + 1) this.#renumberFrom(durable + 1);
     this.#acknowledge(durable);
@@ -152,24 +202,57 @@ export class Outbox {
     this.#state.acked = Math.max(this.#state.acked, durable);
     this.#state.pending = this.#state.pending.filter(e => e.n > this.#state.acked);
     this.#save();
-    if (this.#state.pending.length === 0) this.#waiters.splice(0).forEach(resolve => resolve());
+    this.#settle();
     this.#status();
+  }
+
+  #settle() {
+    if (this.pending === 0) this.#waiters.splice(0).forEach(resolve => resolve());
+  }
+
+  /** Events of tabs that were closed before the server had them: send them under their own streams. */
+  #adoptOrphans() {
+    if (!navigator.locks) return;
+    const prefix = `selfref.outbox.${this.#token}.`;
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(prefix) || key === this.#key) continue;
+      const stream = key.slice(prefix.length);
+      this.#adoptions.push(navigator.locks.request(lockName(this.#token, stream), { ifAvailable: true },
+        lock => lock ? this.#sendOrphan(key, stream) : undefined));
+    }
+  }
+
+  async #sendOrphan(key, stream) {
+    const state = read(key);
+    while (state && state.pending.length > 0) {
+      try {
+        const durable = await this.#connection.invoke('DurableOf', this.#token, stream);
+        state.pending = state.pending.filter(e => e.n > durable);
+        if (state.pending.length === 0) break;
+        let n = durable + 1;
+        for (const e of state.pending) e.n = n++;
+        const batch = batchOf(state.pending, stream);
+        try {
+          await this.#connection.invoke('Append', this.#token, batch);
+        } catch (error) {
+          if (!String(error?.message).includes('batch refused')) throw error;
+          state.pending.splice(0, batch.events.length);
+        }
+        localStorage.setItem(key, JSON.stringify(state));
+      } catch {
+        await sleep(2000);
+      }
+    }
+    localStorage.removeItem(key);
   }
 
   #status() {
     const connected = this.#connection?.state === signalR.HubConnectionState.Connected && navigator.onLine !== false;
-    this.#onStatus({ connected, pending: this.#state.pending.length, acknowledged: this.#state.acked });
-  }
-
-  #load() {
-    try {
-      const saved = JSON.parse(localStorage.getItem(this.#key));
-      if (saved && Array.isArray(saved.pending)) return saved;
-    } catch { /* a damaged copy is replaced; the server still has what it acknowledged */ }
-    return { next: 1, acked: 0, pending: [] };
+    this.#onStatus({ connected, pending: this.pending, acknowledged: this.#state.acked });
   }
 
   #save() {
+    if (!this.#key) return;
     try { localStorage.setItem(this.#key, JSON.stringify(this.#state)); }
     catch (error) { console.warn('SelfRef: could not keep events on this device', error); }
   }
