@@ -8,6 +8,7 @@ using Spectre.Console;
 //     [--seconds 30] [--saturate [--batch 5]] [--drain 60] [--raw-docs N] [--no-raw] [--no-build] [--keep]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -24,11 +25,18 @@ if (args.Length > 0 && args[0] == "report-phases")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "gazetteer")
+{
+    GazetteerBenchmarks.Run(args[1..]);
+    return 0;
+}
+
 if (args.Length == 0 || args[0] != "ingest" || args.Contains("--help"))
 {
     Console.WriteLine("""
         usage: SelfRef.Benchmarks outcomes --out FILE.csv [options]   (synthetic outcome table; outcomes --help)
                SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
+               SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
                SelfRef.Benchmarks ingest [options]
           --clients N      simulated participants, one SignalR connection each (default 2000)
           --rate R         events per second per client (default 20)

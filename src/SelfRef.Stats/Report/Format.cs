@@ -23,5 +23,15 @@ internal static class Format
 
     public static string Interval(double low, double high) => $"{Prop(low)}–{Prop(high)}";
 
+    /// <summary>A count too large to write out: "2.0 × 10^7".</summary>
+    public static string Magnitude(double x)
+    {
+        if (!(x >= 1e6) || double.IsInfinity(x)) return Num(x, "#,0");
+        var exponent = (int)Math.Floor(Math.Log10(x));
+        var mantissa = x / Math.Pow(10, exponent);
+        if (mantissa >= 9.95) { mantissa /= 10; exponent++; }
+        return mantissa.ToString("0.0", C) + " × 10^" + exponent.ToString(C);
+    }
+
     public static string Signed(double x) => double.IsNaN(x) ? "–" : x.ToString("+0.000;−0.000;0.000", C);
 }

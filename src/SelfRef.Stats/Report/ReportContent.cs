@@ -126,12 +126,23 @@ internal static class ReportContent
                 i == 0 ? "–" : $"{Format.Signed(c.DifferencesFromFirst[i - 1].Low)} to {Format.Signed(c.DifferencesFromFirst[i - 1].High)}",
             ]).ToList());
         var or = c.Fisher.OddsRatio is { } odds ? $", conditional MLE odds ratio {Format.Num(odds)}" : "";
-        yield return new Paragraph($"Fisher's exact test: p = {Format.P(c.Fisher.PValue)}{or}. " +
+        yield return new Paragraph(FisherSentence(c.Fisher) + or + ". " +
             $"Pearson's chi-square (no continuity correction): χ² = {Format.Num(c.ChiSquare.Statistic, "0.000")}, df = {c.ChiSquare.DegreesOfFreedom}, p = {Format.P(c.ChiSquare.PValue)}.");
         if (double.IsNaN(c.ChiSquare.Statistic))
             yield return new Note("Chi-square is not defined here: every first action in this task fell into one category. Fisher's exact test still applies.");
         else if (c.ChiSquare.Warning is not null)
             yield return new Note($"{c.ChiSquare.Warning}: an expected count is below 5 (smallest {Format.Num(c.ChiSquare.MinExpected)}). Prefer Fisher's exact test.");
+    }
+
+    private static string FisherSentence(Estimators.FisherExactTestResult f)
+    {
+        if (f.Method != Estimators.FisherMethod.MonteCarlo) return $"Fisher's exact test: p = {Format.P(f.PValue)}";
+        var floor = f.PValue <= f.Resolution
+            ? string.Create(CultureInfo.InvariantCulture, $" (= 1/{f.Replicates + 1:N0}, the smallest it can be: no random table was as unlikely as the observed one)")
+            : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Fisher's exact test, Monte Carlo p-value: p = {Format.P(f.PValue)}{floor}, from {f.Replicates:N0} random tables with the observed margins " +
+            $"(seed {f.Seed}; as R's fisher.test(x, simulate.p.value = TRUE, B = {f.Replicates})), because an exact sum over the {Format.Magnitude(f.Arrangements)} possible tables would take too long");
     }
 
     private static IEnumerable<ReportBlock> PowerBlocks(TaskPowerTable p, ReportOptions o)

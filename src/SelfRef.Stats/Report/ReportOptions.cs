@@ -1,3 +1,4 @@
+using SelfRef.Stats.Estimators;
 using SelfRef.Stats.Results;
 
 namespace SelfRef.Stats.Report;
@@ -17,6 +18,12 @@ public sealed record ReportOptions
     /// <summary>Differences from the reference for which the power table gives the n needed.</summary>
     public IReadOnlyList<double> PowerDifferences { get; init; } = [-0.20, -0.15, -0.10, -0.05, 0.03];
     public double TargetPower { get; init; } = 0.8;
+
+    /// <summary>
+    /// Fisher's test between conditions: exact unless the table is too large to sum (many levels and
+    /// many participants); then a Monte Carlo p-value from this many random tables with this seed.
+    /// </summary>
+    public FisherExactTestOptions Fisher { get; init; } = FisherExactTestOptions.Default;
 
     /// <summary>Radius within which a map target counts as the home town; drawn on the distance histogram.</summary>
     public double MatchRadiusKm { get; init; } = 25;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SelfRef.Stats.Estimators;
 using SelfRef.Stats.Results;
 
 namespace SelfRef.Stats.Report;
@@ -33,9 +34,12 @@ public static class ResultsJson
 
     public sealed record DifferenceJson(string Level, string ComparedWith, double Difference, double Low, double High);
 
+    /// <param name="FisherMethod">"exact", or "monte-carlo" when the table was too large to sum (as R's fisher.test(simulate.p.value = TRUE)).</param>
+    /// <param name="FisherReplicates">Monte Carlo: random tables drawn (R's B); null when exact.</param>
+    /// <param name="FisherSeed">Monte Carlo: seed of the random tables; null when exact.</param>
     public sealed record ConditionJson(
         string Task, IReadOnlyList<string> Levels, IReadOnlyList<LevelJson> Counts,
-        double FisherP, double? OddsRatio, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
+        double FisherP, string FisherMethod, int? FisherReplicates, int? FisherSeed, double? OddsRatio, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
         IReadOnlyList<DifferenceJson> Differences);
 
     public sealed record PowerJson(string Task, double Reference, double TrueProportion, double Difference, double CohensH, int? N, double? Power, double Alpha, double TargetPower);
@@ -57,7 +61,8 @@ public static class ResultsJson
         r.Conditions.Select(c => new ConditionJson(
             c.Task, c.Levels.Select(l => l.Level).ToList(),
             c.Levels.Select(l => new LevelJson(l.Level, l.N, l.K, l.Wilson.Estimate, l.Wilson.Low, l.Wilson.High)).ToList(),
-            c.Fisher.PValue, F(c.Fisher.OddsRatio), F(c.ChiSquare.Statistic), c.ChiSquare.DegreesOfFreedom, F(c.ChiSquare.PValue), c.ChiSquare.Warning,
+            c.Fisher.PValue, MethodName(c.Fisher.Method), c.Fisher.Method == FisherMethod.MonteCarlo ? c.Fisher.Replicates : null, c.Fisher.Seed,
+            F(c.Fisher.OddsRatio), F(c.ChiSquare.Statistic), c.ChiSquare.DegreesOfFreedom, F(c.ChiSquare.PValue), c.ChiSquare.Warning,
             c.DifferencesFromFirst.Select((d, i) => new DifferenceJson(c.Levels[i + 1].Level, c.Levels[0].Level, d.Difference, d.Low, d.High)).ToList())).ToList(),
         r.Power.SelectMany(p => p.Rows.Select(row => new PowerJson(p.Task, p.Reference, row.P1, row.P1 - row.P0, row.CohensH, row.N, F(row.Power), row.Alpha, row.TargetPower))).ToList(),
         r.Kappa is { } k
@@ -68,6 +73,8 @@ public static class ResultsJson
         r.DistancesKm.Count > 0
             ? new DistanceJson(r.DistancesKm.Count, Estimators.Quantile.Type7(r.DistancesKm, 0.5), r.DistancesKm.Count(d => d <= o.MatchRadiusKm), o.MatchRadiusKm)
             : null);
+
+    public static string MethodName(FisherMethod method) => method == FisherMethod.MonteCarlo ? "monte-carlo" : "exact";
 
     public static string Serialize(Document document) => JsonSerializer.Serialize(document, Options);
 

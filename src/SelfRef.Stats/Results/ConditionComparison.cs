@@ -16,7 +16,8 @@ public sealed record ConditionComparison(
     IReadOnlyList<ProportionDifference> DifferencesFromFirst)
 {
     /// <summary>Null when the task has fewer than two condition levels with classified rows.</summary>
-    public static ConditionComparison? Compute(IEnumerable<OutcomeRow> rows, string task, double level)
+    /// <param name="fisher">When Fisher's test may fall back to a Monte Carlo p-value, and with which seed; the defaults when null.</param>
+    public static ConditionComparison? Compute(IEnumerable<OutcomeRow> rows, string task, double level, FisherExactTestOptions? fisher = null)
     {
         var groups = rows.Where(r => r.Task == task && r.SelfReference is not null)
             .GroupBy(r => r.Condition)
@@ -31,7 +32,7 @@ public sealed record ConditionComparison(
             task,
             groups.Select(g => new ConditionLevel(g.Level, g.N, g.K, WilsonInterval.Compute(g.K, g.N, level))).ToList(),
             table,
-            FisherExactTest.Compute(matrix),
+            FisherExactTest.Compute(matrix, fisher),
             PearsonChiSquare.Compute(matrix),
             groups.Skip(1).Select(g => NewcombeDifference.Compute(g.K, g.N, first.K, first.N, level)).ToList());
     }

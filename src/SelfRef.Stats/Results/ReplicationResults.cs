@@ -38,7 +38,7 @@ public sealed record ReplicationResults(
             : null;
         return new ReplicationResults(
             taskResults,
-            tasks.Select(t => ConditionComparison.Compute(outcomes, t, options.ConfidenceLevel)).OfType<ConditionComparison>().ToList(),
+            tasks.Select(t => ConditionComparison.Compute(outcomes, t, options.ConfidenceLevel, options.Fisher)).OfType<ConditionComparison>().ToList(),
             LatencyGroup.Compute(outcomes, tasks),
             outcomes.Where(r => r.DistanceKm is not null).Select(r => r.DistanceKm!.Value).ToList(),
             options.Funnel ?? FunnelStage.FromOutcomes(outcomes, tasks),

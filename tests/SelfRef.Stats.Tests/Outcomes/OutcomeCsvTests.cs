@@ -80,4 +80,28 @@ public class OutcomeCsvTests
     {
         Assert.Empty(Read(Minimal));
     }
+
+    [Fact]
+    public void A_file_with_a_byte_order_mark_crlf_lines_and_umlauts_reads_from_its_path_and_names_bad_lines()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"selfref-outcomes-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var text = Minimal.Replace("\n", "\r\n", StringComparison.Ordinal) + "ä1,pen,Bedingung für Ü,1,812.5,\r\nb,map,Bedingung für Ü,0,900,12\r\n";
+            File.WriteAllText(path, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+            var rows = OutcomeCsv.Read(path);
+            Assert.Equal(["ä1", "b"], rows.Select(r => r.Participant));
+            Assert.All(rows, r => Assert.Equal("Bedingung für Ü", r.Condition));
+            // Repeated values come back as one string each (pooled), which is what keeps 100,000 rows small.
+            Assert.Same(rows[0].Condition, rows[1].Condition);
+
+            File.AppendAllText(path, "c,pen,x,maybe,1,\r\n");
+            var e = Assert.Throws<OutcomeCsvException>(() => OutcomeCsv.Read(path));
+            Assert.Equal((path, 4L, "self_reference"), (e.File, e.Line, e.Column));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

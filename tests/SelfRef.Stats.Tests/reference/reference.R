@@ -32,7 +32,9 @@ prop_cases <- list(
   c(5, 10, 0.5, 0.95), c(6, 24, 0.25, 0.95), c(17, 30, 0.6, 0.95), c(29, 30, 0.894, 0.95),
   c(0, 100, 1e-4, 0.95), c(100, 100, 0.9999, 0.95), c(1, 100, 1e-4, 0.95), c(99, 100, 0.9999, 0.95),
   c(30, 60, 0.894, 0.95), c(480, 500, 0.96, 0.90), c(447, 500, 0.894, 0.99), c(0, 5, 0.2, 0.99),
-  c(4, 5, 0.8, 0.80), c(2, 3, 1/3, 0.95), c(1, 3, 1/3, 0.95), c(5000, 5200, 0.96, 0.95)
+  c(4, 5, 0.8, 0.80), c(2, 3, 1/3, 0.95), c(1, 3, 1/3, 0.95), c(5000, 5200, 0.96, 0.95),
+  # 100,000 participants (the synthetic benchmark's pen and map tasks): p-values down to 1e-313
+  c(88815, 95113, 0.96, 0.95), c(83185, 95134, 0.894, 0.95), c(95812, 100000, 0.96, 0.95)
 )
 props <- vapply(prop_cases, function(cs) {
   k <- cs[1]; n <- cs[2]; p0 <- cs[3]; lvl <- cs[4]
@@ -214,6 +216,56 @@ power_points <- vapply(list(c(1, 0.5, 0.9), c(10, 0.96, 0.5), c(100, 0.894, 0.8)
   obj(n = num(cs[1]), p0 = num(cs[2]), p1 = num(cs[3]), power = num(power_at(cs[1], cs[2], cs[3])))
 }, "")
 
+# ---- Fisher's exact test at 100,000 participants ------------------------------------
+# Tables of the size the synthetic benchmark gives (tests/SelfRef.Benchmarks, `outcomes`).
+# fisher.test's network algorithm stops on 2 x 3 tables of this size with its default
+# workspace ("FEXACT error 6") and needs workspace = 2e8; it also merges partial sums that
+# agree within its TOL of 3.45e-7 (fexact.c), so here it matches the complete sum only to
+# about 1e-6. The tight reference is the complete sum itself, hand-coded with lchoose and
+# vectorised over the second column (every one of the 2e7 and 7e7 tables is summed).
+fisher_complete_2x3 <- function(t) {
+  x <- t[1, ]; cs <- colSums(t); r <- sum(x); relErr <- 1 + 1e-7
+  obs <- sum(lchoose(cs, x))
+  total <- 0; at_most <- 0
+  for (x1 in max(0, r - cs[2] - cs[3]):min(cs[1], r)) {
+    left <- r - x1
+    x2 <- max(0, left - cs[3]):min(cs[2], left)
+    lw <- lchoose(cs[1], x1) + lchoose(cs[2], x2) + lchoose(cs[3], left - x2)
+    w <- exp(lw - obs)
+    total <- total + sum(w)
+    at_most <- at_most + sum(w[lw <= obs + log(relErr)])
+  }
+  at_most / total
+}
+large_tables <- list(
+  matrix(c(29263, 2391, 29542, 2179, 30010, 1728), 2),   # pen task by 3 conditions: p ~ 5e-27
+  matrix(c(27836, 3897, 27723, 3984, 27626, 4068), 2),   # map task by 3 conditions: p ~ 0.11
+  matrix(c(45000, 5000, 44000, 6000), 2)                 # 2 x 2: fisher.test is exact (dhyper) at any size
+)
+fisher_large <- vapply(large_tables, function(t) {
+  fexact <- fisher.test(t, workspace = 2e8)$p.value
+  complete <- if (ncol(t) == 2) fexact else fisher_complete_2x3(t)
+  obj(table = mat(t), p_complete = num(complete), p_fisher_test = num(fexact))
+}, "")
+
+# ---- Fisher's test by simulation, fisher.test(simulate.p.value = TRUE) ----------------
+# The Monte Carlo p-value is random: R's draws come from R's generator, so a C# estimate
+# can only agree within simulation error. Each case records the exact p where fisher.test
+# can compute it (null where it cannot even with workspace = 2e8) and R's estimate with
+# set.seed(1) and B = 2000.
+sim_tables <- list(
+  matrix(c(8, 2, 5, 5, 2, 8), 2),                                     # small 2 x 3
+  matrix(c(400, 100, 410, 90, 380, 120, 395, 105), 2),                # 2 x 4, n = 2000
+  matrix(c(8000, 2000, 8100, 1900, 8200, 1800, 8050, 1950), 2),       # 2 x 4, n = 40000: too large to sum
+  matrix(c(16000, 16000, 16500, 16000, 17000, 16000), 2)              # 2 x 3, n = 97500: FEXACT error 501
+)
+fisher_sim <- vapply(sim_tables, function(t) {
+  exact <- tryCatch(fisher.test(t, workspace = 2e8)$p.value, error = function(e) NA)
+  set.seed(1)
+  sim <- fisher.test(t, simulate.p.value = TRUE, B = 2000)$p.value
+  obj(table = mat(t), p_exact = num(exact), p_simulated = num(sim), replicates = num(2000))
+}, "")
+
 out <- paste0("{\n",
   '"generated_by": ', str1(paste("reference.R with", R.version.string)), ",\n",
   '"proportion": ', arr(props), ",\n",
@@ -224,8 +276,11 @@ out <- paste0("{\n",
   '"mann_whitney": ', arr(mws), ",\n",
   '"kappa": ', arr(kappas), ",\n",
   '"power": ', arr(powers), ",\n",
-  '"power_at": ', arr(power_points), "\n}\n")
+  '"power_at": ', arr(power_points), ",\n",
+  '"fisher_large": ', arr(fisher_large), ",\n",
+  '"fisher_simulated": ', arr(fisher_sim), "\n}\n")
 writeLines(out, "reference.json")
 cat("wrote reference.json:", length(props), "proportion,", length(fishers), "fisher,", length(chisqs), "chisq,",
     length(diffs), "newcombe,", length(quants), "quantile,", length(mws), "mann-whitney,",
-    length(kappas), "kappa,", length(powers) + length(power_points), "power cases\n")
+    length(kappas), "kappa,", length(powers) + length(power_points), "power,",
+    length(fisher_large), "large Fisher,", length(fisher_sim), "simulated Fisher cases\n")
