@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Deque.AxeCore.Playwright;
 using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Gazetteer;
@@ -32,7 +31,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         var page = await context.NewPageAsync();
         var elsewhere = RequestsLeavingTheServer(page);
         await OpenMap(page, words);
-        await AssertNoSeriousAccessibilityProblem(page, "map");
+        await page.AssertNoSeriousAccessibilityProblem("map");
 
         // Explore: drag the map about, then bring Munich to the middle and zoom in on it with the wheel.
         await Drag(page, (0.3, 0.5), (0.6, 0.4));
@@ -54,7 +53,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await home.PressSequentiallyAsync("Münch", new() { Delay = 60 });
         var munichOption = page.GetByRole(AriaRole.Option, new() { Name = $"München (Munich), {words.Country}" });
         await Assertions.Expect(munichOption).ToBeVisibleAsync();
-        await AssertNoSeriousAccessibilityProblem(page, "home town question with suggestions");
+        await page.AssertNoSeriousAccessibilityProblem("home town question with suggestions");
         await munichOption.ClickAsync();
         await page.GetByLabel(words.Age).FillAsync("34");
         await page.GetByRole(AriaRole.Button, new() { Name = words.Continue }).ClickAsync();
@@ -163,7 +162,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Zoom in" }).TapAsync();
         await page.WaitForFunctionAsync($"() => window.selfref.map.getZoom() > {zoomAfterPinch}");
-        await AssertNoSeriousAccessibilityProblem(page, "map on a phone");
+        await page.AssertNoSeriousAccessibilityProblem("map on a phone");
         await page.GetByRole(AriaRole.Button, new() { Name = English.Continue }).TapAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Combobox, new() { Name = English.HomeTown })).ToBeVisibleAsync();
         await page.AllSaved();
@@ -283,11 +282,4 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
     }
 
     private Experiment Experiment => fixture.Server.Services.GetRequiredService<SessionService>().Experiment("gallup-map")!;
-
-    private static async Task AssertNoSeriousAccessibilityProblem(IPage page, string where)
-    {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{where}: " + string.Join("; ", serious.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
-    }
 }

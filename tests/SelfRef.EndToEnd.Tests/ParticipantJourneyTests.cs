@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using SelfRef.Core.Sessions;
 using SelfRef.EndToEnd.Tests.Support;
 
@@ -14,12 +13,6 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
     private static readonly Words English = new("en-GB", "Consent", "I agree and take part", "Continue", "Try the pen.", "Done",
         "Your first name", "Your surname", "Your age in years", "Which hand do you write with?", "right", "Continue", "Thank you!", "Your completion code", "Please answer this question.");
 
-    private static async Task AssertNoSeriousAccessibilityProblem(IPage page, string where)
-    {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{where}: " + string.Join("; ", serious.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
-    }
 
     [Theory]
     [InlineData("de", false)]
@@ -34,12 +27,12 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Consent })).ToBeVisibleAsync();
         Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
-        await AssertNoSeriousAccessibilityProblem(page, "consent page");
+        await page.AssertNoSeriousAccessibilityProblem("consent page");
         await page.GetByRole(AriaRole.Button, new() { Name = words.Agree }).ClickAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = words.Continue }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Pen })).ToBeVisibleAsync();
-        await AssertNoSeriousAccessibilityProblem(page, "pen sheet");
+        await page.AssertNoSeriousAccessibilityProblem("pen sheet");
         var sheet = (await page.Locator("#pen-sheet").BoundingBoxAsync())!;
         if (phone) await page.Touchscreen.TapAsync(sheet.X + 40, sheet.Y + 60);
         else
@@ -54,7 +47,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         await page.GetByLabel(words.FirstName).FillAsync("Anna");
         await page.GetByRole(AriaRole.Button, new() { Name = words.Submit }).ClickAsync();
         await Assertions.Expect(page.GetByText(words.Required).First).ToBeVisibleAsync();
-        await AssertNoSeriousAccessibilityProblem(page, "questionnaire with problems shown");
+        await page.AssertNoSeriousAccessibilityProblem("questionnaire with problems shown");
         await page.GetByLabel(words.Surname).FillAsync("Müller-Lüdenscheidt");
         await page.GetByLabel(words.Age).FillAsync("31");
         await page.GetByRole(AriaRole.Group, new() { Name = words.Hand }).GetByLabel(words.Right).CheckAsync();
@@ -62,7 +55,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Thanks })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText(words.Code)).ToBeVisibleAsync();
-        await AssertNoSeriousAccessibilityProblem(page, "debrief");
+        await page.AssertNoSeriousAccessibilityProblem("debrief");
         var code = await page.Locator("#completion-code").TextContentAsync();
         await page.AllSaved();
 
@@ -87,7 +80,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         await Assertions.Expect(row).ToContainTextAsync("not coded");
         await Assertions.Expect(row).ToContainTextAsync(phone ? "touch" : "mouse");
         await Assertions.Expect(row).ToContainTextAsync(phone ? "phone" : "desktop");
-        await AssertNoSeriousAccessibilityProblem(researcher, "researcher's experiment page");
+        await researcher.AssertNoSeriousAccessibilityProblem("researcher's experiment page");
     }
 
     [Fact]

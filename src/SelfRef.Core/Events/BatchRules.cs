@@ -40,20 +40,48 @@ public static partial class BatchRules
                     return $"events[{i}].data must be an object, was {data.ValueKind}";
                 if (data.ValueKind == JsonValueKind.Object)
                 {
-                    if (data.GetRawText().Length > MaxDataBytes) return $"events[{i}].data is larger than {MaxDataBytes} bytes";
-                    if (Depth(data) > MaxDepth) return $"events[{i}].data is nested deeper than {MaxDepth} levels";
+                    var (depth, bytes) = Measure(data);
+                    if (bytes > MaxDataBytes) return $"events[{i}].data is larger than {MaxDataBytes} bytes";
+                    if (depth > MaxDepth) return $"events[{i}].data is nested deeper than {MaxDepth} levels";
                 }
             }
         }
         return null;
     }
 
-    private static int Depth(JsonElement element) => element.ValueKind switch
+    /// <summary>Nesting depth and an upper bound of the size in bytes, in one walk and without copying the text.</summary>
+    private static (int Depth, int Bytes) Measure(JsonElement element)
     {
-        JsonValueKind.Object => 1 + element.EnumerateObject().Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
-        JsonValueKind.Array => 1 + element.EnumerateArray().Select(Depth).DefaultIfEmpty(0).Max(),
-        _ => 0,
-    };
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+            {
+                int depth = 0, bytes = 2;
+                foreach (var property in element.EnumerateObject())
+                {
+                    var (d, b) = Measure(property.Value);
+                    depth = Math.Max(depth, d);
+                    bytes += b + property.Name.Length * 3 + 4;
+                }
+                return (depth + 1, bytes);
+            }
+            case JsonValueKind.Array:
+            {
+                int depth = 0, bytes = 2;
+                foreach (var item in element.EnumerateArray())
+                {
+                    var (d, b) = Measure(item);
+                    depth = Math.Max(depth, d);
+                    bytes += b + 1;
+                }
+                return (depth + 1, bytes);
+            }
+            case JsonValueKind.String:
+                return (0, System.Text.Encoding.UTF8.GetByteCount(element.GetString()!) + 2);
+            default:
+                return (0, 24);
+        }
+    }
 
     private static string Clip(string? text) => text is null ? "" : text.Length > 40 ? text[..40] + "…" : text;
 }

@@ -175,7 +175,7 @@ public sealed class LiteDbStore : IStore
             var e = batch.Events[i];
             var item = new BsonDocument { ["n"] = batch.Seq + i, ["t"] = e.T, ["type"] = e.Type };
             if (e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } data)
-                item["data"] = JsonSerializer.Deserialize(data.GetRawText());
+                item["data"] = JsonToBson.Convert(data);
             events.Add(item);
         }
         var first = batch.Seq + skip;
