@@ -53,6 +53,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<ResearcherAccounts>();
 builder.Services.AddSingleton<PenSheets>();
+builder.Services.AddSingleton<ExperimentNotifier>();
 
 var app = builder.Build();
 
@@ -72,6 +73,8 @@ app.MapResearcher();
 
 // First start: a researcher account exists before anyone can log in; links are printed once listening.
 app.Services.GetRequiredService<ResearcherAccounts>().EnsureFirstAccount(Console.Out);
+// Researchers' live pages hear of every session change from the first one on.
+app.Services.GetRequiredService<ExperimentNotifier>();
 app.Lifetime.ApplicationStarted.Register(() => StartupLinks.Print(app, experiments, Console.Out));
 app.Run();
 return 0;

@@ -37,6 +37,16 @@ public sealed class SessionService
 
     public IReadOnlyCollection<Experiment> Experiments => _experiments.Values;
 
+    /// <summary>Raised after a session was started or changed and the change is stored (for live views).</summary>
+    public event Action<Session>? Changed;
+
+    private Session Stored(Session session)
+    {
+        _byToken[session.Token] = session;
+        Changed?.Invoke(session);
+        return session;
+    }
+
     public Experiment? Experiment(string id) => _experiments.GetValueOrDefault(id);
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
@@ -70,7 +80,7 @@ public sealed class SessionService
         };
         try { await _store.InsertSession(session); }
         catch { _slots[experimentId].Release(slot); throw; }
-        return _byToken[session.Token] = session;
+        return Stored(session);
     }
 
     public Session? Find(string token)
@@ -95,7 +105,7 @@ public sealed class SessionService
     private async Task<Session> Save(Session session)
     {
         await _store.SaveSession(session);
-        return _byToken[session.Token] = session;
+        return Stored(session);
     }
 
     /// <summary>Records a sign of life; a session that had been given up as abandoned is active again.</summary>
@@ -175,7 +185,7 @@ public sealed class SessionService
             EndedAt = now,
         };
         await _store.SaveRefusal(refusal);
-        _byToken[refusal.Token] = refusal;
+        Stored(refusal);
         if (session.Status == SessionStatus.Active) _slots[session.ExperimentId].Release(session.Slot);
         _lastSeen.TryRemove(session.Id, out _);
         return refusal;

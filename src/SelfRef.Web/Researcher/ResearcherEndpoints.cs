@@ -22,6 +22,7 @@ public static class ResearcherEndpoints
             return Results.Redirect("/researcher/login");
         }).RequireAuthorization();
 
+        app.MapHub<ResearcherHub>(ResearcherHub.Path).RequireAuthorization();
         var researcher = app.MapGroup("/researcher").RequireAuthorization();
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{part:regex(^(sheet|first-word)$)}.{format:regex(^(png|svg)$)}", PenImage);
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/strokes.json", Strokes);

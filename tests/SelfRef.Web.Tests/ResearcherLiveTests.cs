@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SelfRef.Tests.Support;
+
+namespace SelfRef.Web.Tests;
+
+public class ResearcherLiveTests : IAsyncLifetime
+{
+    private readonly SelfRefFactory _factory = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    /// <summary>The researcher's login cookie, as a browser would hold it after the login form.</summary>
+    private async Task<string> LoginCookie()
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        var form = await client.GetAsync("/researcher/login");
+        var antiforgeryCookie = form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/researcher/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["user"] = "researcher", ["password"] = SelfRefFactory.ResearcherPassword,
+                ["__RequestVerificationToken"] = Researchers.Antiforgery(await form.Content.ReadAsStringAsync()),
+            }),
+        };
+        request.Headers.Add("Cookie", string.Join("; ", antiforgeryCookie));
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("selfref.researcher=")).Split(';')[0];
+    }
+
+    private HubConnection Hub(string? cookie) => new HubConnectionBuilder()
+        .WithUrl(new Uri(_factory.Server.BaseAddress, "/hubs/researcher"), options =>
+        {
+            options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
+            options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+            if (cookie is not null) options.Headers["Cookie"] = cookie;
+        })
+        .Build();
+
+    [Fact]
+    public async Task A_researcher_watching_an_experiment_hears_of_new_participants_without_polling()
+    {
+        await using var hub = Hub(await LoginCookie());
+        var changed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<string>("experimentChanged", id => changed.TrySetResult(id));
+        await hub.StartAsync();
+        await hub.InvokeAsync("Watch", "gallup-map");
+
+        var token = await _factory.Start("gallup-map");
+        Assert.Equal("gallup-map", await changed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        var again = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<string>("experimentChanged", id => again.TrySetResult(id));
+        await _factory.Advance(token, "consent");
+        Assert.Equal("gallup-map", await again.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task The_researcher_hub_refuses_an_anonymous_caller()
+    {
+        await using var hub = Hub(cookie: null);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => hub.StartAsync());
+        Assert.Contains("401", error.Message);
+    }
+
+    [Fact]
+    public async Task Watching_an_unknown_experiment_is_refused()
+    {
+        await using var hub = Hub(await LoginCookie());
+        await hub.StartAsync();
+        var error = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync("Watch", "nope"));
+        Assert.Contains("no experiment 'nope'", error.Message);
+    }
+}
