@@ -27,7 +27,10 @@ public sealed class PenSheets(IStore store, SessionService sessions)
         return new PenSheet(session, step, strokes, FirstWordSegmentation.Find(strokes, step.FirstWordGapMs, step.NewLineHeights), Aspect(events));
     }
 
-    /// <summary>Every handwritten answer of the experiment that can be coded: the participant has left the pen step and wrote something.</summary>
+    /// <summary>
+    /// Every handwritten answer of the experiment that can be coded: the participant wrote
+    /// something and has since given a name to compare it with.
+    /// </summary>
     public IReadOnlyList<(Session Session, PenStep Step)> Codable(Experiment experiment)
     {
         var steps = experiment.Steps.OfType<PenStep>().Where(s => s.Input == PenInput.Pen).ToList();
@@ -37,6 +40,7 @@ public sealed class PenSheets(IStore store, SessionService sessions)
             {
                 var index = session.Steps.IndexOf(step.Id);
                 if (index < 0 || index >= session.StepIndex) continue;
+                if (!session.Answers.Keys.Any(k => k.EndsWith("." + step.FirstNameQuestion, StringComparison.Ordinal) || k.EndsWith("." + step.SurnameQuestion, StringComparison.Ordinal))) continue;
                 if (store.Events(session.Id).Any(b => b.Step == step.Id && b.Events.Any(e => e.Type == "pen.down"))) items.Add((session, step));
             }
         return items;
