@@ -91,3 +91,25 @@ public class AnalyzeCommandTests
     private static int Analyze(string[] args, StringWriter output) =>
         Commands.AnalyzeCommand.Run(Hosting.CommandLine.Parse(args), output, new StringWriter());
 }
+
+public class CountryOutlineTests : IAsyncLifetime
+{
+    private readonly SelfRefFactory _factory = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public void The_report_finds_the_country_outlines_in_the_server_and_in_the_analyze_verb()
+    {
+        var experiment = _factory.Services.GetRequiredService<SelfRef.Core.Sessions.SessionService>().Experiment("gallup-map")!;
+        var served = Researcher.ExperimentAnalysis.Of(experiment, _factory.Store, _factory.Services).Options.CountryOutlines;
+        var verb = Researcher.ExperimentAnalysis.Of(experiment, _factory.Store).Options.CountryOutlines;
+        foreach (var path in new[] { served, verb })
+        {
+            Assert.NotNull(path);
+            Assert.EndsWith("countries-110m.json", path);
+            Assert.True(File.Exists(path), $"{path} does not exist");
+        }
+    }
+}

@@ -16,7 +16,8 @@ public sealed record TaskEvidence(
 
 /// <summary>
 /// A task step's outcome: the latency of the first action, whether it referred to the self
-/// (null with the reason when it cannot be said), how that was decided, and for map tasks the distance.
+/// (null with the reason when it cannot be said), how that was decided, and for map tasks the distance
+/// and the coordinates (degrees) of the first target and of the home town, for the map figure.
 /// </summary>
 public sealed record TaskOutcome(
     double? LatencyMs,
@@ -24,4 +25,8 @@ public sealed record TaskOutcome(
     string? MissingReason,
     string? MatchDetail,
     double? DistanceKm,
-    string? PointerType);
+    string? PointerType,
+    double? TargetLat = null,
+    double? TargetLon = null,
+    double? HomeLat = null,
+    double? HomeLon = null);

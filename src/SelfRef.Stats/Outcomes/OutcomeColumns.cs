@@ -17,11 +17,16 @@ public static class OutcomeColumns
     public const string MatchDetail = "match_detail";
     public const string DistanceKm = "distance_km";
     public const string Completed = "completed";
+    public const string TargetLat = "target_lat";
+    public const string TargetLon = "target_lon";
+    public const string HomeLat = "home_lat";
+    public const string HomeLon = "home_lon";
 
     public static readonly IReadOnlyList<string> All =
     [
         Participant, Experiment, Task, Condition, TaskOrder, Device, PointerType, Language,
         LatencyMs, SelfReference, MissingReason, MatchDetail, DistanceKm, Completed,
+        TargetLat, TargetLon, HomeLat, HomeLon,
     ];
 
     public static readonly IReadOnlyList<string> Required =

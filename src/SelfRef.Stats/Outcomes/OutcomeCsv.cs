@@ -110,6 +110,10 @@ public static class OutcomeCsv
                 r.MatchDetail ?? "",
                 Number(r.DistanceKm),
                 r.Completed ? "1" : "0",
+                Number(r.TargetLat),
+                Number(r.TargetLon),
+                Number(r.HomeLat),
+                Number(r.HomeLon),
             ]);
         }
         csv.Flush();
@@ -134,7 +138,11 @@ public static class OutcomeCsv
             MissingReason: Text(OutcomeColumns.MissingReason),
             MatchDetail: Text(OutcomeColumns.MatchDetail),
             DistanceKm: NonNegative(OutcomeColumns.DistanceKm),
-            Completed: Flag(OutcomeColumns.Completed, "1 or 0") ?? true);
+            Completed: Flag(OutcomeColumns.Completed, "1 or 0") ?? true,
+            TargetLat: Degrees(OutcomeColumns.TargetLat, 90),
+            TargetLon: Degrees(OutcomeColumns.TargetLon, 180),
+            HomeLat: Degrees(OutcomeColumns.HomeLat, 90),
+            HomeLon: Degrees(OutcomeColumns.HomeLon, 180));
 
         private string? Text(string column)
         {
@@ -167,6 +175,19 @@ public static class OutcomeCsv
             return text!.Contains(',')
                 ? throw Bad(column, text, "a number >= 0 with a decimal point, not a comma")
                 : throw Bad(column, text, "a number >= 0 or empty");
+        }
+
+        /// <summary>A latitude (limit 90) or longitude (limit 180) in degrees.</summary>
+        private double? Degrees(string column, double limit)
+        {
+            var text = Text(column);
+            if (IsMissing(text)) return null;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && double.IsFinite(value) && Math.Abs(value) <= limit)
+                return value;
+            return text!.Contains(',')
+                ? throw Bad(column, text, $"degrees between -{limit} and {limit} with a decimal point, not a comma")
+                : throw Bad(column, text, $"degrees between -{limit} and {limit} or empty");
         }
 
         private bool? Flag(string column, string expected)

@@ -38,7 +38,8 @@ public static class OutcomeDerivation
                 yield return new OutcomeRow(
                     session.Id, experiment.Id, type.Name, session.ConditionId, taskOrder, Device(events), outcome.PointerType ?? "",
                     session.Language, outcome.LatencyMs, outcome.SelfReference, outcome.MissingReason, outcome.MatchDetail,
-                    outcome.DistanceKm, session.Status == SessionStatus.Completed);
+                    outcome.DistanceKm, session.Status == SessionStatus.Completed,
+                    outcome.TargetLat, outcome.TargetLon, outcome.HomeLat, outcome.HomeLon);
             }
         }
     }

@@ -17,6 +17,10 @@ namespace SelfRef.Stats.Outcomes;
 /// <param name="MatchDetail">How the classification was reached, e.g. "first name (fuzzy 0.93)".</param>
 /// <param name="DistanceKm">Map task: distance from the first target to the named home town.</param>
 /// <param name="Completed">Whether the participant reached the end of the experiment.</param>
+/// <param name="TargetLat">Map task: latitude of the first target, in degrees.</param>
+/// <param name="TargetLon">Map task: longitude of the first target, in degrees.</param>
+/// <param name="HomeLat">Map task: latitude of the named home town, in degrees.</param>
+/// <param name="HomeLon">Map task: longitude of the named home town, in degrees.</param>
 public sealed record OutcomeRow(
     string Participant,
     string Experiment,
@@ -31,4 +35,8 @@ public sealed record OutcomeRow(
     string? MissingReason,
     string? MatchDetail,
     double? DistanceKm,
-    bool Completed);
+    bool Completed,
+    double? TargetLat = null,
+    double? TargetLon = null,
+    double? HomeLat = null,
+    double? HomeLon = null);

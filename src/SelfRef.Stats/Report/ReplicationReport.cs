@@ -19,7 +19,7 @@ public static class ReplicationReport
     {
         var generatedAt = options.GeneratedAt ?? DateTimeOffset.UtcNow;
         var results = ReplicationResults.Compute(outcomes, options);
-        var figures = ReportFigures.Create(results, options).Select(f => RenderedFigure.From(f)).ToList();
+        var figures = ReportFigures.Create(results, options, outcomes).Select(f => RenderedFigure.From(f)).ToList();
         var blocks = ReportContent.Build(results, options, figures, generatedAt);
 
         var figureDir = Path.Combine(outDir, "figures");

@@ -1,4 +1,5 @@
 using SelfRef.Stats.Figures;
+using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Results;
 
 namespace SelfRef.Stats.Report;
@@ -6,12 +7,15 @@ namespace SelfRef.Stats.Report;
 /// <summary>The report's figures; a figure without data to show is left out rather than drawn empty.</summary>
 public static class ReportFigures
 {
-    public static IReadOnlyList<Figure> Create(ReplicationResults results, ReportOptions options)
+    /// <param name="outcomes">The rows the results were computed from; the map of first targets needs their coordinates.</param>
+    public static IReadOnlyList<Figure> Create(ReplicationResults results, ReportOptions options, IReadOnlyList<OutcomeRow>? outcomes = null)
     {
         var figures = new List<Figure>();
         if (results.Tasks.Count > 0) figures.Add(ReplicationBarsFigure.Create(results.Tasks));
         if (results.LatencyGroups.Count > 0) figures.Add(LatencyEcdfFigure.Create(results.LatencyGroups));
         if (results.DistancesKm.Count > 0) figures.Add(DistanceHistogramFigure.Create(results.DistancesKm, options.MatchRadiusKm));
+        if (outcomes is not null && FirstTargetMapFigure.Points(outcomes).Count > 0 && options.CountryOutlines is { } outlines && File.Exists(outlines))
+            figures.Add(FirstTargetMapFigure.Create(outcomes, TopoJson.ReadRings(outlines), options.MatchRadiusKm));
         if (results.Conditions.Count > 0) figures.Add(ConditionComparisonFigure.Create(results.Conditions));
         if (results.Funnel.Count > 0) figures.Add(CompletionFunnelFigure.Create(results.Funnel));
         return figures;

@@ -28,6 +28,13 @@ public sealed record ReportOptions
     /// <summary>Radius within which a map target counts as the home town; drawn on the distance histogram.</summary>
     public double MatchRadiusKm { get; init; } = 25;
 
+    /// <summary>
+    /// Country outlines for the map of first targets: a TopoJSON file (Natural Earth's
+    /// <c>world-atlas</c> countries-110m.json). Without it, or without map rows that have
+    /// coordinates, that figure is left out.
+    /// </summary>
+    public string? CountryOutlines { get; init; }
+
     /// <summary>Funnel counts from the server (started, consented, each step, completed); derived from the outcomes when null.</summary>
     public IReadOnlyList<FunnelStage>? Funnel { get; init; }
 

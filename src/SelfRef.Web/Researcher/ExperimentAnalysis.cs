@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Storage;
@@ -23,9 +24,28 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
             References = references,
             Funnel = OutcomeDerivation.Funnel(experiment, sessions),
             Coding = CodingPairs(codes),
+            CountryOutlines = CountryOutlines(services),
         };
         return new ExperimentAnalysis(rows, options);
     }
+
+    /// <summary>
+    /// Natural Earth outlines the build copies to wwwroot/lib: through the host's web root when there is one,
+    /// else (the analyze verb) beside the program when published, or in the folders of the build's static web assets manifest.
+    /// </summary>
+    private static string? CountryOutlines(IServiceProvider? services)
+    {
+        const string file = "lib/world-atlas/countries-110m.json";
+        if ((services?.GetService(typeof(IWebHostEnvironment)) as IWebHostEnvironment)?.WebRootFileProvider.GetFileInfo(file) is { Exists: true, PhysicalPath: { } hosted })
+            return hosted;
+        var manifest = Path.Combine(AppContext.BaseDirectory, "SelfRef.Web.staticwebassets.runtime.json");
+        var roots = File.Exists(manifest)
+            ? JsonSerializer.Deserialize<StaticAssetRoots>(File.ReadAllText(manifest))?.ContentRoots ?? []
+            : [];
+        return roots.Prepend(Path.Combine(AppContext.BaseDirectory, "wwwroot")).Select(root => Path.Combine(root, file)).FirstOrDefault(File.Exists);
+    }
+
+    private sealed record StaticAssetRoots(List<string> ContentRoots);
 
     /// <summary>Answers coded by at least two coders: the first two (by name) make the pair kappa is computed from.</summary>
     public static IReadOnlyList<CodingPair> CodingPairs(IEnumerable<CoderCode> codes) =>

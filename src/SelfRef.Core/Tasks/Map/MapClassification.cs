@@ -28,7 +28,9 @@ public static class MapClassification
             : map.HomeTown is null ? "no home town given"
             : map.HomeTown.Place is null ? "home town not in gazetteer"
             : null;
-        return new TaskOutcome(map.LatencyMs, map.HomeFirst, missing, detail, map.DistanceKm, pointer);
+        var home = map.HomeTown?.Place;
+        return new TaskOutcome(map.LatencyMs, map.HomeFirst, missing, detail, map.DistanceKm, pointer,
+            map.Target?.Lat, map.Target?.Lng, home?.Lat, home?.Lon);
     }
 
     private static string Describe(FirstTarget target, ResolvedPlace? place)

@@ -95,7 +95,17 @@ public class MapOutcomeTests(GazetteerFixture fixture)
     {
         var outcome = MapOutcome.Extract(Step, ZoomIntoMunichThenSearchBerlin().Events, "München", Places);
         var row = MapClassification.Outcome(outcome, "mouse");
-        Assert.Equal(new TaskOutcome(700, true, null, "zoom 11 held: Munich (DE, town)", outcome.DistanceKm, "mouse"), row);
+        var munich = Places.Find(Munich)!;
+        Assert.Equal(new TaskOutcome(700, true, null, "zoom 11 held: Munich (DE, town)", outcome.DistanceKm, "mouse", 48.14, 11.58, munich.Lat, munich.Lon), row);
+    }
+
+    [Fact]
+    public void The_outcome_row_has_the_target_without_home_coordinates_when_the_home_town_is_unknown()
+    {
+        var row = MapClassification.Outcome(MapOutcome.Extract(Step, ZoomIntoMunichThenSearchBerlin().Events, "Xyzzyhausen", Places), "mouse");
+        Assert.Equal((48.14, 11.58), (row.TargetLat!.Value, row.TargetLon!.Value));
+        Assert.Null(row.HomeLat);
+        Assert.Null(row.HomeLon);
     }
 
     [Fact]
