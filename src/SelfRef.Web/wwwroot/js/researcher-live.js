@@ -2,11 +2,23 @@
 // marked data-live are fetched again and replaced (and a live report frame is reloaded). No polling.
 const script = document.currentScript;
 const experiment = script?.dataset.experiment ?? '*';
+// The outcome table and the report are computed from every stored event: during a busy study,
+// refresh at most every few seconds (the change that arrives in between is shown at the end).
+const QUIET_MS = 5000;
 let refreshing = false;
+let last = 0;
+let scheduled = null;
+
+function changed() {
+  if (scheduled) return;
+  const wait = Math.max(0, last + QUIET_MS - Date.now());
+  scheduled = setTimeout(() => { scheduled = null; refresh(); }, wait);
+}
 
 async function refresh() {
-  if (refreshing) return;
+  if (refreshing) return changed();
   refreshing = true;
+  last = Date.now();
   try {
     const frame = document.getElementById('live-report');
     if (frame) frame.contentWindow?.location.reload();
@@ -27,6 +39,6 @@ const connection = new signalR.HubConnectionBuilder()
   .withUrl('/hubs/researcher')
   .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * 2 ** ctx.previousRetryCount) })
   .build();
-connection.on('experimentChanged', () => refresh());
-connection.onreconnected(() => connection.invoke('Watch', experiment).then(refresh));
+connection.on('experimentChanged', () => changed());
+connection.onreconnected(() => connection.invoke('Watch', experiment).then(changed));
 connection.start().then(() => connection.invoke('Watch', experiment));
