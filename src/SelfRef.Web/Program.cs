@@ -58,6 +58,7 @@ builder.Services.AddSingleton<ExperimentNotifier>();
 var app = builder.Build();
 
 // Middleware.
+app.UseSecurityHeaders(experiments);
 app.UseParticipantPrivacyHeaders();
 app.UseStaticFiles();
 app.UseRouting();

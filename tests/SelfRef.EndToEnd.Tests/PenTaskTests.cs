@@ -96,6 +96,8 @@ public class PenTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         var sheet = page.Locator("#pen-sheet");
         await Assertions.Expect(sheet).ToBeVisibleAsync();
         await page.WaitForFunctionAsync("() => window.__sheetFrame > 0");
+        // Cross-origin isolation gives event timestamps their full resolution.
+        Assert.True(await page.EvaluateAsync<bool>("() => window.crossOriginIsolated"), "the participant page is not cross-origin isolated");
         const int scriptedDelay = 700;
         await page.WaitForTimeoutAsync(scriptedDelay);
         var cdp = await context.NewCDPSessionAsync(page);

@@ -145,3 +145,26 @@ public class ParticipantFlowTests : IAsyncLifetime
         Assert.Equal(4, health.GetProperty("experiments").GetInt32());
     }
 }
+
+public class SecurityHeaderTests : IAsyncLifetime
+{
+    private readonly SelfRefFactory _factory = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Theory]
+    [InlineData("/researcher/login")]
+    [InlineData("/s/gallup-pen")]
+    [InlineData("/js/participant.js")]
+    public async Task Every_answer_forbids_inline_script_foreign_framing_and_sniffing(string path)
+    {
+        var response = await _factory.Browser().GetAsync(path);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self';", policy);
+        Assert.Contains("frame-ancestors 'self'", policy);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("require-corp", response.Headers.GetValues("Cross-Origin-Embedder-Policy").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Cross-Origin-Opener-Policy").Single());
+    }
+}
