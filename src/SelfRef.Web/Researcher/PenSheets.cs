@@ -36,20 +36,25 @@ public sealed class PenSheets(IStore store, SessionService sessions)
         var steps = experiment.Steps.OfType<PenStep>().Where(s => s.Input == PenInput.Pen).ToList();
         var items = new List<(Session, PenStep)>();
         foreach (var session in store.SessionsOf(experiment.Id).Where(s => s.Status != SessionStatus.Declined).OrderBy(s => s.StartedAt))
+        {
+            IReadOnlyList<StoredBatch>? batches = null;
             foreach (var step in steps)
             {
                 var index = session.Steps.IndexOf(step.Id);
                 if (index < 0 || index >= session.StepIndex) continue;
                 if (!session.Answers.Keys.Any(k => k.EndsWith("." + step.FirstNameQuestion, StringComparison.Ordinal) || k.EndsWith("." + step.SurnameQuestion, StringComparison.Ordinal))) continue;
-                if (store.Events(session.Id).Any(b => b.Step == step.Id && b.Events.Any(e => e.Type == "pen.down"))) items.Add((session, step));
+                batches ??= store.Events(session.Id);
+                if (batches.Any(b => b.Step == step.Id && b.Events.Any(e => e.Type == "pen.down"))) items.Add((session, step));
             }
+        }
         return items;
     }
 
-    public (Session Session, PenStep Step)? NextFor(Experiment experiment, string coder)
+    /// <summary>The first of <paramref name="items"/> this coder has not coded yet.</summary>
+    public static (Session Session, PenStep Step)? NextFor(IEnumerable<(Session Session, PenStep Step)> items, IEnumerable<CoderCode> codesOfCoder)
     {
-        var mine = store.Codes(experiment.Id).Where(c => c.Coder == coder).Select(c => (c.SessionId, c.StepId)).ToHashSet();
-        foreach (var item in Codable(experiment))
+        var mine = codesOfCoder.Select(c => (c.SessionId, c.StepId)).ToHashSet();
+        foreach (var item in items)
             if (!mine.Contains((item.Session.Id, item.Step.Id))) return item;
         return null;
     }

@@ -26,7 +26,7 @@ public sealed class CodingModel(SessionService sessions, IStore store, PenSheets
         Codable = items.Count;
         CodedByYou = mine.Count(c => items.Any(i => i.Session.Id == c.SessionId && i.Step.Id == c.StepId));
         // A specific answer (to change a code, or from the list of disagreements), else the next one not coded by this coder.
-        var target = session is not null && step is not null ? (session, step) : sheets.NextFor(experiment, Coder) is { } next ? (next.Session.Id, next.Step.Id) : default;
+        var target = session is not null && step is not null ? (session, step) : PenSheets.NextFor(items, mine) is { } next ? (next.Session.Id, next.Step.Id) : default;
         if (target.Item1 is not null)
         {
             Sheet = sheets.Load(target.Item1, target.Item2);
