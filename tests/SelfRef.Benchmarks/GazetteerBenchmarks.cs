@@ -21,7 +21,7 @@ public class GazetteerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _path = Environment.GetEnvironmentVariable("SELFREF_GAZETTEER") ?? Path.Combine(RepositoryRoot(), GazetteerFile.DefaultName);
+        _path = Environment.GetEnvironmentVariable("SELFREF_GAZETTEER") ?? Path.Combine(SelfRef.Tests.Support.Repository.Root, GazetteerFile.DefaultName);
         if (!File.Exists(_path)) throw new FileNotFoundException($"{_path} is missing: `dotnet build src/SelfRef.Web` makes it", _path);
         _gazetteer = Gazetteer.Load(_path);
     }
@@ -47,11 +47,4 @@ public class GazetteerBenchmarks
 
     [Benchmark]
     public int LabelsGermany() => _gazetteer.LargestIn(47, 5, 55, 15, 60, 1.2, 0.2, minPopulation: 3_000).Count;
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SelfRef.slnx"))) folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("repository root (SelfRef.slnx) not found above " + AppContext.BaseDirectory);
-    }
 }

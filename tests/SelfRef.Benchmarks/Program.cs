@@ -69,7 +69,7 @@ var prime = !options.Flag("--no-prime");
 var keep = options.Flag("--keep");
 if (seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
 
-var root = RepositoryRoot();
+var root = SelfRef.Tests.Support.Repository.Root;
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 var (softFiles, hardFiles) = ProcStatus.OpenFileLimits();
 // The load generator holds one socket per client, the server as many again; .NET raises its soft
@@ -215,12 +215,6 @@ static void Report(LoadResult r, (long Rss, long Peak) memory, TimeSpan serverCp
         AnsiConsole.MarkupLine($"target p99 ack < 100 ms: {(r.AckLatency.P99 < 100 ? "[green]met[/]" : "[red]not met[/]")} ({r.AckLatency.P99:F1} ms); server pid was {serverPid}");
 }
 
-static string RepositoryRoot()
-{
-    var folder = new DirectoryInfo(AppContext.BaseDirectory);
-    while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SelfRef.slnx"))) folder = folder.Parent;
-    return folder?.FullName ?? throw new InvalidOperationException("SelfRef.slnx not found above " + AppContext.BaseDirectory);
-}
 
 internal sealed record Sample(LoadProgress Progress, TimeSpan ServerCpu, TimeSpan OwnCpu, long ServerRss, TimeSpan MachineBusy, double LoadAverage);
 

@@ -5,15 +5,7 @@ namespace SelfRef.Core.Tests.Experiments;
 
 public class ExperimentFileTests
 {
-    private static string Repo
-    {
-        get
-        {
-            var folder = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(folder!.FullName, "SelfRef.slnx"))) folder = folder.Parent;
-            return folder.FullName;
-        }
-    }
+    private static string Repo => SelfRef.Tests.Support.Repository.Root;
 
     [Theory]
     [InlineData("gallup-pen.json", "gallup-pen", 1)]

@@ -22,9 +22,7 @@ public class SessionServiceTests : IDisposable
 
     public SessionServiceTests()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(folder!.FullName, "SelfRef.slnx"))) folder = folder.Parent;
-        var loaded = ExperimentLoader.LoadFile(Path.Combine(folder.FullName, "experiments", "gallup-replication.json"));
+        var loaded = ExperimentLoader.LoadFile(Path.Combine(SelfRef.Tests.Support.Repository.Root, "experiments", "gallup-replication.json"));
         _experiment = loaded.Experiment!;
         _store = new LiteDbStore(_file.Path);
         _sessions = new SessionService(_store, [_experiment], _clock);

@@ -25,15 +25,7 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
     public string DatabasePath { get; }
     public string ExperimentsFolder { get; }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var folder = new DirectoryInfo(AppContext.BaseDirectory);
-            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SelfRef.slnx"))) folder = folder.Parent;
-            return folder?.FullName ?? throw new InvalidOperationException("repository root (SelfRef.slnx) not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => Repository.Root;
 
     public IStore Store => Services.GetRequiredService<IStore>();
 

@@ -5,16 +5,9 @@ namespace SelfRef.Core.Tests.Tasks.Map;
 /// <summary>The real gazetteer (data/places.tsv, made by the build), loaded once for all map tests.</summary>
 public sealed class GazetteerFixture
 {
-    public Gazetteer.Gazetteer Gazetteer { get; } = GazetteerFile.Shared(Path.Combine(RepositoryRoot(), GazetteerFile.DefaultName));
+    public Gazetteer.Gazetteer Gazetteer { get; } = GazetteerFile.Shared(Path.Combine(SelfRef.Tests.Support.Repository.Root, GazetteerFile.DefaultName));
 
     public const int Berlin = 2950159, Munich = 2867714, Cologne = 2886242, Hamburg = 2911298, Nuremberg = 2861650, Dusseldorf = 2934246, Stuttgart = 2825297;
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SelfRef.slnx"))) folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("repository root (SelfRef.slnx) not found above " + AppContext.BaseDirectory);
-    }
 }
 
 [CollectionDefinition(Name)]
