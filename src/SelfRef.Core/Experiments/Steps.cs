@@ -71,6 +71,9 @@ public sealed record Question
 
     [Description("Choice questions: the options, in the order shown.")]
     public List<ChoiceOption>? Options { get; init; }
+
+    [Description("Whether the answer identifies the participant (e.g. an e-mail address): it is then encrypted at rest, deleted when the retention ends and left out of exports. Questions a task uses for its own name or home town are identifying without this.")]
+    public bool Identifying { get; init; }
 }
 
 public sealed record ChoiceOption

@@ -29,6 +29,9 @@ public static class OutcomeColumns
         TargetLat, TargetLon, HomeLat, HomeLon,
     ];
 
+    /// <summary>Columns that would point at the participant (the home town's coordinates): left out of exports unless asked for.</summary>
+    public static readonly IReadOnlyList<string> Identifying = [HomeLat, HomeLon];
+
     public static readonly IReadOnlyList<string> Required =
         [Participant, Task, Condition, SelfReference, LatencyMs, DistanceKm];
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
 
 namespace SelfRef.Core.Tasks.Map;
 
@@ -8,7 +9,7 @@ namespace SelfRef.Core.Tasks.Map;
 public enum MapLayer { Countries, States }
 
 /// <summary>The map task: a map to explore freely; which place does the participant single out first?</summary>
-public sealed record MapStep : Step, IStepRules
+public sealed record MapStep : Step, IStepRules, IIdentifyingTask
 {
     public static readonly StepType Type = new("map", typeof(MapStep), IsTask: true, MapClassification.Outcome);
 
@@ -72,6 +73,16 @@ public sealed record MapStep : Step, IStepRules
     [Description("The 'continue' button is enabled only after this many seconds.")]
     [Range(0, 600)]
     public int MinDurationSeconds { get; init; } = 0;
+
+    IEnumerable<string> IIdentifyingTask.IdentifyingQuestions => [HomeTownQuestion];
+
+    // What a participant searches for is most often their home town: the typed text and the place chosen.
+    IReadOnlyDictionary<string, IReadOnlyList<string>> IIdentifyingTask.IdentifyingEventFields { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["map.search.input"] = ["q"],
+        ["map.search.suggestions"] = ["q", "ids"],
+        ["map.search.choose"] = ["id", "name", "matched", "q", "lat", "lng"],
+    };
 
     public IEnumerable<(string Field, string Message)> Check(Experiment experiment)
     {
