@@ -11,25 +11,7 @@ public class ResearcherLiveTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
-    /// <summary>The researcher's login cookie, as a browser would hold it after the login form.</summary>
-    private async Task<string> LoginCookie()
-    {
-        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
-        var form = await client.GetAsync("/researcher/login");
-        var antiforgeryCookie = form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/researcher/login")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["user"] = "researcher", ["password"] = SelfRefFactory.ResearcherPassword,
-                ["__RequestVerificationToken"] = Researchers.Antiforgery(await form.Content.ReadAsStringAsync()),
-            }),
-        };
-        request.Headers.Add("Cookie", string.Join("; ", antiforgeryCookie));
-        var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("selfref.researcher=")).Split(';')[0];
-    }
+    private Task<string> LoginCookie() => _factory.LoginCookie();
 
     private HubConnection Hub(string? cookie) => new HubConnectionBuilder()
         .WithUrl(new Uri(_factory.Server.BaseAddress, "/hubs/researcher"), options =>
