@@ -6,6 +6,8 @@ using Spectre.Console;
 
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- ingest [--clients 2000] [--rate 20] [--interval 250]
 //     [--seconds 30] [--saturate [--batch 5]] [--drain 60] [--raw-docs N] [--no-raw] [--no-build] [--keep]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- load [--clients 2000] [--seconds 60] [ingest options]   (+ docs/load.csv, docs/load.png)
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- soak [--clients 1000] [--minutes 10] [ingest options]  (+ docs/soak.csv, docs/soak.png)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
@@ -31,19 +33,23 @@ if (args.Length > 0 && args[0] == "gazetteer")
     return 0;
 }
 
-if (args.Length == 0 || args[0] != "ingest" || args.Contains("--help"))
+if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Contains("--help"))
 {
     Console.WriteLine("""
         usage: SelfRef.Benchmarks outcomes --out FILE.csv [options]   (synthetic outcome table; outcomes --help)
                SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
                SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
                SelfRef.Benchmarks ingest [options]
-          --clients N      simulated participants, one SignalR connection each (default 2000)
+               SelfRef.Benchmarks load [options]    (ingest without the raw comparison, 60 s, a per-second timeline: docs/load.csv, docs/load.png)
+               SelfRef.Benchmarks soak [options]    (1,000 clients for --minutes 10; timeline docs/soak.csv, plot docs/soak.png, memory trend)
+          --clients N      simulated participants, one SignalR connection each (default 2000; soak 1000)
           --rate R         events per second per client (default 20)
           --interval MS    a client sends what it has every MS milliseconds (default 250)
           --saturate       clients send a new batch as soon as the last is acknowledged (no rate)
           --batch B        events per batch with --saturate (default 5)
-          --seconds S      length of the load window, at most 120 (default 30)
+          --seconds S      length of the load window, at most 120 (default 30; load 60)
+          --minutes M      soak only: length of the load window, at most 10 (default 10)
+          --timeline F     write the per-second timeline (CSV) to F and a plot of memory and ack latency beside it (F with .png)
           --drain S        time allowed afterwards for the last acknowledgements (default 60)
           --raw-docs N     documents for the raw LiteDB InsertBulk comparison (default: as many as the server stored, 20000..400000)
           --no-raw         skip the raw LiteDB comparison
@@ -54,22 +60,25 @@ if (args.Length == 0 || args[0] != "ingest" || args.Contains("--help"))
     return args.Contains("--help") ? 0 : 2;
 }
 
+var verb = args[0];
 var options = new Arguments(args[1..]);
-var clients = options.Int("--clients", 2000);
+var clients = options.Int("--clients", verb == "soak" ? 1000 : 2000);
 var rate = options.Double("--rate", 20);
 var interval = options.Int("--interval", 250);
 var saturate = options.Flag("--saturate");
 var batch = options.Int("--batch", 5);
-var seconds = options.Double("--seconds", 30);
+var seconds = verb == "soak" ? options.Double("--minutes", 10) * 60 : options.Double("--seconds", verb == "load" ? 60 : 30);
 var drain = options.Double("--drain", 60);
 var rawDocs = options.Int("--raw-docs", 0);
-var noRaw = options.Flag("--no-raw");
+var noRaw = options.Flag("--no-raw") || verb != "ingest";
 var noBuild = options.Flag("--no-build");
 var prime = !options.Flag("--no-prime");
 var keep = options.Flag("--keep");
-if (seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
+if (verb == "soak" && seconds is <= 0 or > 600) { Console.Error.WriteLine("--minutes must be above 0 and at most 10"); return 2; }
+if (verb != "soak" && seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
 
 var root = SelfRef.Tests.Support.Repository.Root;
+var timeline = options.Value("--timeline") ?? (verb == "ingest" ? null : Path.Combine(root, "docs", verb + ".csv"));
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 var (softFiles, hardFiles) = ProcStatus.OpenFileLimits();
 // The load generator holds one socket per client, the server as many again; .NET raises its soft
@@ -158,6 +167,17 @@ try
     }
 
     Report(result, memory, serverCpu, ownCpu, samples, stored, raw, serverPid);
+    if (timeline is not null)
+    {
+        var rows = LoadTimeline.Rows(samples);
+        LoadTimeline.WriteCsv(rows, timeline);
+        var plot = Path.ChangeExtension(timeline, ".png");
+        LoadTimeline.WritePlot(rows, $"{verb}: {clients:N0} clients × {rate} events/s, batch every {interval} ms", plot);
+        AnsiConsole.MarkupLine($"timeline: {Markup.Escape(timeline)} ({rows.Count} seconds), plot: {Markup.Escape(plot)}");
+        if (LoadTimeline.Memory(rows) is { } trend)
+            AnsiConsole.MarkupLine(FormattableString.Invariant(
+                $"server memory in the load window: first minute {trend.FirstMinuteMiB:F0} MiB, second {trend.SecondMinuteMiB:F0} MiB, last {trend.LastMinuteMiB:F0} MiB ({trend.Growth * 100:+0.0;-0.0} % from the second), slope after the first minute {trend.SlopeMiBPerMinute:+0.0;-0.0} MiB/min, range {trend.MinMiB:F0}..{trend.MaxMiB:F0} MiB"));
+    }
     return result.Complete && stored.Events == result.EventsProduced ? 0 : 1;
 }
 finally

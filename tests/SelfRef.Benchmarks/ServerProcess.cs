@@ -28,8 +28,10 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static string ServerDll(string repositoryRoot) =>
-        Path.Combine(repositoryRoot, "src", "SelfRef.Web", "bin", "Release", "net10.0", "SelfRef.Web.dll");
+    public int Port => BaseUrl.Port;
+
+    public static string ServerDll(string repositoryRoot, string configuration = "Release") =>
+        Path.Combine(repositoryRoot, "src", "SelfRef.Web", "bin", configuration, "net10.0", "SelfRef.Web.dll");
 
     /// <summary>Builds SelfRef.Web in Release (incremental, a few seconds when nothing changed).</summary>
     public static async Task Build(string repositoryRoot)
@@ -47,16 +49,18 @@ public sealed class ServerProcess : IAsyncDisposable
         if (build.ExitCode != 0) throw new InvalidOperationException("building SelfRef.Web failed:\n" + await output + await errors);
     }
 
-    public static async Task<ServerProcess> Start(string repositoryRoot, string workFolder)
+    /// <param name="port">a port to listen on (a restart on the same address); else a free one.</param>
+    /// <param name="configuration">which build of SelfRef.Web to run (tests run their own, Debug).</param>
+    public static async Task<ServerProcess> Start(string repositoryRoot, string workFolder, int? port = null, string configuration = "Release")
     {
-        var dll = ServerDll(repositoryRoot);
-        if (!File.Exists(dll)) throw new FileNotFoundException("no Release build of the server; run without --no-build", dll);
+        var dll = ServerDll(repositoryRoot, configuration);
+        if (!File.Exists(dll)) throw new FileNotFoundException($"no {configuration} build of the server; build SelfRef.Web first", dll);
         var experiments = Path.Combine(workFolder, "experiments");
         Directory.CreateDirectory(experiments);
         foreach (var file in Directory.GetFiles(Path.Combine(repositoryRoot, "experiments"), "*.json"))
-            File.Copy(file, Path.Combine(experiments, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(experiments, Path.GetFileName(file)), overwrite: true);
         var database = Path.Combine(workFolder, "bench.db");
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        var baseUrl = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", baseUrl.ToString().TrimEnd('/'), "--db", database, "--experiments", experiments])
         {
             WorkingDirectory = workFolder,
@@ -67,7 +71,7 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         var logPath = Path.Combine(workFolder, "server.log");
-        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine("err: " + e.Data); };
@@ -108,6 +112,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>CPU time the server has used (user + system).</summary>
     public TimeSpan CpuTime() => ProcStatus.CpuTime(Pid);
+
+    /// <summary>Kills the server without warning (SIGKILL on Linux), as a crash or an OOM killer would.</summary>
+    public async Task Kill()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
 
     /// <summary>Stops the server as an operator would (SIGTERM), killing it only if it does not stop.</summary>
     public async Task Stop()

@@ -28,6 +28,11 @@ public sealed class LoadGenerator
     private long _produced, _sent, _acknowledged, _batches, _retries, _timeouts, _disconnects, _reconnects;
     private int _sessions, _connected;
     private volatile LoadPhase _phase = LoadPhase.Setup;
+    // The connected clients once setup is over, for AcknowledgedNow.
+    private volatile IReadOnlyList<Client> _clients = [];
+    // Ack latencies since the last progress report, for latency over time.
+    private List<double> _recentLatencies = [];
+    private readonly Lock _recentLock = new();
 
     public LoadGenerator(LoadOptions options)
     {
@@ -78,6 +83,7 @@ public sealed class LoadGenerator
                 }
             }
             clients.AddRange(slots.OfType<Client>());
+            _clients = clients.ToArray();
             var setupTime = _clock.Elapsed;
 
             // Load window, then drain.
@@ -151,7 +157,51 @@ public sealed class LoadGenerator
 
     private async Task<Client?> Connect(HttpClient http, int index, CancellationToken ct)
     {
-        string token;
+        // Setup is retried like everything else: on a flaky network a participant reloads the page.
+        string? token = null;
+        for (var attempt = 1; token is null; attempt++)
+        {
+            token = await StartSession(http, ct);
+            if (token is null && attempt >= _options.MaxAttempts) return null;
+            if (token is null) await Task.Delay(_options.RetryDelay, ct);
+        }
+        Interlocked.Increment(ref _sessions);
+
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_options.BaseUrl, $"{HubPath}?session={Uri.EscapeDataString(token)}"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+            .Build();
+        var client = new Client(index, token, connection);
+        connection.Closed += _ =>
+        {
+            if (_phase is LoadPhase.Load or LoadPhase.Drain) Interlocked.Increment(ref _disconnects);
+            return Task.CompletedTask;
+        };
+        for (var attempt = 1; attempt <= _options.MaxAttempts && !client.Connected; attempt++)
+        {
+            try
+            {
+                if (attempt > 1) await Task.Delay(_options.RetryDelay, ct);
+                await connection.StartAsync(ct);
+                client.Connected = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                Error("connecting: " + e.GetType().Name + ": " + e.Message);
+            }
+        }
+        if (!client.Connected) return client;
+        Interlocked.Increment(ref _connected);
+        if (_options.PrimeSessions)
+        {
+            Produce(client, 1);
+            if (!await SendBatch(client, ct, client.FirstLatencies)) client.Connected = false;
+        }
+        return client;
+    }
+
+    /// <summary>GET /s/{experiment}: the token of the new session, or null (the problem is recorded).</summary>
+    private async Task<string?> StartSession(HttpClient http, CancellationToken ct)
+    {
         try
         {
             using var response = await http.GetAsync($"/s/{Uri.EscapeDataString(_options.ExperimentId)}", HttpCompletionOption.ResponseHeadersRead, ct);
@@ -166,40 +216,13 @@ public sealed class LoadGenerator
                 Error("starting a session redirected to an unexpected address");
                 return null;
             }
-            token = Uri.UnescapeDataString(path[3..]);
-            Interlocked.Increment(ref _sessions);
+            return Uri.UnescapeDataString(path[3..]);
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             Error("starting a session: " + e.GetType().Name + ": " + e.Message);
             return null;
         }
-
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_options.BaseUrl, $"{HubPath}?session={Uri.EscapeDataString(token)}"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
-            .Build();
-        var client = new Client(index, token, connection);
-        connection.Closed += _ =>
-        {
-            if (_phase is LoadPhase.Load or LoadPhase.Drain) Interlocked.Increment(ref _disconnects);
-            return Task.CompletedTask;
-        };
-        try
-        {
-            await connection.StartAsync(ct);
-            client.Connected = true;
-            Interlocked.Increment(ref _connected);
-            if (_options.PrimeSessions)
-            {
-                Produce(client, 1);
-                if (!await SendBatch(client, ct, client.FirstLatencies)) client.Connected = false;
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            Error("connecting: " + e.GetType().Name + ": " + e.Message);
-        }
-        return client;
     }
 
     private async Task ClientLoop(Client c, TimeSpan start, TimeSpan windowEnd, TimeSpan drainEnd, CancellationToken hard)
@@ -278,7 +301,9 @@ public sealed class LoadGenerator
                 if (c.Acked >= batch.Last) return true;
                 Interlocked.Add(ref _sent, count);
                 var durable = await c.Connection.InvokeAsync<long>("Append", c.Token, batch, timeout.Token);
-                (latencies ?? c.Latencies).Add(Stopwatch.GetElapsedTime(first).TotalMilliseconds);
+                var latency = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
+                (latencies ?? c.Latencies).Add(latency);
+                lock (_recentLock) _recentLatencies.Add(latency);
                 Interlocked.Increment(ref _batches);
                 Acknowledge(c, durable);
                 return true;
@@ -310,8 +335,17 @@ public sealed class LoadGenerator
             await c.Connection.StartAsync(ct);
             Interlocked.Increment(ref _reconnects);
         }
-        Acknowledge(c, await c.Connection.InvokeAsync<long>("Durable", c.Token, ct));
+        var durable = await c.Connection.InvokeAsync<long>("Durable", c.Token, ct);
+        if (durable < c.Acked) Error($"after reconnecting the server holds events up to {durable} but had acknowledged {c.Acked}: acknowledged events were lost");
+        Acknowledge(c, durable);
     }
+
+    /// <summary>
+    /// How many events each session has had acknowledged so far (by token); empty before setup
+    /// is over. A fault test takes it right after killing the server: every event counted here
+    /// was acknowledged by the server that died.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> AcknowledgedNow() => _clients.ToDictionary(c => c.Token, c => c.Acked);
 
     private void Acknowledge(Client c, long durable)
     {
@@ -353,11 +387,22 @@ public sealed class LoadGenerator
         using var timer = new PeriodicTimer(_options.ProgressInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop))
-                report(new LoadProgress(_phase, _clock.Elapsed, _sessions, _connected, Interlocked.Read(ref _produced), Interlocked.Read(ref _acknowledged), Interlocked.Read(ref _retries)));
+            while (await timer.WaitForNextTickAsync(stop)) report(Progress());
         }
         catch (OperationCanceledException) { }
-        report(new LoadProgress(_phase, _clock.Elapsed, _sessions, _connected, Interlocked.Read(ref _produced), Interlocked.Read(ref _acknowledged), Interlocked.Read(ref _retries)));
+        report(Progress());
+    }
+
+    private LoadProgress Progress()
+    {
+        List<double> recent;
+        lock (_recentLock) (recent, _recentLatencies) = (_recentLatencies, []);
+        return new LoadProgress(_phase, _clock.Elapsed, _sessions, _connected, Interlocked.Read(ref _produced), Interlocked.Read(ref _acknowledged), Interlocked.Read(ref _retries))
+        {
+            RecentAckLatency = LatencySummary.Of(recent),
+            Disconnects = Interlocked.Read(ref _disconnects),
+            Reconnects = Interlocked.Read(ref _reconnects),
+        };
     }
 
     /// <summary>One simulated participant; only its own loop touches it while the load runs.</summary>
@@ -369,7 +414,9 @@ public sealed class LoadGenerator
         public bool Connected { get; set; }
         public List<ClientEvent> Pending { get; } = [];
         public long Produced { get; set; }
-        public long Acked { get; set; }
+        private long _acked;
+        // Read by AcknowledgedNow from other threads.
+        public long Acked { get => Volatile.Read(ref _acked); set => Volatile.Write(ref _acked, value); }
         public List<double> Latencies { get; } = [];
         public List<double> FirstLatencies { get; } = [];
     }

@@ -44,7 +44,7 @@ public sealed record LoadOptions
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Wait before a failed batch is sent again.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
-    /// <summary>Attempts per batch before the client gives up (its events then count as lost).</summary>
+    /// <summary>Attempts per batch before the client gives up (its events then count as lost); also attempts to start a session and to connect.</summary>
     public int MaxAttempts { get; init; } = 8;
     /// <summary>Time allowed after <see cref="Duration"/> for pending events to be acknowledged.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -97,6 +97,12 @@ public sealed record LoadOptions
 }
 
 /// <summary>Where a run is, for a progress display.</summary>
-public sealed record LoadProgress(LoadPhase Phase, TimeSpan Elapsed, int Sessions, int Connected, long Produced, long Acknowledged, long Retries);
+public sealed record LoadProgress(LoadPhase Phase, TimeSpan Elapsed, int Sessions, int Connected, long Produced, long Acknowledged, long Retries)
+{
+    /// <summary>Ack latencies of the batches acknowledged since the previous report.</summary>
+    public LatencySummary RecentAckLatency { get; init; } = LatencySummary.Empty;
+    public long Disconnects { get; init; }
+    public long Reconnects { get; init; }
+}
 
 public enum LoadPhase { Setup, Load, Drain, Verify, Done }

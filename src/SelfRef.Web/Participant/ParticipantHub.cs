@@ -8,13 +8,20 @@ namespace SelfRef.Web.Participant;
 /// <summary>
 /// Where browsers deliver their events. A connection opens with its session token
 /// (?session=…) and is bound to that session; a batch is checked here, stored by the single
-/// writer, and acknowledged with the highest event number that is durable.
+/// writer, and acknowledged with the highest event number that is durable. Each connection has a
+/// budget of calls (<see cref="CallsPerSecond"/>); calls beyond it wait their turn, and a
+/// connection that would have to wait longer than <see cref="MaxThrottleWait"/> is closed.
 /// </summary>
-public sealed class ParticipantHub(SessionService sessions, IStore store) : Hub
+public sealed class ParticipantHub(SessionService sessions, IStore store, TimeProvider time) : Hub
 {
     public const string Path = "/hubs/participant";
     public const long MaxMessageBytes = 512 * 1024;
-    private const string SessionKey = "session";
+    // A browser sends about 4 batches a second, one at a time; after being offline it catches
+    // up as fast as acknowledgements return, which 100 calls a second of up to 1,000 events allow.
+    public const double CallsPerSecond = 100;
+    public const double CallBurst = 100;
+    public static readonly TimeSpan MaxThrottleWait = TimeSpan.FromSeconds(1);
+    private const string SessionKey = "session", ThrottleKey = "throttle";
 
     public override async Task OnConnectedAsync()
     {
@@ -25,12 +32,29 @@ public sealed class ParticipantHub(SessionService sessions, IStore store) : Hub
             return;
         }
         Context.Items[SessionKey] = session.Id;
+        Context.Items[ThrottleKey] = new CallThrottle(time, CallsPerSecond, CallBurst);
         await base.OnConnectedAsync();
+    }
+
+    /// <summary>Waits until the connection's budget allows another call (SignalR runs one call per connection at a time, so a flood queues behind this).</summary>
+    private async Task Throttle()
+    {
+        if (!Context.Items.TryGetValue(ThrottleKey, out var item) || item is not CallThrottle throttle)
+            throw new HubException("this connection is bound to no session");
+        var wait = throttle.Reserve();
+        if (wait <= TimeSpan.Zero) return;
+        if (wait > MaxThrottleWait)
+        {
+            Context.Abort();
+            throw new HubException($"too many calls on this connection (at most {CallsPerSecond} a second); connection closed");
+        }
+        await Task.Delay(wait, time, Context.ConnectionAborted);
     }
 
     /// <summary>Stores a batch (once) and returns the highest durable event number of the session.</summary>
     public async Task<long> Append(string token, EventBatch batch)
     {
+        await Throttle();
         if (BatchRules.Problem(batch) is { } problem) throw new HubException($"batch refused: {problem}");
         if (sessions.Find(token) is not { } session) throw new HubException("batch refused: unknown session token");
         if (!Equals(Context.Items[SessionKey], session.Id)) throw new HubException("batch refused: this connection belongs to another session");
@@ -50,11 +74,12 @@ public sealed class ParticipantHub(SessionService sessions, IStore store) : Hub
     }
 
     /// <summary>The highest durable event number of the session's first stream, so a reloaded page knows what it need not send again.</summary>
-    public long Durable(string token) => DurableOf(token, "");
+    public Task<long> Durable(string token) => DurableOf(token, "");
 
     /// <summary>The same for one stream (browser tab) of the session.</summary>
-    public long DurableOf(string token, string stream)
+    public async Task<long> DurableOf(string token, string stream)
     {
+        await Throttle();
         if (sessions.Find(token) is not { } session || !Equals(Context.Items[SessionKey], session.Id))
             throw new HubException("unknown session token");
         return store.DurableSeq(session.Id, stream ?? "");
