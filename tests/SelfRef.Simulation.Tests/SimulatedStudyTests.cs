@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Gazetteer;
 using SelfRef.Simulation.Participants;
@@ -13,7 +14,7 @@ namespace SelfRef.Simulation.Tests;
 /// on every run; what is asserted is that every layer classifies each participant as simulated
 /// and that the 95 % intervals contain the true probabilities.
 /// </summary>
-public sealed class SimulatedStudyTests : IAsyncLifetime
+public sealed class SimulatedStudyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly SelfRefFactory _factory = new();
     private Uri _baseUrl = null!;
@@ -34,6 +35,8 @@ public sealed class SimulatedStudyTests : IAsyncLifetime
         {
             BaseUrl = _baseUrl, ExperimentId = "gallup-replication", Participants = 200, Concurrency = 12, Seed = 2024, Behaviour = behaviour,
         }, GazetteerFile.Shared(GazetteerFile.Locate()));
+        output.WriteLine($"simulated in {result.Elapsed.TotalSeconds:F1} s: {result.EventsProduced} events, {result.Count(SessionEnd.Completed)} completed");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         Assert.Empty(result.Errors);
         Assert.Equal(0, result.Count(SessionEnd.Failed));
@@ -43,7 +46,9 @@ public sealed class SimulatedStudyTests : IAsyncLifetime
         var experiment = ExperimentLoader.LoadFolder(_factory.ExperimentsFolder).Single(e => e.Id == "gallup-replication");
         Assert.Equal(result.Codes.Count, await SimulatedCoders.Save(_factory.Store, experiment.Id, result.Codes, DateTime.UtcNow));
 
+        watch.Restart();
         var analysis = ExperimentAnalysis.Of(experiment, _factory.Store, _factory.Services);
+        output.WriteLine($"analysed in {watch.Elapsed.TotalSeconds:F1} s");
         var byToken = result.Sessions.Where(s => s.Token is not null).ToDictionary(s => _factory.Store.FindSessionByToken(s.Token!)!.Id);
         foreach (var (task, truth, intended) in new (string, double, Func<SimulatedParticipant, bool>)[]
         {
