@@ -52,7 +52,7 @@ public sealed class ParticipantGenerator(Behaviour behaviour, Places places, int
             agent, locale.AcceptLanguage, Token(random, 10), Token(random, 24, "0123456789abcdef"));
     }
 
-    public IEnumerable<SimulatedParticipant> Create(int count, int first = 0) => Enumerable.Range(first, count).Select(i => Create(i));
+    public IEnumerable<SimulatedParticipant> CreateMany(int count, int first = 0) => Enumerable.Range(first, count).Select(i => Create(i));
 
     private static T Pick<T>(IReadOnlyList<T> items, Func<T, double> weight, Random random)
     {
