@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using SelfRef.Core.Events;
+using SelfRef.Simulation.Protocol;
 
 namespace SelfRef.Simulation.Load;
 
@@ -18,26 +16,27 @@ namespace SelfRef.Simulation.Load;
 /// </summary>
 public sealed class LoadGenerator
 {
-    public const string HubPath = "/hubs/participant";
+    public const string HubPath = ParticipantLink.HubPath;
     private const int MaxDistinctErrors = 40;
 
     private readonly LoadOptions _options;
     private readonly IReadOnlyList<JsonElement> _penPoints;
     private readonly ConcurrentDictionary<string, int> _errors = new();
     private readonly Stopwatch _clock = new();
-    private long _produced, _sent, _acknowledged, _batches, _retries, _timeouts, _disconnects, _reconnects;
+    private readonly SendCounters _counters;
+    private readonly SendPolicy _policy;
+    private long _produced, _disconnects;
     private int _sessions, _connected;
     private volatile LoadPhase _phase = LoadPhase.Setup;
     // The connected clients once setup is over, for AcknowledgedNow.
     private volatile IReadOnlyList<Client> _clients = [];
-    // Ack latencies since the last progress report, for latency over time.
-    private List<double> _recentLatencies = [];
-    private readonly Lock _recentLock = new();
 
     public LoadGenerator(LoadOptions options)
     {
         options.Validate();
         _options = options;
+        _counters = new SendCounters { KeepRecentLatencies = options.Progress is not null };
+        _policy = new SendPolicy { MaxBatchEvents = options.MaxBatchEvents, AckTimeout = options.AckTimeout, RetryDelay = options.RetryDelay, MaxAttempts = options.MaxAttempts };
         var random = new Random(options.Seed);
         _penPoints = Enumerable.Range(0, 256)
             .Select(_ => JsonSerializer.SerializeToElement(new { x = Math.Round(random.NextDouble(), 4), y = Math.Round(random.NextDouble(), 4), p = Math.Round(0.2 + 0.6 * random.NextDouble(), 3) }))
@@ -52,14 +51,7 @@ public sealed class LoadGenerator
         using var hard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hard.CancelAfter(_options.HardLimit);
         _clock.Restart();
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            MaxConnectionsPerServer = _options.SetupConcurrency,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-        })
-        { BaseAddress = _options.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = ParticipantLink.Client(_options.BaseUrl, _options.SetupConcurrency);
 
         using var progressStop = new CancellationTokenSource();
         var progress = ReportProgress(progressStop.Token);
@@ -89,7 +81,7 @@ public sealed class LoadGenerator
             // Load window, then drain.
             _phase = LoadPhase.Load;
             var windowStart = _clock.Elapsed;
-            var ackedBeforeWindow = Interlocked.Read(ref _acknowledged);
+            var ackedBeforeWindow = _counters.Acknowledged;
             var windowEnd = windowStart + _options.Duration;
             var drainEnd = windowEnd + _options.DrainTimeout;
             var offsets = new Random(_options.Seed);
@@ -99,7 +91,7 @@ public sealed class LoadGenerator
                 .ToList();
             var untilWindowEnd = windowEnd - _clock.Elapsed;
             if (untilWindowEnd > TimeSpan.Zero) await Task.Delay(untilWindowEnd, hard.Token);
-            var ackedInWindow = Interlocked.Read(ref _acknowledged) - ackedBeforeWindow;
+            var ackedInWindow = _counters.Acknowledged - ackedBeforeWindow;
             var loadTime = _clock.Elapsed - windowStart;
             _phase = LoadPhase.Drain;
             await Task.WhenAll(loops);
@@ -113,7 +105,7 @@ public sealed class LoadGenerator
                 async (i, ct) =>
                 {
                     var c = clients[i];
-                    outcomes[i] = new SessionOutcome(c.Token, c.Produced, c.Acked, await AskDurable(c, ct));
+                    outcomes[i] = new SessionOutcome(c.Token, c.Outbox.Produced, c.Outbox.Acked, await c.Outbox.AskDurable(ct));
                 });
             _phase = LoadPhase.Done;
 
@@ -128,15 +120,15 @@ public sealed class LoadGenerator
                 LoadTime = loadTime,
                 DrainTime = drainTime,
                 EventsProduced = Interlocked.Read(ref _produced),
-                EventsSent = Interlocked.Read(ref _sent),
-                EventsAcknowledged = Interlocked.Read(ref _acknowledged),
+                EventsSent = _counters.Sent,
+                EventsAcknowledged = _counters.Acknowledged,
                 EventsAcknowledgedInWindow = ackedInWindow,
                 EventsDurable = outcomes.Sum(o => o.Durable ?? 0),
-                BatchesAcknowledged = Interlocked.Read(ref _batches),
-                Retries = Interlocked.Read(ref _retries),
-                Timeouts = Interlocked.Read(ref _timeouts),
+                BatchesAcknowledged = _counters.Batches,
+                Retries = _counters.Retries,
+                Timeouts = _counters.Timeouts,
                 Disconnects = Interlocked.Read(ref _disconnects),
-                Reconnects = Interlocked.Read(ref _reconnects),
+                Reconnects = _counters.Reconnects,
                 AckLatency = LatencySummary.Of(latencies),
                 FirstBatchLatency = LatencySummary.Of(clients.SelectMany(c => c.FirstLatencies).ToList()),
                 Sessions = outcomes,
@@ -149,7 +141,7 @@ public sealed class LoadGenerator
             await progress;
             await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) =>
             {
-                try { await c.Connection.DisposeAsync(); }
+                try { await c.Outbox.Connection.DisposeAsync(); }
                 catch (Exception e) when (e is not OutOfMemoryException) { Error("closing a connection: " + e.GetType().Name); }
             });
         }
@@ -167,10 +159,8 @@ public sealed class LoadGenerator
         }
         Interlocked.Increment(ref _sessions);
 
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_options.BaseUrl, $"{HubPath}?session={Uri.EscapeDataString(token)}"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
-            .Build();
-        var client = new Client(index, token, connection);
+        var connection = ParticipantLink.Hub(_options.BaseUrl, token);
+        var client = new Client(index, new EventOutbox(token, connection, _policy, _counters, Error));
         connection.Closed += _ =>
         {
             if (_phase is LoadPhase.Load or LoadPhase.Drain) Interlocked.Increment(ref _disconnects);
@@ -194,7 +184,7 @@ public sealed class LoadGenerator
         if (_options.PrimeSessions)
         {
             Produce(client, 1);
-            if (!await SendBatch(client, ct, client.FirstLatencies)) client.Connected = false;
+            if (!await client.Outbox.SendNext(ct, client.FirstLatencies)) client.Connected = false;
         }
         return client;
     }
@@ -204,19 +194,12 @@ public sealed class LoadGenerator
     {
         try
         {
-            using var response = await http.GetAsync($"/s/{Uri.EscapeDataString(_options.ExperimentId)}", HttpCompletionOption.ResponseHeadersRead, ct);
-            if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location is not { } location)
-            {
-                Error($"starting a session answered {(int)response.StatusCode}, not 302 with a Location");
-                return null;
-            }
-            var path = location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString;
-            if (!path.StartsWith("/p/", StringComparison.Ordinal) || path.Length <= 3)
-            {
-                Error("starting a session redirected to an unexpected address");
-                return null;
-            }
-            return Uri.UnescapeDataString(path[3..]);
+            return await ParticipantLink.StartSession(http, _options.ExperimentId, "", ct);
+        }
+        catch (ParticipantProtocolException e)
+        {
+            Error(e.Message);
+            return null;
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -224,6 +207,13 @@ public sealed class LoadGenerator
             return null;
         }
     }
+
+    /// <summary>
+    /// How many events each session has had acknowledged so far (by token); empty before setup
+    /// is over. A fault test takes it right after killing the server: every event counted here
+    /// was acknowledged by the server that died.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> AcknowledgedNow() => _clients.ToDictionary(c => c.Token, c => c.Outbox.Acked);
 
     private async Task ClientLoop(Client c, TimeSpan start, TimeSpan windowEnd, TimeSpan drainEnd, CancellationToken hard)
     {
@@ -243,15 +233,15 @@ public sealed class LoadGenerator
     private async Task RateLoop(Client c, TimeSpan start, TimeSpan windowEnd, TimeSpan drainEnd, CancellationToken hard)
     {
         using var timer = new PeriodicTimer(_options.BatchInterval);
-        var before = c.Produced;
+        var before = c.Outbox.Produced;
         while (true)
         {
             var now = _clock.Elapsed;
             var until = now < windowEnd ? now : windowEnd;
             var due = (long)Math.Floor(_options.EventsPerSecond * (until - start).TotalSeconds) + 1;
-            Produce(c, before + due - c.Produced);
-            while (c.Pending.Count > 0 && _clock.Elapsed < drainEnd)
-                if (!await SendBatch(c, hard)) return;
+            Produce(c, before + due - c.Outbox.Produced);
+            while (c.Outbox.PendingCount > 0 && _clock.Elapsed < drainEnd)
+                if (!await c.Outbox.SendNext(hard, c.Latencies)) return;
             if (now >= windowEnd) return;
             if (!await timer.WaitForNextTickAsync(hard)) return;
         }
@@ -262,8 +252,8 @@ public sealed class LoadGenerator
         while (_clock.Elapsed < windowEnd)
         {
             Produce(c, _options.SaturationBatchSize);
-            while (c.Pending.Count > 0 && _clock.Elapsed < drainEnd)
-                if (!await SendBatch(c, hard)) return;
+            while (c.Outbox.PendingCount > 0 && _clock.Elapsed < drainEnd)
+                if (!await c.Outbox.SendNext(hard, c.Latencies)) return;
         }
     }
 
@@ -271,108 +261,10 @@ public sealed class LoadGenerator
     {
         if (count <= 0) return;
         var t = Math.Round(_clock.Elapsed.TotalMilliseconds, 1);
-        for (var i = 0; i < count; i++)
-            c.Pending.Add(new ClientEvent(t, "pen.move", _penPoints[(int)((c.Produced + i + c.Index * 7) % _penPoints.Count)]));
-        c.Produced += count;
+        var produced = c.Outbox.Produced;
+        c.Outbox.Add(_options.Step, Enumerable.Range(0, (int)count)
+            .Select(i => new ClientEvent(t, "pen.move", _penPoints[(int)((produced + i + c.Index * 7) % _penPoints.Count)])));
         Interlocked.Add(ref _produced, count);
-    }
-
-    /// <summary>
-    /// Sends the oldest pending events as one batch until acknowledged. False when the client
-    /// must stop: the server refused the batch, or it stayed unacknowledged after every attempt.
-    /// </summary>
-    private async Task<bool> SendBatch(Client c, CancellationToken hard, List<double>? latencies = null)
-    {
-        var count = Math.Min(c.Pending.Count, _options.MaxBatchEvents);
-        var batch = new EventBatch(c.Acked + 1, _options.Step, c.Pending.GetRange(0, count));
-        var first = Stopwatch.GetTimestamp();
-        for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
-        {
-            if (attempt > 1)
-            {
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(_options.RetryDelay, hard);
-            }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(hard);
-            timeout.CancelAfter(_options.AckTimeout);
-            try
-            {
-                if (c.Connection.State != HubConnectionState.Connected) await Reconnect(c, timeout.Token);
-                if (c.Acked >= batch.Last) return true;
-                Interlocked.Add(ref _sent, count);
-                var durable = await c.Connection.InvokeAsync<long>("Append", c.Token, batch, timeout.Token);
-                var latency = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
-                (latencies ?? c.Latencies).Add(latency);
-                lock (_recentLock) _recentLatencies.Add(latency);
-                Interlocked.Increment(ref _batches);
-                Acknowledge(c, durable);
-                return true;
-            }
-            catch (HubException e)
-            {
-                Error("refused by the server: " + e.Message);
-                return false;
-            }
-            catch (OperationCanceledException) when (!hard.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref _timeouts);
-                Error("no acknowledgement within the ack timeout");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Error("sending: " + e.GetType().Name + ": " + e.Message);
-            }
-        }
-        Error($"a batch stayed unacknowledged after {_options.MaxAttempts} attempts; the client gave up");
-        return false;
-    }
-
-    /// <summary>Opens the connection again and learns what the server already holds, as the browser does after a reconnect.</summary>
-    private async Task Reconnect(Client c, CancellationToken ct)
-    {
-        if (c.Connection.State == HubConnectionState.Disconnected)
-        {
-            await c.Connection.StartAsync(ct);
-            Interlocked.Increment(ref _reconnects);
-        }
-        var durable = await c.Connection.InvokeAsync<long>("Durable", c.Token, ct);
-        if (durable < c.Acked) Error($"after reconnecting the server holds events up to {durable} but had acknowledged {c.Acked}: acknowledged events were lost");
-        Acknowledge(c, durable);
-    }
-
-    /// <summary>
-    /// How many events each session has had acknowledged so far (by token); empty before setup
-    /// is over. A fault test takes it right after killing the server: every event counted here
-    /// was acknowledged by the server that died.
-    /// </summary>
-    public IReadOnlyDictionary<string, long> AcknowledgedNow() => _clients.ToDictionary(c => c.Token, c => c.Acked);
-
-    private void Acknowledge(Client c, long durable)
-    {
-        if (durable <= c.Acked) return;
-        var newly = (int)Math.Min(durable - c.Acked, c.Pending.Count);
-        c.Pending.RemoveRange(0, newly);
-        c.Acked = durable;
-        Interlocked.Add(ref _acknowledged, newly);
-    }
-
-    private async Task<long?> AskDurable(Client c, CancellationToken hard)
-    {
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(hard);
-            timeout.CancelAfter(_options.AckTimeout);
-            try
-            {
-                if (c.Connection.State == HubConnectionState.Disconnected) await c.Connection.StartAsync(timeout.Token);
-                return await c.Connection.InvokeAsync<long>("Durable", c.Token, timeout.Token);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !hard.IsCancellationRequested)
-            {
-                Error("asking for the durable count: " + e.GetType().Name + ": " + e.Message);
-            }
-        }
-        return null;
     }
 
     private void Error(string message)
@@ -393,30 +285,21 @@ public sealed class LoadGenerator
         report(Progress());
     }
 
-    private LoadProgress Progress()
-    {
-        List<double> recent;
-        lock (_recentLock) (recent, _recentLatencies) = (_recentLatencies, []);
-        return new LoadProgress(_phase, _clock.Elapsed, _sessions, _connected, Interlocked.Read(ref _produced), Interlocked.Read(ref _acknowledged), Interlocked.Read(ref _retries))
+    private LoadProgress Progress() =>
+        new(_phase, _clock.Elapsed, _sessions, _connected, Interlocked.Read(ref _produced), _counters.Acknowledged, _counters.Retries)
         {
-            RecentAckLatency = LatencySummary.Of(recent),
+            RecentAckLatency = LatencySummary.Of(_counters.TakeRecentLatencies()),
             Disconnects = Interlocked.Read(ref _disconnects),
-            Reconnects = Interlocked.Read(ref _reconnects),
+            Reconnects = _counters.Reconnects,
         };
-    }
 
     /// <summary>One simulated participant; only its own loop touches it while the load runs.</summary>
-    private sealed class Client(int index, string token, HubConnection connection)
+    private sealed class Client(int index, EventOutbox outbox)
     {
         public int Index { get; } = index;
-        public string Token { get; } = token;
-        public HubConnection Connection { get; } = connection;
+        public string Token => Outbox.Token;
+        public EventOutbox Outbox { get; } = outbox;
         public bool Connected { get; set; }
-        public List<ClientEvent> Pending { get; } = [];
-        public long Produced { get; set; }
-        private long _acked;
-        // Read by AcknowledgedNow from other threads.
-        public long Acked { get => Volatile.Read(ref _acked); set => Volatile.Write(ref _acked, value); }
         public List<double> Latencies { get; } = [];
         public List<double> FirstLatencies { get; } = [];
     }

@@ -1,9 +1,9 @@
 namespace SelfRef.Web.Hosting;
 
-/// <summary>The verb (serve, validate, schema, analyze) and the rest of the arguments.</summary>
+/// <summary>The verb (serve, validate, schema, analyze, simulate) and the rest of the arguments.</summary>
 public sealed record CommandLine(string Verb, string[] Options, string[] Files)
 {
-    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze"];
+    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze", "simulate"];
 
     /// <summary>Short switches for the settings a researcher changes most.</summary>
     public static readonly Dictionary<string, string> Switches = new()
