@@ -28,6 +28,7 @@ public static class ResearcherEndpoints
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/strokes.json", Strokes);
         researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv);
         researcher.MapGet("/experiments/{id}/report", Report);
+        researcher.MapExports();
     }
 
     /// <summary>The sheet or its first word, rendered on the server so that coders, exports and reports see the same.</summary>
