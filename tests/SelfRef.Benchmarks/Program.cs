@@ -9,6 +9,7 @@ using Spectre.Console;
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- export --events 1000000 [--per-session 500] [--format csv]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -25,6 +26,13 @@ if (args.Length > 0 && args[0] == "report-phases")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "export")
+{
+    if (!args.Contains("--help")) return await ExportBenchmark.Run(new Arguments(args[1..]));
+    Console.WriteLine(ExportBenchmark.Usage);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "gazetteer")
 {
     GazetteerBenchmarks.Run(args[1..]);
@@ -37,6 +45,7 @@ if (args.Length == 0 || args[0] != "ingest" || args.Contains("--help"))
         usage: SelfRef.Benchmarks outcomes --out FILE.csv [options]   (synthetic outcome table; outcomes --help)
                SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
                SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
+               SelfRef.Benchmarks export [--events N] [--format F]      (export from a database of N events; export --help)
                SelfRef.Benchmarks ingest [options]
           --clients N      simulated participants, one SignalR connection each (default 2000)
           --rate R         events per second per client (default 20)
