@@ -144,6 +144,11 @@ public class ExportTests : IAsyncLifetime
         var page = await researcher.GetStringAsync($"/researcher/experiments/{ExperimentId}");
         Assert.Contains($"action=\"/researcher/experiments/{ExperimentId}/export\"", page);
         Assert.Contains("name=\"includeIdentifiers\"", page);
+        // The page's quick outcome table is an export too: no home coordinates.
+        var outcomes = (await researcher.GetStringAsync($"/researcher/experiments/{ExperimentId}/outcomes.csv")).Split('\n');
+        Assert.StartsWith("participant,experiment,task,", outcomes[0]);
+        Assert.DoesNotContain("home_lat", outcomes[0]);
+        Assert.Equal(Formulas.Length + 2, outcomes.Length);
 
         var anonymous = _factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         foreach (var response in new[]
