@@ -54,8 +54,17 @@ public static class Codebook
         return text.ToString();
     }
 
-    /// <summary>Whether identifiers are in the files, and which ones the contract in <see cref="Identifiers"/> names for this experiment.</summary>
+    /// <summary>Whether identifiers are in the files, and which ones.</summary>
     public static string IdentifierStatement(Experiment experiment, bool included)
+    {
+        var list = IdentifierList(experiment);
+        return included
+            ? $"**Identifiers: INCLUDED** (the researcher asked for them and confirmed). These files contain {list}. Keep them as protected as the names themselves and delete them when the retention period ends."
+            : $"**Identifiers: not included.** Left out: {list}. Removed event fields are named in the event's \"redacted\" field.";
+    }
+
+    /// <summary>What identifies a participant of this experiment, as the contract in <see cref="Identifiers"/> says, in words.</summary>
+    public static string IdentifierList(Experiment experiment)
     {
         var answers = Identifiers.AnswerKeys(experiment).Order(StringComparer.Ordinal).ToList();
         var parameters = Identifiers.RecruitmentParameters(experiment);
@@ -67,10 +76,7 @@ public static class Codebook
         if (parameters.Count > 0) items.Add($"recruitment parameters {string.Join(", ", parameters)}");
         if (eventFields.Count > 0) items.Add($"event data fields {string.Join("; ", eventFields)}");
         items.Add($"outcome columns {string.Join(", ", OutcomeColumns.Identifying)}");
-        var list = string.Join("; ", items);
-        return included
-            ? $"**Identifiers: INCLUDED** (the researcher asked for them and confirmed). These files contain {list}. Keep them as protected as the names themselves and delete them when the retention period ends."
-            : $"**Identifiers: not included.** Left out: {list}. Removed event fields are named in the event's \"redacted\" field.";
+        return string.Join("; ", items);
     }
 
     // A Markdown table cell: no line breaks, no column separators.

@@ -78,7 +78,7 @@ public static class ExportCommand
     {
         if (confirmation is null)
         {
-            output.WriteLine(Codebook.IdentifierStatement(experiment, included: true).Replace("**", ""));
+            output.WriteLine($"An export with identifiers contains {Codebook.IdentifierList(experiment)}.");
             output.Write($"Type the experiment id ({experiment.Id}) to include them: ");
             output.Flush();
             confirmation = input.ReadLine()?.Trim();

@@ -19,7 +19,7 @@ public sealed class ExportConfirmModel(SessionService sessions) : PageModel
         if (ExportFormats.Parse(format ?? "csv") is not { } chosen) return BadRequest($"unknown export format '{format}'; use {string.Join(", ", ExportFormats.Names)}");
         Id = experiment.Id;
         Format = chosen.Name();
-        Statement = Codebook.IdentifierStatement(experiment, included: true).Replace("**", "");
+        Statement = $"An export with identifiers contains {Codebook.IdentifierList(experiment)}. Keep it as protected as the names themselves, and delete it when the retention period ends.";
         Mismatch = mismatch;
         return Page();
     }
