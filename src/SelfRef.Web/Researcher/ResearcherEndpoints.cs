@@ -6,7 +6,6 @@ using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Stats.Export;
 using SelfRef.Stats.Figures;
-using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
 
 namespace SelfRef.Web.Researcher;
