@@ -14,6 +14,7 @@ switch (command.Verb)
     case "validate": return ValidateCommand.Run(command, Console.Out, Console.Error);
     case "schema": return SchemaCommand.Run(command, Console.Out);
     case "analyze": return AnalyzeCommand.Run(command, Console.Out, Console.Error);
+    case "export": return ExportCommand.Run(command, Console.In, Console.Out, Console.Error);
     case "simulate": return SimulateCommand.Run(command, Console.Out, Console.Error);
 }
 

@@ -11,6 +11,7 @@ using Spectre.Console;
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- export --events 1000000 [--per-session 500] [--format csv]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -27,6 +28,13 @@ if (args.Length > 0 && args[0] == "report-phases")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "export")
+{
+    if (!args.Contains("--help")) return await ExportBenchmark.Run(new Arguments(args[1..]));
+    Console.WriteLine(ExportBenchmark.Usage);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "gazetteer")
 {
     GazetteerBenchmarks.Run(args[1..]);
@@ -39,6 +47,7 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
         usage: SelfRef.Benchmarks outcomes --out FILE.csv [options]   (synthetic outcome table; outcomes --help)
                SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
                SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
+               SelfRef.Benchmarks export [--events N] [--format F]      (export from a database of N events; export --help)
                SelfRef.Benchmarks ingest [options]
                SelfRef.Benchmarks load [options]    (ingest without the raw comparison, 60 s, a per-second timeline: docs/load.csv, docs/load.png)
                SelfRef.Benchmarks soak [options]    (1,000 clients for --minutes 10; timeline docs/soak.csv, plot docs/soak.png, memory trend)

@@ -1,9 +1,9 @@
 namespace SelfRef.Web.Hosting;
 
-/// <summary>The verb (serve, validate, schema, analyze, simulate) and the rest of the arguments.</summary>
+/// <summary>The verb (serve, validate, schema, analyze, export, simulate) and the rest of the arguments.</summary>
 public sealed record CommandLine(string Verb, string[] Options, string[] Files)
 {
-    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze", "simulate"];
+    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze", "export", "simulate"];
 
     /// <summary>Short switches for the settings a researcher changes most.</summary>
     public static readonly Dictionary<string, string> Switches = new()
@@ -30,6 +30,9 @@ public sealed record CommandLine(string Verb, string[] Options, string[] Files)
         }
         return new CommandLine(verb, options.ToArray(), files.ToArray());
     }
+
+    /// <summary>Whether a switch without a value (e.g. --include-identifiers) was given.</summary>
+    public bool Flag(string name) => Options.Contains(name);
 
     public string? Option(string name)
     {

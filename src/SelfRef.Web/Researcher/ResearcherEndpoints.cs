@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using ScottPlot;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Stats.Export;
 using SelfRef.Stats.Figures;
-using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
 
 namespace SelfRef.Web.Researcher;
@@ -28,6 +28,7 @@ public static class ResearcherEndpoints
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/strokes.json", Strokes);
         researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv);
         researcher.MapGet("/experiments/{id}/report", Report);
+        researcher.MapExports();
     }
 
     /// <summary>The sheet or its first word, rendered on the server so that coders, exports and reports see the same.</summary>
@@ -59,9 +60,10 @@ public static class ResearcherEndpoints
     {
         if (sessions.Experiment(id) is not { } experiment) return Results.NotFound();
         var analysis = ExperimentAnalysis.Of(experiment, store, services);
-        var text = new StringWriter();
-        OutcomeCsv.Write(text, analysis.Rows);
-        return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"{id}-outcomes.csv");
+        // An export like the others: formula-guarded, and the home town's coordinates only through the confirmed export.
+        var csv = new MemoryStream();
+        CsvTableWriter.Write(csv, OutcomeTable.Of(analysis.Rows, includeIdentifiers: false));
+        return Results.File(csv.ToArray(), "text/csv; charset=utf-8", $"{id}-outcomes.csv");
     }
 
     /// <summary>The replication report of the data so far, as one self-contained page.</summary>

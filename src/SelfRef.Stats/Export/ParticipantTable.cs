@@ -1,0 +1,80 @@
+using System.Globalization;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Stats.Export;
+
+/// <summary>
+/// One row per session: how far the participant came, and their questionnaire answers, one
+/// column per question. Answers that identify the participant (<see cref="Identifiers.AnswerKeys"/>)
+/// and every recruitment parameter (a Prolific id is a person) are columns only when identifiers
+/// are included. The browser's user agent and the completion code are never exported.
+/// </summary>
+public static class ParticipantTable
+{
+    public const string Name = "participants";
+
+    private static readonly IReadOnlyList<ExportField<Session>> Fixed =
+    [
+        new(new("participant", ColumnKind.Text, "The participant's random pseudonym, as in the outcome and event tables.", "", "P- and 10 letters or digits"), s => s.Id),
+        new(new("experiment", ColumnKind.Text, "Experiment id.", "", "text"), s => s.ExperimentId),
+        new(new("condition", ColumnKind.Text, "Between-subject condition the participant was assigned to.", "", "a condition id of the experiment file; 'default' when it has none; empty when consent was declined"), s => s.ConditionId),
+        new(new("language", ColumnKind.Text, "Language the participant saw.", "", "de, en"), s => s.Language),
+        new(new("status", ColumnKind.Text, "State of the session when exported.", "", "active (still going), completed, declined (refused consent: nothing else is kept), abandoned (silent longer than the experiment allows)"), s => s.Status.ToString().ToLowerInvariant()),
+        new(new("started_at", ColumnKind.Timestamp, "When the participant opened the link (server clock).", "UTC", "ISO 8601 time"), s => s.StartedAt),
+        new(new("ended_at", ColumnKind.Timestamp, "When the session completed or was declined (server clock).", "UTC", "ISO 8601 time; empty while it has not ended"), s => s.EndedAt),
+        new(new("last_seen_at", ColumnKind.Timestamp, "Last time the participant's browser was heard from (server clock).", "UTC", "ISO 8601 time"), s => s.LastSeenAt),
+        new(new("completed", ColumnKind.Flag, "Whether the participant reached the end of the experiment.", "", "1 = completed, 0 = not"), s => s.Status == SessionStatus.Completed),
+        new(new("current_step", ColumnKind.Text, "The step the participant is at (the last one for a completed session).", "", "a step id of the experiment file"), s => s.Steps.Count == 0 ? null : s.CurrentStep),
+        new(new("steps_reached", ColumnKind.Integer, "How many steps of their condition the participant has reached, the current one included.", "", "0, 1, 2, ..."), s => s.Steps.Count == 0 ? 0 : Math.Min(s.StepIndex + 1, s.Steps.Count)),
+    ];
+
+    /// <summary>The columns for this experiment: the fixed ones, one per question, one per recruitment parameter.</summary>
+    public static IReadOnlyList<ExportField<Session>> Fields(Experiment experiment)
+    {
+        var identifying = Identifiers.AnswerKeys(experiment);
+        var language = experiment.Languages[0].Code();
+        var fields = new List<ExportField<Session>>(Fixed);
+        foreach (var step in experiment.Steps.OfType<QuestionnaireStep>())
+        {
+            foreach (var question in step.Questions)
+            {
+                var key = $"{step.Id}.{question.Id}";
+                var isIdentifying = identifying.Contains(key);
+                var column = new ExportColumn(key, question.Type == QuestionType.Number ? ColumnKind.Number : ColumnKind.Text,
+                    $"Answer to \"{question.Label.In(language)}\" (step {step.Id}).{(isIdentifying ? " Identifies the participant." : "")}",
+                    "", AnswerValues(question, language), isIdentifying);
+                fields.Add(new(column, s => Answer(s, key, question.Type)));
+            }
+        }
+        foreach (var parameter in Identifiers.RecruitmentParameters(experiment))
+            fields.Add(new(new ExportColumn(parameter, ColumnKind.Text,
+                $"Recruitment parameter {parameter} from the participant link, as the recruitment platform sent it. Identifies the participant.",
+                "", "text as received; empty when the link had none", Identifying: true),
+                s => s.Recruitment.GetValueOrDefault(parameter)));
+        return fields;
+    }
+
+    public static ExportTable Of(ExportSource source, bool includeIdentifiers) =>
+        ExportTable.Of(Name, "One row per participant (session): progress, timing and questionnaire answers.", Fields(source.Experiment), source.Ordered, includeIdentifiers);
+
+    private static object? Answer(Session session, string key, QuestionType type)
+    {
+        if (!session.Answers.TryGetValue(key, out var text)) return null;
+        // Numbers are stored in invariant culture; anything else is kept as the text it is, never dropped.
+        return type == QuestionType.Number && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : text;
+    }
+
+    private static string AnswerValues(Question question, string language)
+    {
+        const string unanswered = "; empty when not (yet) answered";
+        return question.Type switch
+        {
+            QuestionType.Number => $"number{(question.Min is { } min ? string.Create(CultureInfo.InvariantCulture, $" >= {min}") : "")}{(question.Max is { } max ? string.Create(CultureInfo.InvariantCulture, $" <= {max}") : "")}{unanswered}",
+            QuestionType.Choice => string.Join(", ", question.Options!.Select(o => $"{o.Value} = {o.Label.In(language)}")) + unanswered,
+            QuestionType.Place => "a place picked from the gazetteer as gn:{GeoNames id}|{name as shown}, else the text as typed" + unanswered,
+            _ => $"free text as typed (at most {question.MaxLength} characters){unanswered}",
+        };
+    }
+}
