@@ -14,6 +14,7 @@ switch (command.Verb)
     case "validate": return ValidateCommand.Run(command, Console.Out, Console.Error);
     case "schema": return SchemaCommand.Run(command, Console.Out);
     case "analyze": return AnalyzeCommand.Run(command, Console.Out, Console.Error);
+    case "account": return AccountCommand.Run(command, Console.In, Console.Out, Console.Error);
 }
 
 // Configuration: appsettings.json beside the program, SELFREF__… environment, command line.
@@ -52,7 +53,9 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 });
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<ResearcherAccounts>();
+builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<PenSheets>();
+builder.Services.AddSingleton<ProgressTracker>();
 builder.Services.AddSingleton<ExperimentNotifier>();
 
 var app = builder.Build();

@@ -68,6 +68,9 @@ public sealed class SessionService
         return _slots[experimentId].TakenCount >= experiment.TargetSampleSize ? ExperimentStatus.Full : ExperimentStatus.Open;
     }
 
+    /// <summary>The status a researcher set (open, paused, closed); open when none was set.</summary>
+    public ExperimentStatus SetStatusOf(string experimentId) => _status.GetValueOrDefault(experimentId);
+
     /// <summary>Opens, pauses or closes an experiment for new participants; running sessions go on either way.</summary>
     public async Task SetStatus(string experimentId, ExperimentStatus status, string changedBy)
     {

@@ -1,9 +1,12 @@
 namespace SelfRef.Web.Hosting;
 
-/// <summary>The verb (serve, validate, schema, analyze) and the rest of the arguments.</summary>
+/// <summary>The verb (serve, validate, schema, analyze, account) and the rest of the arguments.</summary>
 public sealed record CommandLine(string Verb, string[] Options, string[] Files)
 {
-    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze"];
+    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze", "account"];
+
+    /// <summary>Switches that take no value (so the word after them is not taken as theirs).</summary>
+    public static readonly string[] Flags = ["--password-stdin", "--reset"];
 
     /// <summary>Short switches for the settings a researcher changes most.</summary>
     public static readonly Dictionary<string, string> Switches = new()
@@ -24,12 +27,14 @@ public sealed record CommandLine(string Verb, string[] Options, string[] Files)
             if (rest[i].StartsWith('-'))
             {
                 options.Add(rest[i]);
-                if (!rest[i].Contains('=') && i + 1 < rest.Length && !rest[i + 1].StartsWith('-')) options.Add(rest[++i]);
+                if (!rest[i].Contains('=') && !Flags.Contains(rest[i]) && i + 1 < rest.Length && !rest[i + 1].StartsWith('-')) options.Add(rest[++i]);
             }
             else files.Add(rest[i]);
         }
         return new CommandLine(verb, options.ToArray(), files.ToArray());
     }
+
+    public bool Flag(string name) => Options.Contains(name);
 
     public string? Option(string name)
     {

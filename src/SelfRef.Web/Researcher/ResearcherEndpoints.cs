@@ -1,7 +1,10 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
 using ScottPlot;
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Stats.Figures;
@@ -18,6 +21,7 @@ public static class ResearcherEndpoints
         app.MapRazorPages();
         app.MapPost("/researcher/logout", async (HttpContext http) =>
         {
+            if (ForgedForm(http) is { } refused) return refused;
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/researcher/login");
         }).RequireAuthorization();
@@ -28,6 +32,33 @@ public static class ResearcherEndpoints
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/strokes.json", Strokes);
         researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv);
         researcher.MapGet("/experiments/{id}/report", Report);
+        researcher.MapPost("/experiments/{id}/status", SetStatus);
+    }
+
+    /// <summary>
+    /// Forms without fields bound from the form are not refused by the anti-forgery middleware
+    /// itself; it only records its verdict, which such endpoints check here.
+    /// </summary>
+    private static IResult? ForgedForm(HttpContext http) =>
+        http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } verdict
+            ? Results.Text($"the form's anti-forgery token is missing or invalid ({verdict.Error?.Message}); reload the page and try again", statusCode: StatusCodes.Status400BadRequest)
+            : null;
+
+    /// <summary>Open, pause or close an experiment for new participants (form field status = open | paused | closed).</summary>
+    private static async Task<IResult> SetStatus(string id, [FromForm] string? status, HttpContext http, SessionService sessions)
+    {
+        if (ForgedForm(http) is { } refused) return refused;
+        if (sessions.Experiment(id) is null) return Results.NotFound($"no experiment '{id}'");
+        ExperimentStatus? wanted = status switch
+        {
+            "open" => ExperimentStatus.Open,
+            "paused" => ExperimentStatus.Paused,
+            "closed" => ExperimentStatus.Closed,
+            _ => null,
+        };
+        if (wanted is null) return Results.BadRequest($"status must be open, paused or closed, not '{status}'");
+        await sessions.SetStatus(id, wanted.Value, http.User.Identity?.Name ?? "");
+        return Results.Redirect($"/researcher#experiment-{id}");
     }
 
     /// <summary>The sheet or its first word, rendered on the server so that coders, exports and reports see the same.</summary>
