@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using ScottPlot;
+using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks.Map;
 using SelfRef.Stats.Figures;
 using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
@@ -30,6 +32,7 @@ public static class ResearcherEndpoints
         var researcher = app.MapGroup("/researcher").RequireAuthorization();
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{part:regex(^(sheet|first-word)$)}.{format:regex(^(png|svg)$)}", PenImage);
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/strokes.json", Strokes);
+        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/trajectory.json", Trajectory);
         researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv);
         researcher.MapGet("/experiments/{id}/report", Report);
         researcher.MapPost("/experiments/{id}/status", SetStatus);
@@ -83,6 +86,28 @@ public static class ResearcherEndpoints
             aspect = sheet.Aspect,
             firstWord = sheet.FirstWord?.Strokes,
             strokes = sheet.Strokes.Select(s => new { index = s.Index, points = s.Points.Select(p => new[] { p.X, p.Y, p.T, p.Pressure }) }),
+        });
+    }
+
+    /// <summary>A map step's viewport over time, its clicks and chosen search results and its first target, for the map replay.</summary>
+    private static IResult Trajectory(string sessionId, string stepId, IStore store, SessionService sessions)
+    {
+        if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return Results.NotFound();
+        if (experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not MapStep step || !session.Steps.Contains(stepId)) return Results.NotFound();
+        var events = StepEvents.Of(store.Events(sessionId), stepId);
+        var target = FirstTargetRules.Find(step, events);
+        return Results.Json(new
+        {
+            start = new { lat = step.StartLat, lng = step.StartLon, zoom = step.StartZoom },
+            minZoom = step.MinZoom,
+            maxZoom = step.MaxZoom,
+            layers = step.Layers.Select(l => l.ToString().ToLowerInvariant()),
+            tileUrl = step.TileUrl,
+            tileAttribution = step.TileAttribution,
+            views = MapEvents.Views(events).Select(v => new { t = v.T, lat = v.Lat, lng = v.Lng, zoom = v.Zoom }),
+            clicks = MapEvents.Clicks(events).Select(c => new { t = c.T, lat = c.Lat, lng = c.Lng }),
+            choices = MapEvents.Choices(events).Select(c => new { t = c.T, lat = c.Lat, lng = c.Lng, name = c.Name }),
+            target = target is null ? null : new { lat = target.Lat, lng = target.Lng, t = target.T, inference = target.Inference.ToString().ToLowerInvariant() },
         });
     }
 
