@@ -13,6 +13,8 @@ export async function mapReplay(element, button, clock) {
     center: [first.lat, first.lng], zoom: first.zoom, minZoom: data.minZoom, maxZoom: data.maxZoom,
     zoomSnap: 0, preferCanvas: true, worldCopyJump: true, attributionControl: false,
   });
+  // Visible to tests and to the browser console.
+  window.__replayMap = map;
   if (data.tileUrl) L.tileLayer(data.tileUrl, { attribution: data.tileAttribution ?? '' }).addTo(map);
   else baseMap(map, data.layers);
 
