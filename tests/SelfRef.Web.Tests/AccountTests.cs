@@ -54,6 +54,14 @@ public class AccountCommandTests : IAsyncLifetime
         Assert.StartsWith("anna ", list.Output);
     }
 
+    [Fact]
+    public void The_password_flag_does_not_take_the_name_after_it()
+    {
+        var added = Account("a-long-password-for-carla\n", "add", "--password-stdin", "carla");
+        Assert.Equal(0, added.Exit);
+        Assert.StartsWith("carla ", Account("", "list").Output);
+    }
+
     [Theory]
     [InlineData("short\n", new[] { "add", "anna", "--password-stdin" }, "too short (5 characters; at least 10)")]
     [InlineData("", new[] { "add", "anna smith" }, "'anna smith' is not a valid user name")]

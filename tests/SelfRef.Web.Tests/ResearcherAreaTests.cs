@@ -87,4 +87,19 @@ public partial class ResearcherAreaTests : IAsyncLifetime
         Assert.Contains("data-cell=\"debrief|default\">0 / 1<", card);
         Assert.Contains("Logged in as <strong id=\"logged-in-as\">researcher</strong>", page);
     }
+
+    [Fact]
+    public async Task Logging_out_needs_the_forms_anti_forgery_token()
+    {
+        var client = await _factory.LoggedIn();
+        var page = await client.GetStringAsync("/researcher");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/researcher/logout", null)).StatusCode);
+        Assert.Contains("Log out", await client.GetStringAsync("/researcher"));
+
+        var form = Regex.Match(page, "<form method=\"post\" action=\"/researcher/logout\".*?</form>", RegexOptions.Singleline).Value;
+        var response = await client.PostAsync("/researcher/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Researchers.Antiforgery(form) }));
+        Assert.Equal("/researcher/login", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, (await _factory.Browser().GetAsync("/researcher")).StatusCode);
+        Assert.DoesNotContain("Log out", await client.GetStringAsync("/researcher/login"));
+    }
 }

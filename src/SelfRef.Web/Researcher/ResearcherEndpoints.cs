@@ -26,7 +26,7 @@ public static class ResearcherEndpoints
             if (ForgedForm(http) is { } refused) return refused;
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/researcher/login");
-        }).RequireAuthorization();
+        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
 
         app.MapHub<ResearcherHub>(ResearcherHub.Path).RequireAuthorization();
         var researcher = app.MapGroup("/researcher").RequireAuthorization();
@@ -39,8 +39,9 @@ public static class ResearcherEndpoints
     }
 
     /// <summary>
-    /// Forms without fields bound from the form are not refused by the anti-forgery middleware
-    /// itself; it only records its verdict, which such endpoints check here.
+    /// The anti-forgery middleware checks forms of endpoints that ask for it (form parameters, or
+    /// <see cref="RequireAntiforgeryTokenAttribute"/>) but only records its verdict; endpoints
+    /// that bind nothing from the form refuse here.
     /// </summary>
     private static IResult? ForgedForm(HttpContext http) =>
         http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } verdict
