@@ -16,6 +16,7 @@ switch (command.Verb)
     case "analyze": return AnalyzeCommand.Run(command, Console.Out, Console.Error);
     case "export": return ExportCommand.Run(command, Console.In, Console.Out, Console.Error);
     case "simulate": return SimulateCommand.Run(command, Console.Out, Console.Error);
+    case "account": return AccountCommand.Run(command, Console.In, Console.Out, Console.Error);
 }
 
 // Configuration: appsettings.json beside the program, SELFREF__… environment, command line.
@@ -54,7 +55,9 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 });
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<ResearcherAccounts>();
+builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<PenSheets>();
+builder.Services.AddSingleton<ProgressTracker>();
 builder.Services.AddSingleton<ExperimentNotifier>();
 
 var app = builder.Build();

@@ -57,8 +57,14 @@ public sealed class ServerProcess : IAsyncDisposable
         if (!File.Exists(dll)) throw new FileNotFoundException($"no {configuration} build of the server; build SelfRef.Web first", dll);
         var experiments = Path.Combine(workFolder, "experiments");
         Directory.CreateDirectory(experiments);
+        // A load run starts more sessions than a study's target sample size, at which the server
+        // would turn new arrivals away as "full": the copies get a target no run reaches.
         foreach (var file in Directory.GetFiles(Path.Combine(repositoryRoot, "experiments"), "*.json"))
-            File.Copy(file, Path.Combine(experiments, Path.GetFileName(file)), overwrite: true);
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+            if (json is System.Text.Json.Nodes.JsonObject experiment && experiment.ContainsKey("id")) experiment["targetSampleSize"] = 1_000_000;
+            File.WriteAllText(Path.Combine(experiments, Path.GetFileName(file)), json.ToJsonString());
+        }
         var database = Path.Combine(workFolder, "bench.db");
         var baseUrl = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", baseUrl.ToString().TrimEnd('/'), "--db", database, "--experiments", experiments])

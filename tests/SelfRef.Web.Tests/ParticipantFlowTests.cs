@@ -127,14 +127,15 @@ public class ParticipantFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Conditions_stay_balanced_over_1000_sessions_started_through_the_link()
+    public async Task Conditions_stay_balanced_up_to_the_target_of_500_sessions_and_the_next_arrival_finds_the_study_full()
     {
         var tokens = new List<string>();
-        for (var i = 0; i < 1000; i++) tokens.Add(await _factory.Start("gallup-replication"));
+        for (var i = 0; i < 500; i++) tokens.Add(await _factory.Start("gallup-replication"));
         var conditions = tokens.Select(t => Sessions.Find(t)!.ConditionId).GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(500, conditions["pen-first"]);
-        Assert.Equal(500, conditions["map-first"]);
-        Assert.Equal(1000, tokens.Distinct().Count());
+        Assert.Equal(250, conditions["pen-first"]);
+        Assert.Equal(250, conditions["map-first"]);
+        Assert.Equal(500, tokens.Distinct().Count());
+        Assert.Equal(HttpStatusCode.Gone, (await _factory.Browser().GetAsync("/s/gallup-replication")).StatusCode);
     }
 
     [Fact]

@@ -78,8 +78,28 @@ public partial class ResearcherAreaTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
         foreach (var id in new[] { "gallup-pen", "gallup-map", "gallup-replication" }) Assert.Contains(id, page);
-        var row = Regex.Match(page, "<th scope=\"row\"><a href=\"/researcher/experiments/gallup-map\">.*?</tr>", RegexOptions.Singleline).Value;
-        var cells = Regex.Matches(row, "<td>(\\d+)</td>").Select(m => int.Parse(m.Groups[1].Value)).ToList();
-        Assert.Equal([3, 1, 1, 1, 0, 500], cells);
+        var card = Regex.Match(page, "<section class=\"experiment-card\" id=\"experiment-gallup-map\".*?</section>", RegexOptions.Singleline).Value;
+        int Count(string name) => int.Parse(Regex.Match(card, $"data-count=\"{name}\">(\\d+)<").Groups[1].Value);
+        Assert.Equal([3, 1, 1, 1, 0], new[] { Count("started"), Count("active"), Count("completed"), Count("declined"), Count("abandoned") });
+        Assert.Contains("data-field=\"target\">500<", card);
+        // The completed participant reached every step; the one still on the consent page is there now.
+        Assert.Contains("data-cell=\"consent|default\">1 / 2<", card);
+        Assert.Contains("data-cell=\"debrief|default\">0 / 1<", card);
+        Assert.Contains("Logged in as <strong id=\"logged-in-as\">researcher</strong>", page);
+    }
+
+    [Fact]
+    public async Task Logging_out_needs_the_forms_anti_forgery_token()
+    {
+        var client = await _factory.LoggedIn();
+        var page = await client.GetStringAsync("/researcher");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/researcher/logout", null)).StatusCode);
+        Assert.Contains("Log out", await client.GetStringAsync("/researcher"));
+
+        var form = Regex.Match(page, "<form method=\"post\" action=\"/researcher/logout\".*?</form>", RegexOptions.Singleline).Value;
+        var response = await client.PostAsync("/researcher/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Researchers.Antiforgery(form) }));
+        Assert.Equal("/researcher/login", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, (await _factory.Browser().GetAsync("/researcher")).StatusCode);
+        Assert.DoesNotContain("Log out", await client.GetStringAsync("/researcher/login"));
     }
 }

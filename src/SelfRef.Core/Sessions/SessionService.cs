@@ -25,6 +25,8 @@ public sealed class SessionService
     // Sessions by token: every change goes through this service, so the cache stays true and
     // an event batch needs no database read to find its session.
     private readonly ConcurrentDictionary<string, Session> _byToken = new();
+    // The researcher's status per experiment as stored (absent: open).
+    private readonly ConcurrentDictionary<string, ExperimentStatus> _status;
 
     public SessionService(IStore store, IEnumerable<Experiment> experiments, TimeProvider time)
     {
@@ -33,6 +35,7 @@ public sealed class SessionService
         _experiments = experiments.ToDictionary(e => e.Id);
         _slots = _experiments.Keys.ToDictionary(id => id, id => new SlotTable(
             store.SessionsOf(id).Where(s => s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot)));
+        _status = new(store.ExperimentStates().Where(s => _experiments.ContainsKey(s.Id)).ToDictionary(s => s.Id, s => s.Status));
     }
 
     public IReadOnlyCollection<Experiment> Experiments => _experiments.Values;
@@ -49,12 +52,44 @@ public sealed class SessionService
 
     public Experiment? Experiment(string id) => _experiments.GetValueOrDefault(id);
 
+    /// <summary>Raised after a researcher changed an experiment's status and it is stored.</summary>
+    public event Action<string>? StatusChanged;
+
+    /// <summary>
+    /// Whether the experiment takes new participants now: the stored status, or full when an
+    /// open experiment's completed and active sessions reach its target sample size (a slot freed
+    /// by a decline or an abandoned session is free again).
+    /// </summary>
+    public ExperimentStatus Status(string experimentId)
+    {
+        var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
+        var stored = _status.GetValueOrDefault(experimentId);
+        if (stored != ExperimentStatus.Open) return stored;
+        return _slots[experimentId].TakenCount >= experiment.TargetSampleSize ? ExperimentStatus.Full : ExperimentStatus.Open;
+    }
+
+    /// <summary>The status a researcher set (open, paused, closed); open when none was set.</summary>
+    public ExperimentStatus SetStatusOf(string experimentId) => _status.GetValueOrDefault(experimentId);
+
+    /// <summary>Opens, pauses or closes an experiment for new participants; running sessions go on either way.</summary>
+    public async Task SetStatus(string experimentId, ExperimentStatus status, string changedBy)
+    {
+        if (Experiment(experimentId) is null) throw new SessionException($"no experiment '{experimentId}'");
+        if (status == ExperimentStatus.Full) throw new SessionException("'full' cannot be set: it follows from the target sample size");
+        await _store.SaveExperimentState(new ExperimentState { Id = experimentId, Status = status, ChangedAt = Now, ChangedBy = changedBy });
+        _status[experimentId] = status;
+        StatusChanged?.Invoke(experimentId);
+    }
+
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
     public async Task<Session> Start(string experimentId, string language, IReadOnlyDictionary<string, string> recruitment, string? userAgent)
     {
         var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
-        var slot = _slots[experimentId].Take();
+        if (_status.GetValueOrDefault(experimentId) is var stored and not ExperimentStatus.Open)
+            throw new ExperimentUnavailableException(experimentId, stored);
+        if (!_slots[experimentId].TryTake(experiment.TargetSampleSize, out var slot))
+            throw new ExperimentUnavailableException(experimentId, ExperimentStatus.Full);
         var conditions = experiment.EffectiveConditions;
         var condition = conditions[BlockRandomization.ConditionOf(experiment.Assignment.Seed, conditions.Count, slot)];
         var steps = ExperimentFlow.StepsFor(experiment, condition).Select(s => s.Id).ToList();

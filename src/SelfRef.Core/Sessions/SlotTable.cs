@@ -32,6 +32,18 @@ public sealed class SlotTable
         }
     }
 
+    /// <summary>Takes a slot only while fewer than <paramref name="limit"/> are taken (checked and taken at once).</summary>
+    public bool TryTake(int limit, out int slot)
+    {
+        lock (_lock)
+        {
+            slot = -1;
+            if (_taken.Count >= limit) return false;
+            slot = Take();
+            return true;
+        }
+    }
+
     public void Release(int slot)
     {
         lock (_lock)

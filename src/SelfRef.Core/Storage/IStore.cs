@@ -1,6 +1,7 @@
 using SelfRef.Core.Accounts;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 
 namespace SelfRef.Core.Storage;
@@ -38,6 +39,11 @@ public interface IStore : IDisposable
     Task SaveAccount(ResearcherAccount account);
     ResearcherAccount? FindAccount(string id);
     int AccountCount();
+    IReadOnlyList<ResearcherAccount> Accounts();
+
+    /// <summary>Stores whether an experiment takes new participants (open, paused, closed).</summary>
+    Task SaveExperimentState(ExperimentState state);
+    IReadOnlyList<ExperimentState> ExperimentStates();
 }
 
 public sealed class BatchRefusedException(string message) : Exception(message);

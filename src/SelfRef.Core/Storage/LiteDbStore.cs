@@ -3,6 +3,7 @@ using LiteDB;
 using SelfRef.Core.Accounts;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 
 namespace SelfRef.Core.Storage;
@@ -15,7 +16,7 @@ namespace SelfRef.Core.Storage;
 /// </summary>
 public sealed class LiteDbStore : IStore
 {
-    private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts", CodesName = "codes";
+    private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts", CodesName = "codes", ExperimentStatesName = "experimentStates";
 
     private readonly LiteDatabase _db;
     private readonly FileStream _lock;
@@ -24,6 +25,7 @@ public sealed class LiteDbStore : IStore
     private readonly ILiteCollection<BsonDocument> _events;
     private readonly ILiteCollection<ResearcherAccount> _accounts;
     private readonly ILiteCollection<CoderCode> _codes;
+    private readonly ILiteCollection<ExperimentState> _experimentStates;
     // Highest durable event number per session and stream ("{session}/{stream}"); written only on the writer thread.
     private readonly ConcurrentDictionary<string, long> _durable = new();
     // Sessions reduced to their refusal; a batch that was checked before the refusal but queued
@@ -50,6 +52,7 @@ public sealed class LiteDbStore : IStore
         _events = _db.GetCollection(EventsName);
         _accounts = _db.GetCollection<ResearcherAccount>(AccountsName);
         _codes = _db.GetCollection<CoderCode>(CodesName);
+        _experimentStates = _db.GetCollection<ExperimentState>(ExperimentStatesName);
         _codes.EnsureIndex(c => c.ExperimentId);
         _sessions.EnsureIndex(s => s.Token, unique: true);
         _sessions.EnsureIndex(s => s.ExperimentId);
@@ -157,6 +160,16 @@ public sealed class LiteDbStore : IStore
     public ResearcherAccount? FindAccount(string id) => _accounts.FindById(id);
 
     public int AccountCount() => _accounts.Count();
+
+    public IReadOnlyList<ResearcherAccount> Accounts() => _accounts.FindAll().OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+
+    public Task SaveExperimentState(ExperimentState state)
+    {
+        if (state.Status == ExperimentStatus.Full) throw new ArgumentException("full is not stored: it follows from the sessions", nameof(state));
+        return _writer.Enqueue(db => _experimentStates.Upsert(state));
+    }
+
+    public IReadOnlyList<ExperimentState> ExperimentStates() => _experimentStates.FindAll().ToList();
 
     private static string StreamKey(string sessionId, string stream) => $"{sessionId}/{stream}";
 

@@ -25,7 +25,7 @@ public static class SimulateCommand
     {
         try
         {
-            return command.Options.Contains("--power") ? Power(command, output) : Study(command, output, error).GetAwaiter().GetResult();
+            return command.Flag("--power") ? Power(command, output) : Study(command, output, error).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException or ExperimentLoadException or InvalidDataException)
         {

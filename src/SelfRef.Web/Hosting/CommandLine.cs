@@ -1,9 +1,12 @@
 namespace SelfRef.Web.Hosting;
 
-/// <summary>The verb (serve, validate, schema, analyze, export, simulate) and the rest of the arguments.</summary>
+/// <summary>The verb (serve, validate, schema, analyze, export, simulate, account) and the rest of the arguments.</summary>
 public sealed record CommandLine(string Verb, string[] Options, string[] Files)
 {
-    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze", "export", "simulate"];
+    public static readonly string[] Verbs = ["serve", "validate", "schema", "analyze", "export", "simulate", "account"];
+
+    /// <summary>Switches that take no value (so the word after them is not taken as theirs).</summary>
+    public static readonly string[] Flags = ["--password-stdin", "--reset", "--include-identifiers", "--power"];
 
     /// <summary>Short switches for the settings a researcher changes most.</summary>
     public static readonly Dictionary<string, string> Switches = new()
@@ -24,7 +27,7 @@ public sealed record CommandLine(string Verb, string[] Options, string[] Files)
             if (rest[i].StartsWith('-'))
             {
                 options.Add(rest[i]);
-                if (!rest[i].Contains('=') && i + 1 < rest.Length && !rest[i + 1].StartsWith('-')) options.Add(rest[++i]);
+                if (!rest[i].Contains('=') && !Flags.Contains(rest[i]) && i + 1 < rest.Length && !rest[i + 1].StartsWith('-')) options.Add(rest[++i]);
             }
             else files.Add(rest[i]);
         }

@@ -27,7 +27,9 @@ public static class ParticipantEndpoints
 
     /// <summary>
     /// The link participants get. A browser that already has a session of this experiment goes
-    /// back to it; otherwise a session starts with the recruitment parameters of the link.
+    /// back to it (also when the experiment is paused, closed or full since: a started session may
+    /// finish); otherwise a session starts with the recruitment parameters of the link, unless the
+    /// experiment takes nobody new, which gets a polite page instead.
     /// </summary>
     private static async Task<IResult> StartOrResume(string experimentId, HttpContext http, SessionService sessions, UiText ui)
     {
@@ -42,7 +44,14 @@ public static class ParticipantEndpoints
 
         var lang = LanguageChoice.Choose(experiment, http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);
         var recruitment = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
-        var session = await sessions.Start(experimentId, lang, recruitment, http.Request.Headers.UserAgent);
+        Session session;
+        try { session = await sessions.Start(experimentId, lang, recruitment, http.Request.Headers.UserAgent); }
+        catch (ExperimentUnavailableException e)
+        {
+            // Paused comes back (503: try later); closed and full do not (410).
+            return Results.Content(ui.UnavailablePage(lang, e.Status), "text/html; charset=utf-8",
+                statusCode: e.Status == ExperimentStatus.Paused ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status410Gone);
+        }
         http.Response.Cookies.Append(CookieName(experimentId), session.Token, new CookieOptions
         {
             HttpOnly = true,

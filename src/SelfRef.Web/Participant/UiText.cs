@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Net;
 using System.Resources;
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 
 namespace SelfRef.Web.Participant;
@@ -34,10 +35,20 @@ public sealed class UiText
             Steps = [],
         }, requested, acceptLanguage);
 
-    public string NotFoundPage(string language) =>
+    public string NotFoundPage(string language) => Page(language, Get(language, "notFound.title"), Get(language, "notFound.text"));
+
+    /// <summary>The polite page a new arrival sees when the experiment takes nobody new: paused (come back later), closed or full (thank you).</summary>
+    public string UnavailablePage(string language, ExperimentStatus status) => status switch
+    {
+        ExperimentStatus.Paused => Page(language, Get(language, "unavailable.paused.title"), Get(language, "unavailable.paused.text")),
+        ExperimentStatus.Full => Page(language, Get(language, "unavailable.closed.title"), Get(language, "unavailable.full.text")),
+        _ => Page(language, Get(language, "unavailable.closed.title"), Get(language, "unavailable.closed.text")),
+    };
+
+    private static string Page(string language, string title, string text) =>
         $"""
         <!doctype html><html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{WebUtility.HtmlEncode(Get(language, "notFound.title"))}</title><link rel="stylesheet" href="/css/participant.css"></head>
-        <body><main class="page"><h1>{WebUtility.HtmlEncode(Get(language, "notFound.title"))}</h1><p>{WebUtility.HtmlEncode(Get(language, "notFound.text"))}</p></main></body></html>
+        <title>{WebUtility.HtmlEncode(title)}</title><link rel="stylesheet" href="/css/participant.css"></head>
+        <body><main class="page"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p></main></body></html>
         """;
 }

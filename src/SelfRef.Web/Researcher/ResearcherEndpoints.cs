@@ -1,9 +1,14 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
 using ScottPlot;
+using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks.Map;
 using SelfRef.Stats.Export;
 using SelfRef.Stats.Figures;
 using SelfRef.Stats.Report;
@@ -18,17 +23,47 @@ public static class ResearcherEndpoints
         app.MapRazorPages();
         app.MapPost("/researcher/logout", async (HttpContext http) =>
         {
+            if (ForgedForm(http) is { } refused) return refused;
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/researcher/login");
-        }).RequireAuthorization();
+        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
 
         app.MapHub<ResearcherHub>(ResearcherHub.Path).RequireAuthorization();
         var researcher = app.MapGroup("/researcher").RequireAuthorization();
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{part:regex(^(sheet|first-word)$)}.{format:regex(^(png|svg)$)}", PenImage);
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/strokes.json", Strokes);
+        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/trajectory.json", Trajectory);
         researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv);
         researcher.MapGet("/experiments/{id}/report", Report);
         researcher.MapExports();
+        researcher.MapPost("/experiments/{id}/status", SetStatus);
+    }
+
+    /// <summary>
+    /// The anti-forgery middleware checks forms of endpoints that ask for it (form parameters, or
+    /// <see cref="RequireAntiforgeryTokenAttribute"/>) but only records its verdict; endpoints
+    /// that bind nothing from the form refuse here.
+    /// </summary>
+    private static IResult? ForgedForm(HttpContext http) =>
+        http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } verdict
+            ? Results.Text($"the form's anti-forgery token is missing or invalid ({verdict.Error?.Message}); reload the page and try again", statusCode: StatusCodes.Status400BadRequest)
+            : null;
+
+    /// <summary>Open, pause or close an experiment for new participants (form field status = open | paused | closed).</summary>
+    private static async Task<IResult> SetStatus(string id, [FromForm] string? status, HttpContext http, SessionService sessions)
+    {
+        if (ForgedForm(http) is { } refused) return refused;
+        if (sessions.Experiment(id) is null) return Results.NotFound($"no experiment '{id}'");
+        ExperimentStatus? wanted = status switch
+        {
+            "open" => ExperimentStatus.Open,
+            "paused" => ExperimentStatus.Paused,
+            "closed" => ExperimentStatus.Closed,
+            _ => null,
+        };
+        if (wanted is null) return Results.BadRequest($"status must be open, paused or closed, not '{status}'");
+        await sessions.SetStatus(id, wanted.Value, http.User.Identity?.Name ?? "");
+        return Results.Redirect($"/researcher#experiment-{id}");
     }
 
     /// <summary>The sheet or its first word, rendered on the server so that coders, exports and reports see the same.</summary>
@@ -53,6 +88,28 @@ public static class ResearcherEndpoints
             aspect = sheet.Aspect,
             firstWord = sheet.FirstWord?.Strokes,
             strokes = sheet.Strokes.Select(s => new { index = s.Index, points = s.Points.Select(p => new[] { p.X, p.Y, p.T, p.Pressure }) }),
+        });
+    }
+
+    /// <summary>A map step's viewport over time, its clicks and chosen search results and its first target, for the map replay.</summary>
+    private static IResult Trajectory(string sessionId, string stepId, IStore store, SessionService sessions)
+    {
+        if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return Results.NotFound();
+        if (experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not MapStep step || !session.Steps.Contains(stepId)) return Results.NotFound();
+        var events = StepEvents.Of(store.Events(sessionId), stepId);
+        var target = FirstTargetRules.Find(step, events);
+        return Results.Json(new
+        {
+            start = new { lat = step.StartLat, lng = step.StartLon, zoom = step.StartZoom },
+            minZoom = step.MinZoom,
+            maxZoom = step.MaxZoom,
+            layers = step.Layers.Select(l => l.ToString().ToLowerInvariant()),
+            tileUrl = step.TileUrl,
+            tileAttribution = step.TileAttribution,
+            views = MapEvents.Views(events).Select(v => new { t = v.T, lat = v.Lat, lng = v.Lng, zoom = v.Zoom }),
+            clicks = MapEvents.Clicks(events).Select(c => new { t = c.T, lat = c.Lat, lng = c.Lng }),
+            choices = MapEvents.Choices(events).Select(c => new { t = c.T, lat = c.Lat, lng = c.Lng, name = c.Name }),
+            target = target is null ? null : new { lat = target.Lat, lng = target.Lng, t = target.T, inference = target.Inference.ToString().ToLowerInvariant() },
         });
     }
 

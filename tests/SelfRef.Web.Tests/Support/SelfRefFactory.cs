@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SelfRef.Core.Storage;
 
@@ -25,6 +26,12 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
     public string DatabasePath { get; }
     public string ExperimentsFolder { get; }
 
+    /// <summary>The server's clock, when a test needs to move time (e.g. <see cref="ManualClock"/>).</summary>
+    public TimeProvider? Time { get; init; }
+
+    /// <summary>Services a test adds to or replaces in the server's.</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
     public static string RepositoryRoot => Repository.Root;
 
     public IStore Store => Services.GetRequiredService<IStore>();
@@ -44,6 +51,8 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
         builder.UseSetting("SelfRef:Experiments", ExperimentsFolder);
         builder.UseSetting("SelfRef:ResearcherPassword", ResearcherPassword);
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        if (Time is { } time) builder.ConfigureTestServices(services => services.AddSingleton(time));
+        if (ExtraServices is { } extra) builder.ConfigureTestServices(extra);
     }
 
     /// <summary>

@@ -114,8 +114,8 @@ function logViewport(map, outbox) {
   });
 }
 
-/** Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM. */
-function baseMap(map, layers) {
+/** Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM (also the researcher's map replay). */
+export function baseMap(map, layers) {
   const cache = new Map();
   const load = url => {
     if (!cache.has(url)) cache.set(url, Promise.all([topojsonClient(), fetch(url).then(r => r.json())]));
