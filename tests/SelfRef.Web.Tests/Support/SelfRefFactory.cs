@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SelfRef.Core.Storage;
 
@@ -29,6 +30,12 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
 
     public IStore Store => Services.GetRequiredService<IStore>();
 
+    /// <summary>A clock the test moves by hand (retention); set before the server starts. Null: the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>The folder of the keys that encrypt identifiers: the default, beside the database.</summary>
+    public string KeyFolder => Path.Combine(Path.GetDirectoryName(DatabasePath)!, Path.GetFileNameWithoutExtension(DatabasePath) + "-keys");
+
     /// <summary>Serves on a real loopback socket (for a browser) and returns its address.</summary>
     public string StartOnKestrel()
     {
@@ -44,6 +51,7 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
         builder.UseSetting("SelfRef:Experiments", ExperimentsFolder);
         builder.UseSetting("SelfRef:ResearcherPassword", ResearcherPassword);
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
 
     /// <summary>
@@ -69,6 +77,7 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
     {
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!, Path.GetFileNameWithoutExtension(DatabasePath) + "*"))
             File.Delete(file);
+        if (Directory.Exists(KeyFolder)) Directory.Delete(KeyFolder, recursive: true);
     }
 
     public override async ValueTask DisposeAsync()
