@@ -71,7 +71,8 @@ public sealed class ProtectedStore : IStore
         var wrapped = session.ProtectedKey
             ?? (_keys.TryGetValue(session.Id, out var known) ? known.Wrapped : null)
             ?? (isNew ? null : _inner.FindSession(session.Id)?.ProtectedKey);
-        if (wrapped is null && !identifying) return session;
+        // Every new session gets its key at once, so events typed before any answer never need one that is not stored yet.
+        if (wrapped is null && !identifying && !isNew) return session;
         var key = KeyOf(session.Id, wrapped);
         return session with
         {
@@ -134,26 +135,34 @@ public sealed class ProtectedStore : IStore
         return Encoding.UTF8.GetString(text);
     }
 
-    /// <summary>The key of a session whose events are being written or read.</summary>
-    private byte[]? EventKey(string sessionId, bool create)
+    /// <summary>The stored key of a session whose events are being written or read; null if it has none.</summary>
+    private byte[]? EventKey(string sessionId)
     {
         if (_keys.TryGetValue(sessionId, out var known)) return known.Key;
-        var wrapped = _inner.FindSession(sessionId)?.ProtectedKey;
-        return wrapped is null && !create ? null : KeyOf(sessionId, wrapped).Key;
+        return _inner.FindSession(sessionId)?.ProtectedKey is { } wrapped ? KeyOf(sessionId, wrapped).Key : null;
     }
 
     // ---- events ----
 
-    public Task<long> Append(string sessionId, EventBatch batch)
+    public async Task<long> Append(string sessionId, EventBatch batch)
     {
-        if (!batch.Events.Any(e => _identifyingEventTypes.Contains(e.Type))) return _inner.Append(sessionId, batch);
+        if (!batch.Events.Any(e => _identifyingEventTypes.Contains(e.Type))) return await _inner.Append(sessionId, batch);
         var step = StepOf(sessionId, batch.Step);
-        if (step is not IIdentifyingTask) return _inner.Append(sessionId, batch);
-        var key = EventKey(sessionId, create: true)!;
+        if (step is not IIdentifyingTask) return await _inner.Append(sessionId, batch);
+        var key = EventKey(sessionId) ?? await StoreNewKey(sessionId);
         var events = batch.Events.Select(e => e.Data is { ValueKind: JsonValueKind.Object } data && Identifiers.EventFields(step, e.Type) is { Count: > 0 } fields
             ? e with { Data = Seal(key, sessionId, data, fields) }
             : e).ToList();
-        return _inner.Append(sessionId, batch with { Events = events });
+        return await _inner.Append(sessionId, batch with { Events = events });
+    }
+
+    // A session stored before sessions had keys: it gets one, stored before anything is encrypted with it.
+    private async Task<byte[]> StoreNewKey(string sessionId)
+    {
+        var stored = _inner.FindSession(sessionId) ?? throw new BatchRefusedException("unknown session");
+        var key = KeyOf(sessionId, null);
+        await _inner.SaveSession(stored with { ProtectedKey = key.Wrapped });
+        return key.Key;
     }
 
     public long DurableSeq(string sessionId, string stream = "") => _inner.DurableSeq(sessionId, stream);
@@ -162,7 +171,7 @@ public sealed class ProtectedStore : IStore
     {
         var batches = _inner.Events(sessionId);
         if (!batches.Any(b => b.Events.Any(e => _identifyingEventTypes.Contains(e.Type)))) return batches;
-        var key = EventKey(sessionId, create: false);
+        var key = EventKey(sessionId);
         if (key is null) return batches;
         return batches.Select(b =>
         {
@@ -176,9 +185,9 @@ public sealed class ProtectedStore : IStore
     public Task<int> RewriteEventData(string sessionId, Func<string, string, string?, string?> rewrite) =>
         _inner.RewriteEventData(sessionId, (stepId, type, data) =>
         {
-            if (!_identifyingEventTypes.Contains(type)) return rewrite(stepId, type, data);
+            var key = _identifyingEventTypes.Contains(type) ? EventKey(sessionId) : null;
+            if (key is null) return rewrite(stepId, type, data);
             var step = StepOf(sessionId, stepId);
-            var key = EventKey(sessionId, create: true)!;
             var plain = OpenData(key, sessionId, step, type, data);
             var next = rewrite(stepId, type, plain);
             return next == plain ? data : SealData(key, sessionId, step, type, next);

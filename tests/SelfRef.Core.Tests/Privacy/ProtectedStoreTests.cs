@@ -109,6 +109,27 @@ public class ProtectedStoreTests
         Assert.Contains("key folder", error.Message);
     }
 
+    [Fact]
+    public async Task Typed_text_stays_readable_after_a_restart_for_new_sessions_and_for_sessions_stored_before_keys()
+    {
+        using var temp = new TempDatabase();
+        var keyboard = Shipped("gallup-pen-keyboard.json");
+        var protector = new ReversingProtector();
+        var steps = new List<string> { "consent", "intro", "pen", "about-you", "debrief" };
+        using (var store = new ProtectedStore(new LiteDbStore(temp.Path), protector, [keyboard]))
+        {
+            // New, with nothing identifying yet; and one written before sessions had keys.
+            await store.InsertSession(new Session { Id = "P-NEW", Token = "new", ExperimentId = keyboard.Id, Steps = steps, StepIndex = 2 });
+            await store.Inner.InsertSession(new Session { Id = "P-OLD", Token = "old", ExperimentId = keyboard.Id, Steps = steps, StepIndex = 2 });
+            foreach (var id in new[] { "P-NEW", "P-OLD" })
+                await store.Append(id, new EventBatch(1, "pen", [Event(3, "text.input", """{"text":"Wilhelmina"}""")]));
+        }
+        Assert.DoesNotContain("Wilhelmina", Raw(temp.Path));
+        using var reopened = new ProtectedStore(new LiteDbStore(temp.Path), protector, [keyboard]);
+        foreach (var id in new[] { "P-NEW", "P-OLD" })
+            Assert.Contains("Wilhelmina", reopened.Events(id).Single().Events.Single().DataJson);
+    }
+
     private sealed class WrongKeys : IIdentifierProtector
     {
         public string Protect(string plain) => plain;
