@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Web.Commands;
@@ -35,14 +36,19 @@ catch (ExperimentLoadException e)
     return 1;
 }
 
-// Services: one store per database file, the session rules, hubs, researcher login.
+// Services: one store per database file, identifiers in it encrypted with keys kept outside it,
+// the session rules, hubs, researcher login.
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<IStore>(_ => new LiteDbStore(settings.DatabasePath));
+builder.Services.AddIdentifierProtection(settings.KeyFolderPath, settings.DatabasePath, Console.Out);
+builder.Services.AddSingleton<IStore>(sp => new ProtectedStore(new LiteDbStore(settings.DatabasePath), sp.GetRequiredService<IIdentifierProtector>(), experiments));
 builder.Services.AddSingleton(experiments);
 builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), experiments, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<UiText>();
 builder.Services.AddGazetteer(builder.Configuration);
 builder.Services.AddHostedService<AbandonedSessionSweeper>();
+builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<SessionService>(), sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>(), sp));
+builder.Services.AddSingleton<PrivacySweeper>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacySweeper>());
 builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);
 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Researcher").AllowAnonymousToPage("/Researcher/Login"));
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -72,8 +78,9 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 // Areas.
-app.MapGet("/healthz", (IStore store) => Results.Ok(new { status = "ok", experiments = experiments.Count, database = store is LiteDbStore lite ? lite.Path : null }));
+app.MapGet("/healthz", (IStore store) => Results.Ok(new { status = "ok", experiments = experiments.Count, database = (store is ProtectedStore p ? p.Inner : store) is LiteDbStore lite ? lite.Path : null }));
 app.MapParticipant();
+// The participant's privacy page (/privacy/{experiment}) and /withdraw are Razor pages in Pages/, mapped with the researcher's.
 app.MapPlaces();
 app.MapResearcher();
 

@@ -45,6 +45,9 @@ public sealed record Experiment
     [Description("How conditions are assigned.")]
     public Assignment Assignment { get; init; } = new();
 
+    [Description("How long identifying data (name, home town, recruitment ids) is kept, and whom participants contact about it.")]
+    public PrivacySettings Privacy { get; init; } = new();
+
     /// <summary>The conditions, with the implicit single condition when the file names none.</summary>
     [JsonIgnore]
     public IReadOnlyList<Condition> EffectiveConditions =>

@@ -1,3 +1,5 @@
+using SelfRef.Core.Tasks;
+
 namespace SelfRef.Core.Privacy;
 
 /// <summary>
@@ -12,4 +14,10 @@ public interface IIdentifyingTask
 
     /// <summary>Per event type, the fields of its data that may hold identifying text.</summary>
     IReadOnlyDictionary<string, IReadOnlyList<string>> IdentifyingEventFields { get; }
+
+    /// <summary>
+    /// This task's outcome as it may be kept after the identifiers are gone: what it says about a
+    /// person or a place is left out. By default only the coordinates go.
+    /// </summary>
+    TaskOutcome WithoutIdentifiers(TaskOutcome outcome) => outcome with { TargetLat = null, TargetLon = null, HomeLat = null, HomeLon = null };
 }

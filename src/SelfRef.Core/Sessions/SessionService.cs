@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Storage;
 
 namespace SelfRef.Core.Sessions;
@@ -42,6 +43,9 @@ public sealed class SessionService
 
     /// <summary>Raised after a session was started or changed and the change is stored (for live views).</summary>
     public event Action<Session>? Changed;
+
+    /// <summary>Raised after a session was deleted (withdrawn): live views forget it.</summary>
+    public event Action<Session>? Removed;
 
     private Session Stored(Session session)
     {
@@ -109,6 +113,7 @@ public sealed class SessionService
             Steps = steps,
             Visits = [new StepVisit { StepId = steps[0], EnteredAt = now }],
             CompletionCode = experiment.Recruitment.CompletionCode ?? Secrets.CompletionCode(),
+            WithdrawalCode = Secrets.WithdrawalCode(),
             StartedAt = now,
             LastSeenAt = now,
             UserAgent = userAgent is { Length: > 300 } ? userAgent[..300] : userAgent,
@@ -225,6 +230,53 @@ public sealed class SessionService
         _lastSeen.TryRemove(session.Id, out _);
         return refusal;
     }
+
+    /// <summary>
+    /// The participant withdraws: the session, its events and its codes are deleted, its slot is
+    /// freed if it was still running, and the deletion is logged without anything that leads back
+    /// to the person. Returns what was deleted.
+    /// </summary>
+    public async Task<DeletedRecords> Withdraw(Session session)
+    {
+        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try
+        {
+            var current = Find(session.Token) ?? session;
+            var deleted = await _store.DeleteSession(current.Id);
+            _byToken.TryRemove(current.Token, out _);
+            _lastSeen.TryRemove(current.Id, out _);
+            if (current.Status == SessionStatus.Active) _slots[current.ExperimentId].Release(current.Slot);
+            await _store.LogDeletion(new DeletionRecord
+            {
+                Day = Now.Date,
+                ExperimentId = current.ExperimentId,
+                Reason = current.Status == SessionStatus.Completed ? "withdrawn after the study" : "withdrawn during the study",
+                Sessions = deleted.Sessions,
+                EventBatches = deleted.EventBatches,
+                Events = deleted.Events,
+                Codes = deleted.Codes,
+            });
+            Removed?.Invoke(current);
+            return deleted;
+        }
+        finally
+        {
+            gate.Release();
+            _locks.TryRemove(session.Id, out _);
+        }
+    }
+
+    /// <summary>The session a withdrawal code (as typed) belongs to, if any.</summary>
+    public Session? FindByWithdrawalCode(string? typed)
+    {
+        var code = Secrets.NormalizeWithdrawalCode(typed);
+        return code.Length == 19 ? _store.FindSessionByWithdrawalCode(code) : null;
+    }
+
+    /// <summary>Applies a change to the latest state of the session and stores it (retention uses this, so the cache stays true).</summary>
+    public Task<Session> Change(Session session, Func<Session, Session> change) =>
+        Exclusive(session, current => Save(change(current)));
 
     public Task<Session> SetLanguage(Session session, string language) =>
         session.Language == language ? Task.FromResult(session) : Exclusive(session, current => Save(current with { Language = language }));

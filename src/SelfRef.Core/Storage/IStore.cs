@@ -2,6 +2,7 @@ using SelfRef.Core.Accounts;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 
 namespace SelfRef.Core.Storage;
@@ -35,6 +36,23 @@ public interface IStore : IDisposable
     /// <summary>Stores a coder's code, replacing that coder's earlier code of the same answer.</summary>
     Task SaveCode(CoderCode code);
     IReadOnlyList<CoderCode> Codes(string experimentId);
+
+    /// <summary>The session whose withdrawal code this is (as issued, see Secrets.NormalizeWithdrawalCode).</summary>
+    Session? FindSessionByWithdrawalCode(string code);
+    /// <summary>Deletes the session, every event it produced and every code given to it; later batches of it are refused.</summary>
+    Task<DeletedRecords> DeleteSession(string sessionId);
+    /// <summary>
+    /// Rewrites the data of the session's stored events: <paramref name="rewrite"/> gets step id,
+    /// event type and data (JSON) and returns the data to keep. Returns how many events changed.
+    /// </summary>
+    Task<int> RewriteEventData(string sessionId, Func<string, string, string?, string?> rewrite);
+    Task LogDeletion(DeletionRecord record);
+    IReadOnlyList<DeletionRecord> Deletions();
+    /// <summary>
+    /// If anything was deleted or rewritten since the last time: rewrites the database file so that
+    /// it holds no bytes of what is gone. Returns whether it did.
+    /// </summary>
+    Task<bool> Compact();
 
     Task SaveAccount(ResearcherAccount account);
     ResearcherAccount? FindAccount(string id);

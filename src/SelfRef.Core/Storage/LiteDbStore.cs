@@ -4,6 +4,7 @@ using SelfRef.Core.Accounts;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 
 namespace SelfRef.Core.Storage;
@@ -16,7 +17,8 @@ namespace SelfRef.Core.Storage;
 /// </summary>
 public sealed class LiteDbStore : IStore
 {
-    private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts", CodesName = "codes", ExperimentStatesName = "experimentStates";
+    private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts", CodesName = "codes",
+        ExperimentStatesName = "experimentStates", DeletionsName = "deletions";
 
     private readonly LiteDatabase _db;
     private readonly FileStream _lock;
@@ -26,6 +28,14 @@ public sealed class LiteDbStore : IStore
     private readonly ILiteCollection<ResearcherAccount> _accounts;
     private readonly ILiteCollection<CoderCode> _codes;
     private readonly ILiteCollection<ExperimentState> _experimentStates;
+    private readonly ILiteCollection<DeletionRecord> _deletions;
+    // Reads share the file; a rebuild (Compact) replaces it and needs it alone.
+    private readonly ReaderWriterLockSlim _file = new(LockRecursionPolicy.SupportsRecursion);
+    // Sessions deleted (withdrawn) since start: a batch queued before the deletion must not bring
+    // events back. Touched only on the writer thread.
+    private readonly HashSet<string> _deleted = [];
+    // Something was deleted or rewritten since the last rebuild. Writer thread only.
+    private bool _dirty;
     // Highest durable event number per session and stream ("{session}/{stream}"); written only on the writer thread.
     private readonly ConcurrentDictionary<string, long> _durable = new();
     // Sessions reduced to their refusal; a batch that was checked before the refusal but queued
@@ -53,7 +63,9 @@ public sealed class LiteDbStore : IStore
         _accounts = _db.GetCollection<ResearcherAccount>(AccountsName);
         _codes = _db.GetCollection<CoderCode>(CodesName);
         _experimentStates = _db.GetCollection<ExperimentState>(ExperimentStatesName);
+        _deletions = _db.GetCollection<DeletionRecord>(DeletionsName);
         _codes.EnsureIndex(c => c.ExperimentId);
+        _sessions.EnsureIndex(s => s.WithdrawalCode);
         _sessions.EnsureIndex(s => s.Token, unique: true);
         _sessions.EnsureIndex(s => s.ExperimentId);
         _events.EnsureIndex("session");
@@ -97,11 +109,14 @@ public sealed class LiteDbStore : IStore
         return true;
     }, undo: () => _refused.Remove(refusal.Id));
 
-    public Session? FindSession(string id) => _sessions.FindById(id);
+    public Session? FindSession(string id) => Read(() => _sessions.FindById(id));
 
-    public Session? FindSessionByToken(string token) => _sessions.FindOne(s => s.Token == token);
+    public Session? FindSessionByToken(string token) => Read(() => _sessions.FindOne(s => s.Token == token));
 
-    public IReadOnlyList<Session> SessionsOf(string experimentId) => _sessions.Find(s => s.ExperimentId == experimentId).ToList();
+    public Session? FindSessionByWithdrawalCode(string code) =>
+        string.IsNullOrEmpty(code) ? null : Read(() => _sessions.FindOne(s => s.WithdrawalCode == code));
+
+    public IReadOnlyList<Session> SessionsOf(string experimentId) => Read(() => _sessions.Find(s => s.ExperimentId == experimentId).ToList());
 
     public Task<long> Append(string sessionId, EventBatch batch)
     {
@@ -115,6 +130,7 @@ public sealed class LiteDbStore : IStore
         return _writer.Enqueue(db =>
         {
             if (_refused.Contains(sessionId)) throw new BatchRefusedException("the session has ended (consent was declined)");
+            if (_deleted.Contains(sessionId)) throw new BatchRefusedException("the session has ended (its data was deleted)");
             var durable = _durable.TryGetValue(key, out var known) ? known : stored ?? ReadDurableSeq(sessionId, batch.Stream);
             previous = durable;
             if (batch.Last <= durable) return durable;
@@ -132,7 +148,7 @@ public sealed class LiteDbStore : IStore
 
     public long DurableSeq(string sessionId, string stream = "") => ReadDurableSeq(sessionId, stream);
 
-    private long ReadDurableSeq(string sessionId, string stream)
+    private long ReadDurableSeq(string sessionId, string stream) => Read(() =>
     {
         var last = _events.Query()
             .Where(Query.Between("_id", EventId(sessionId, stream, 0), EventId(sessionId, stream, long.MaxValue)))
@@ -140,28 +156,114 @@ public sealed class LiteDbStore : IStore
             .Limit(1)
             .FirstOrDefault();
         return last is null ? 0 : last["last"].AsInt64;
-    }
+    });
 
-    public IReadOnlyList<StoredBatch> Events(string sessionId) =>
+    public IReadOnlyList<StoredBatch> Events(string sessionId) => Read(() =>
         _events.Find(SessionRange(sessionId))
             .Select(FromDocument)
             .GroupBy(b => b.Stream)
             .OrderBy(stream => stream.Min(b => b.ReceivedAt))
             .SelectMany(stream => stream.OrderBy(b => b.Seq))
-            .ToList();
+            .ToList());
 
     public Task SaveCode(CoderCode code) =>
         _writer.Enqueue(db => _codes.Upsert(code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Coder) }));
 
-    public IReadOnlyList<CoderCode> Codes(string experimentId) => _codes.Find(c => c.ExperimentId == experimentId).ToList();
+    public IReadOnlyList<CoderCode> Codes(string experimentId) => Read(() => _codes.Find(c => c.ExperimentId == experimentId).ToList());
 
     public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(db => _accounts.Upsert(account));
 
-    public ResearcherAccount? FindAccount(string id) => _accounts.FindById(id);
+    public ResearcherAccount? FindAccount(string id) => Read(() => _accounts.FindById(id));
 
-    public int AccountCount() => _accounts.Count();
+    public int AccountCount() => Read(() => _accounts.Count());
 
-    public IReadOnlyList<ResearcherAccount> Accounts() => _accounts.FindAll().OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+    public async Task<DeletedRecords> DeleteSession(string sessionId)
+    {
+        var deleted = await _writer.Enqueue(db =>
+        {
+            var events = _events.Find(SessionRange(sessionId)).Sum(b => b["events"].AsArray.Count);
+            var codes = _codes.DeleteMany(c => c.SessionId == sessionId);
+            var batches = _events.DeleteMany(SessionRange(sessionId));
+            var sessions = _sessions.Delete(sessionId) ? 1 : 0;
+            _deleted.Add(sessionId);
+            foreach (var key in _durable.Keys.Where(k => k.StartsWith(sessionId + "/", StringComparison.Ordinal))) _durable.TryRemove(key, out _);
+            _dirty = true;
+            return new DeletedRecords(sessions, batches, events, codes);
+        }, undo: () => _deleted.Remove(sessionId));
+        // The deleted documents' old pages stay in the log file until a checkpoint copies the
+        // current pages (where LiteDB has cleared them) into the data file and empties the log.
+        await _writer.EnqueueExclusive(db => { db.Checkpoint(); return true; });
+        return deleted;
+    }
+
+    public Task<int> RewriteEventData(string sessionId, Func<string, string, string?, string?> rewrite) => _writer.Enqueue(db =>
+    {
+        // Everything is computed before the first write, so a failing rewrite leaves the group untouched.
+        var changed = new List<BsonDocument>();
+        var events = 0;
+        foreach (var batch in _events.Find(SessionRange(sessionId)))
+        {
+            var step = batch["step"].AsString;
+            var touched = false;
+            foreach (var e in batch["events"].AsArray.Select(v => v.AsDocument))
+            {
+                var data = e.TryGetValue("data", out var value) ? JsonSerializer.Serialize(value) : null;
+                var next = rewrite(step, e["type"].AsString, data);
+                if (next == data) continue;
+                if (next is null) e.Remove("data");
+                else e["data"] = JsonSerializer.Deserialize(next);
+                touched = true;
+                events++;
+            }
+            if (touched) changed.Add(batch);
+        }
+        foreach (var batch in changed) _events.Update(batch);
+        if (events > 0) _dirty = true;
+        return events;
+    });
+
+    public Task LogDeletion(DeletionRecord record) => _writer.Enqueue(db => _deletions.Insert(record));
+
+    public IReadOnlyList<DeletionRecord> Deletions() => Read(() => _deletions.FindAll().OrderBy(d => d.Day).ToList());
+
+    /// <summary>
+    /// LiteDB clears a deleted document's bytes in its page, but pages that fall empty and the
+    /// free space of a page may keep older bytes until the file is rebuilt. The rebuild writes
+    /// the live documents into a new file and keeps the old one as "-backup", which holds
+    /// exactly what was deleted: it is removed once the new file is in place.
+    /// </summary>
+    public Task<bool> Compact() => _writer.EnqueueExclusive(db =>
+    {
+        if (!_dirty) return false;
+        _file.EnterWriteLock();
+        try
+        {
+            db.Checkpoint();
+            db.Rebuild();
+            db.Checkpoint();
+            _dirty = false;
+        }
+        finally { _file.ExitWriteLock(); }
+        DeleteRebuildLeftovers();
+        return true;
+    });
+
+    private void DeleteRebuildLeftovers()
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        var name = System.IO.Path.GetFileNameWithoutExtension(Path);
+        foreach (var pattern in new[] { $"{name}-backup*", $"{name}-log-backup*", $"{name}-temp*" })
+            foreach (var file in Directory.GetFiles(folder, pattern)) File.Delete(file);
+    }
+
+    private T Read<T>(Func<T> read)
+    {
+        _file.EnterReadLock();
+        try { return read(); }
+        finally { _file.ExitReadLock(); }
+    }
+
+    public IReadOnlyList<ResearcherAccount> Accounts() => Read(() => _accounts.FindAll().OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 
     public Task SaveExperimentState(ExperimentState state)
     {
@@ -169,7 +271,7 @@ public sealed class LiteDbStore : IStore
         return _writer.Enqueue(db => _experimentStates.Upsert(state));
     }
 
-    public IReadOnlyList<ExperimentState> ExperimentStates() => _experimentStates.FindAll().ToList();
+    public IReadOnlyList<ExperimentState> ExperimentStates() => Read(() => _experimentStates.FindAll().ToList());
 
     private static string StreamKey(string sessionId, string stream) => $"{sessionId}/{stream}";
 
@@ -225,6 +327,7 @@ public sealed class LiteDbStore : IStore
         {
             _writer.Dispose();
             _db.Dispose();
+            _file.Dispose();
         }
         finally { _lock.Dispose(); }
     }

@@ -32,9 +32,16 @@ internal sealed class SingleWriter : IDisposable
 
     /// <param name="apply">runs on the writer thread inside the group's transaction; it must check before it writes, and throw only before writing.</param>
     /// <param name="undo">runs on the writer thread if the group's commit fails, to forget in-memory state <paramref name="apply"/> changed.</param>
-    public Task<T> Enqueue<T>(Func<LiteDatabase, T> apply, Action? undo = null)
+    public Task<T> Enqueue<T>(Func<LiteDatabase, T> apply, Action? undo = null) => Add(new Work<T>(apply, undo, exclusive: false));
+
+    /// <summary>
+    /// Runs <paramref name="apply"/> on the writer thread between two groups, outside any
+    /// transaction: for what LiteDB refuses inside one (checkpoint, rebuild).
+    /// </summary>
+    public Task<T> EnqueueExclusive<T>(Func<LiteDatabase, T> apply) => Add(new Work<T>(apply, null, exclusive: true));
+
+    private Task<T> Add<T>(Work<T> work)
     {
-        var work = new Work<T>(apply, undo);
         if (!_queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(SingleWriter), "the database is closed");
         return work.Completion.Task;
     }
@@ -43,6 +50,7 @@ internal sealed class SingleWriter : IDisposable
     {
         var applied = new List<Work>(MaxGroup);
         var clock = new System.Diagnostics.Stopwatch();
+        Work? exclusive = null;
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             applied.Clear();
@@ -52,6 +60,8 @@ internal sealed class SingleWriter : IDisposable
                 _db.BeginTrans();
                 while (applied.Count < MaxGroup && clock.Elapsed < MaxGroupWork && _queue.Reader.TryRead(out var work))
                 {
+                    // Exclusive work ends the group: it runs once the group is committed.
+                    if (work.Exclusive) { exclusive = work; break; }
                     try { work.Apply(_db); applied.Add(work); }
                     catch (Exception e) { work.Fail(e); }
                 }
@@ -69,6 +79,12 @@ internal sealed class SingleWriter : IDisposable
                     work.Fail(new IOException("the write could not be made durable: " + e.Message, e));
                 }
             }
+            if (exclusive is not null)
+            {
+                try { exclusive.Apply(_db); exclusive.Complete(); }
+                catch (Exception e) { exclusive.Fail(e); }
+                exclusive = null;
+            }
         }
     }
 
@@ -80,14 +96,25 @@ internal sealed class SingleWriter : IDisposable
 
     private abstract class Work
     {
+        public bool Exclusive { get; init; }
         public abstract void Apply(LiteDatabase db);
         public abstract void Complete();
         public abstract void Fail(Exception e);
         public abstract void Undo();
     }
 
-    private sealed class Work<T>(Func<LiteDatabase, T> apply, Action? undo) : Work
+    private sealed class Work<T> : Work
     {
+        private readonly Func<LiteDatabase, T> apply;
+        private readonly Action? undo;
+
+        public Work(Func<LiteDatabase, T> apply, Action? undo, bool exclusive)
+        {
+            this.apply = apply;
+            this.undo = undo;
+            Exclusive = exclusive;
+        }
+
         public readonly TaskCompletionSource<T> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
         public override void Apply(LiteDatabase db) => _result = apply(db);

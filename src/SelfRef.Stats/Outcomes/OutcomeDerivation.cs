@@ -32,8 +32,10 @@ public static class OutcomeDerivation
                 if (!type.IsTask || type.Outcome is null) continue;
                 taskOrder++;
                 var events = StepEvents.Of(batches, step.Id);
+                // Once the identifiers are deleted, the outcome frozen before that is all there is.
                 var outcome = index > session.StepIndex
                     ? new TaskOutcome(null, null, "not reached", null, null, null)
+                    : session.FrozenOutcomes.TryGetValue(step.Id, out var frozen) ? frozen.ToOutcome()
                     : type.Outcome(new TaskEvidence(experiment, session, step, events, codes, services));
                 yield return new OutcomeRow(
                     session.Id, experiment.Id, type.Name, session.ConditionId, taskOrder, Device(events), outcome.PointerType ?? "",

@@ -34,7 +34,7 @@ public static class AnalyzeCommand
             output.WriteLine($"      {Path.GetFullPath(report.MarkdownPath)}, {Path.GetFileName(report.JsonPath)}, {Path.GetFileName(report.OutcomesPath)} and {report.FigurePaths.Count} figure files");
             return 0;
         }
-        catch (Exception e) when (e is OutcomeCsvException or ExperimentLoadException or IOException)
+        catch (Exception e) when (e is OutcomeCsvException or ExperimentLoadException or IOException or System.Security.Cryptography.CryptographicException)
         {
             error.WriteLine($"analyze: {e.Message}");
             return 1;
@@ -49,7 +49,9 @@ public static class AnalyzeCommand
         var experiments = ExperimentLoader.LoadFolder(Path.GetFullPath(command.Option("--experiments") ?? "experiments"));
         var experiment = experiments.FirstOrDefault(e => e.Id == experimentId)
             ?? throw new IOException($"no experiment '{experimentId}'; known: {string.Join(", ", experiments.Select(e => e.Id))}");
-        using var store = new LiteDbStore(Path.GetFullPath(command.Option("--db") ?? "data/selfref.db"));
+        var database = Path.GetFullPath(command.Option("--db") ?? "data/selfref.db");
+        var keys = command.Option("--keys") is { } folder ? Path.GetFullPath(folder) : IdentifierProtection.DefaultKeyFolder(database);
+        using var store = IdentifierProtection.OpenStore(database, keys, experiments);
         var analysis = ExperimentAnalysis.Of(experiment, store);
         return ReplicationReport.Write(analysis.Rows, analysis.Options, outDir);
     }

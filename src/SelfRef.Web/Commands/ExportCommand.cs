@@ -13,7 +13,7 @@ namespace SelfRef.Web.Commands;
 /// </summary>
 public static class ExportCommand
 {
-    public const string Usage = "usage: export [--experiment ID] [--format csv|jsonl|psych-ds] --out FOLDER [--db FILE] [--experiments FOLDER] [--include-identifiers [--confirm-identifiers ID]]";
+    public const string Usage = "usage: export [--experiment ID] [--format csv|jsonl|psych-ds] --out FOLDER [--db FILE] [--keys FOLDER] [--experiments FOLDER] [--include-identifiers [--confirm-identifiers ID]]";
 
     public static int Run(CommandLine command, TextReader input, TextWriter output, TextWriter error)
     {
@@ -55,7 +55,9 @@ public static class ExportCommand
             foreach (var folder in folders.Values.Where(f => Directory.Exists(f) && Directory.EnumerateFileSystemEntries(f).Any()))
                 throw new IOException($"the folder {folder} is not empty; choose a new one so that no earlier export is overwritten");
 
-            using var store = new LiteDbStore(database);
+            // Through the server's keys: identifiers are encrypted in the file (and only read when included).
+            var keys = command.Option("--keys") is { } keyFolder ? Path.GetFullPath(keyFolder) : IdentifierProtection.DefaultKeyFolder(database);
+            using var store = IdentifierProtection.OpenStore(database, keys, experiments);
             foreach (var experiment in chosen)
             {
                 var folder = folders[experiment.Id];

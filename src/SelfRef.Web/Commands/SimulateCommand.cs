@@ -71,7 +71,8 @@ public static class SimulateCommand
         Summary(output, result);
 
         // The server has stopped: the database is this process's to code and analyse.
-        using (var store = new LiteDbStore(database))
+        // Through the keys the server encrypted identifiers with: name matching needs the names.
+        using (var store = IdentifierProtection.OpenStore(database, IdentifierProtection.DefaultKeyFolder(database), [experiment]))
         {
             await SimulatedCoders.Save(store, experimentId, result.Codes, DateTime.UtcNow);
             var analysis = ExperimentAnalysis.Of(experiment, store);

@@ -14,6 +14,7 @@ public sealed record CommandLine(string Verb, string[] Options, string[] Files)
         ["--db"] = $"{SelfRefOptions.Section}:Database",
         ["--experiments"] = $"{SelfRefOptions.Section}:Experiments",
         ["--public-url"] = $"{SelfRefOptions.Section}:PublicUrl",
+        ["--keys"] = $"{SelfRefOptions.Section}:KeyFolder",
     };
 
     public static CommandLine Parse(string[] args)

@@ -25,6 +25,13 @@ public sealed class SelfRefOptions
     /// <summary>How often unfinished sessions are checked for abandonment.</summary>
     [Range(1, 3600)] public int AbandonCheckSeconds { get; set; } = 60;
 
+    /// <summary>How often identifiers whose retention ended are deleted (and the file rebuilt after deletions).</summary>
+    [Range(1, 86_400)] public int RetentionCheckSeconds { get; set; } = 300;
+
+    /// <summary>Folder of the keys that encrypt identifiers; outside the database, backed up separately, never handed out with it.</summary>
+    public string? KeyFolder { get; set; }
+
     public string DatabasePath => Path.GetFullPath(Database);
+    public string KeyFolderPath => KeyFolder is { Length: > 0 } folder ? Path.GetFullPath(folder) : IdentifierProtection.DefaultKeyFolder(DatabasePath);
     public string ExperimentsPath => Path.GetFullPath(Experiments);
 }

@@ -16,6 +16,7 @@ public static class StartupLinks
         output.WriteLine();
         output.WriteLine($"SelfRef is serving {experiments.Count} experiment(s) from {options.ExperimentsPath}");
         output.WriteLine($"Database: {options.DatabasePath}");
+        output.WriteLine($"Keys:     {options.KeyFolderPath} (back up separately; never hand out with the database)");
         output.WriteLine("Participant links:");
         foreach (var experiment in experiments)
             output.WriteLine($"  {experiment.Id,-22} {baseUrl}/s/{experiment.Id}");

@@ -20,6 +20,7 @@ public static class ParticipantEndpoints
         api.MapGet("", State);
         api.MapPost("/advance", Advance);
         api.MapPost("/decline", Decline);
+        api.MapPost("/withdraw", Withdraw);
         app.MapHub<ParticipantHub>(ParticipantHub.Path);
     }
 
@@ -115,12 +116,21 @@ public static class ParticipantEndpoints
         }
     }
 
+    /// <summary>The participant withdraws during the study: everything of the session is deleted; the page says so.</summary>
+    private static async Task<IResult> Withdraw(string token, SessionService sessions, UiText ui)
+    {
+        if (sessions.Find(token) is not { } session) return UnknownSession();
+        await sessions.Withdraw(session);
+        return Results.Json(new { status = "withdrawn", language = session.Language, ui = ui.All(session.Language) }, SessionView.Json);
+    }
+
     private static IResult UnknownSession() => Results.Json(new { error = "unknown session" }, statusCode: 404);
 
     /// <summary>The token travels in participant URLs: keep it out of Referer headers and caches.</summary>
     public static IApplicationBuilder UseParticipantPrivacyHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (http.Request.Path.StartsWithSegments("/p") || http.Request.Path.StartsWithSegments("/s") || http.Request.Path.StartsWithSegments("/api/p"))
+        if (http.Request.Path.StartsWithSegments("/p") || http.Request.Path.StartsWithSegments("/s") || http.Request.Path.StartsWithSegments("/api/p")
+            || http.Request.Path.StartsWithSegments("/withdraw"))
         {
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers["Referrer-Policy"] = "no-referrer";

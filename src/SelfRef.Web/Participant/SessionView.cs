@@ -15,7 +15,8 @@ public sealed record SessionView(
     string Title,
     StepViewModel Step,
     CompletionView? Completion,
-    IReadOnlyDictionary<string, string> Ui)
+    IReadOnlyDictionary<string, string> Ui,
+    string? PrivacyUrl = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -51,7 +52,7 @@ public sealed record SessionView(
                 q.Options?.Select(o => new OptionView(o.Value, o.Label.In(lang))).ToList())).ToList(),
             type.IsTask ? JsonSerializer.SerializeToElement(step, step.GetType(), ExperimentJson.Options) : null);
         var completion = session.Status == SessionStatus.Completed
-            ? new CompletionView(session.CompletionCode, RedirectUrl(experiment, session))
+            ? new CompletionView(session.CompletionCode, RedirectUrl(experiment, session), session.WithdrawalCode)
             : null;
         return new SessionView(
             session.Status.ToString().ToLowerInvariant(),
@@ -60,7 +61,8 @@ public sealed record SessionView(
             experiment.Title.In(lang),
             view,
             completion,
-            ui.All(lang));
+            ui.All(lang),
+            $"/privacy/{Uri.EscapeDataString(experiment.Id)}?lang={lang}");
     }
 
     private static string? RedirectUrl(Experiment experiment, Session session)
@@ -87,4 +89,4 @@ public sealed record QuestionView(string Id, string Type, string Label, bool Req
 
 public sealed record OptionView(string Value, string Label);
 
-public sealed record CompletionView(string Code, string? RedirectUrl);
+public sealed record CompletionView(string Code, string? RedirectUrl, string? WithdrawalCode = null);

@@ -47,6 +47,10 @@ public sealed class ProgressTracker
         {
             if (_byExperiment.TryGetValue(session.ExperimentId, out var summaries)) summaries[session.Id] = SessionSummary.Of(session);
         };
+        sessions.Removed += session =>
+        {
+            if (_byExperiment.TryGetValue(session.ExperimentId, out var summaries)) summaries.TryRemove(session.Id, out _);
+        };
         foreach (var (id, summaries) in _byExperiment)
             foreach (var session in store.SessionsOf(id)) summaries.TryAdd(session.Id, SessionSummary.Of(session));
     }
@@ -73,6 +77,7 @@ public sealed class ExperimentNotifier
         _hub = hub;
         _progress = progress;
         sessions.Changed += session => Notify(session.ExperimentId);
+        sessions.Removed += session => Notify(session.ExperimentId);
         sessions.StatusChanged += Notify;
     }
 

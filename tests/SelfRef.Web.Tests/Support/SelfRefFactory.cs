@@ -36,6 +36,9 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
 
     public IStore Store => Services.GetRequiredService<IStore>();
 
+    /// <summary>The folder of the keys that encrypt identifiers: the default, beside the database.</summary>
+    public string KeyFolder => Path.Combine(Path.GetDirectoryName(DatabasePath)!, Path.GetFileNameWithoutExtension(DatabasePath) + "-keys");
+
     /// <summary>Serves on a real loopback socket (for a browser) and returns its address.</summary>
     public string StartOnKestrel()
     {
@@ -78,6 +81,7 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
     {
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!, Path.GetFileNameWithoutExtension(DatabasePath) + "*"))
             File.Delete(file);
+        if (Directory.Exists(KeyFolder)) Directory.Delete(KeyFolder, recursive: true);
     }
 
     public override async ValueTask DisposeAsync()

@@ -84,6 +84,13 @@ public sealed record MapStep : Step, IStepRules, IIdentifyingTask
         ["map.search.choose"] = ["id", "name", "matched", "q", "lat", "lng"],
     };
 
+    // "zoom 11 held: Munich (DE, town)" names the place looked at first, most often the home town: keep how, not where.
+    TaskOutcome IIdentifyingTask.WithoutIdentifiers(TaskOutcome outcome) => outcome with
+    {
+        MatchDetail = outcome.MatchDetail?.Split(':')[0],
+        TargetLat = null, TargetLon = null, HomeLat = null, HomeLon = null,
+    };
+
     public IEnumerable<(string Field, string Message)> Check(Experiment experiment)
     {
         if (MinZoom > MaxZoom) yield return ("minZoom", $"minZoom ({MinZoom}) is larger than maxZoom ({MaxZoom})");

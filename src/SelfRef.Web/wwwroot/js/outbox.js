@@ -47,7 +47,7 @@ export class Outbox {
   #early = [];            // events logged before this tab owns its stream; numbered once it does
   #sinceBegin = null;     // events of the current step logged before its onset frame was known
   #connection = null; #inflight = false; #waiters = []; #adoptions = []; #onStatus;
-  #onset = 0; #step = null; #retryTimer = null;
+  #onset = 0; #step = null; #retryTimer = null; #stopped = false;
 
   constructor(token, onStatus = () => {}) {
     this.#token = token;
@@ -90,7 +90,7 @@ export class Outbox {
 
   /** Records an event of the current step; `t` is ms since the step's onset. */
   log(type, data = null, t = this.stamp()) {
-    if (!this.#step) return;
+    if (!this.#step || this.#stopped) return;
     const e = { step: this.#step, t, type, data };
     this.#sinceBegin?.push(e);
     if (!this.#key) { this.#early.push(e); return; }
@@ -118,7 +118,7 @@ export class Outbox {
     connection.onreconnecting(() => this.#status());
     connection.onreconnected(() => this.#resume());
     // Automatic reconnect gives up only when told to; if the connection closes anyway, start again.
-    connection.onclose(() => setTimeout(() => this.#connect(), 2000));
+    connection.onclose(() => { if (!this.#stopped) setTimeout(() => this.#connect(), 2000); });
     this.#connection = connection;
     window.addEventListener('online', () => this.flush());
     await this.#connect();
@@ -131,7 +131,26 @@ export class Outbox {
     return Promise.all([own, ...this.#adoptions]);
   }
 
+  /**
+   * The session is gone (the participant withdrew): forget its unsent events on this device,
+   * in every tab's outbox, and stop sending.
+   */
+  async stop() {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    this.#state.pending = [];
+    this.#early = [];
+    this.#key = null;
+    const prefix = `selfref.outbox.${this.#token}.`;
+    for (const key of Object.keys(localStorage)) if (key.startsWith(prefix)) localStorage.removeItem(key);
+    sessionStorage.removeItem(`selfref.stream.${this.#token}`);
+    this.#settle();
+    this.#onStatus({ connected: false, pending: 0, acknowledged: this.#state.acked });
+    await this.#connection?.stop().catch(() => {});
+  }
+
   flush() {
+    if (this.#stopped) return;
     const connection = this.#connection;
     if (this.#inflight || !connection || connection.state !== signalR.HubConnectionState.Connected) return this.#status();
     if (this.#state.pending.length === 0) return this.#status();
@@ -157,7 +176,8 @@ export class Outbox {
       return;
     }
     if (message.includes('sequence gap')) { this.#resume().catch(() => {}); return; }
-    if (message.includes('session has ended')) {
+    if (message.includes('session has ended') || message.includes('unknown session')) {
+      // The session ended or its data was deleted: nothing of it will ever be stored again.
       this.#state.pending = [];
     } else {
       console.error('SelfRef: the server refused events; they are dropped so that later ones can be stored', message);
@@ -169,12 +189,14 @@ export class Outbox {
   }
 
   async #connect() {
-    while (true) {
+    while (!this.#stopped) {
       try {
         if (this.#connection.state === signalR.HubConnectionState.Disconnected) await this.#connection.start();
         await this.#resume();
         return;
       } catch (error) {
+        // A session deleted in another tab: the server will never know this token again.
+        if (String(error?.message ?? error).includes('unknown session token')) { await this.stop(); return; }
         this.#status();
         await sleep(2000);
       }

@@ -49,6 +49,41 @@ const context = {
   },
 };
 
+// Withdrawal: everything of the session is deleted on the server; this device forgets its unsent
+// events and stops sending, and the page says that the data is gone.
+async function withdraw() {
+  const result = await api('/withdraw', {});
+  if (!result.ok && result.status !== 404) return;
+  await outbox.stop();
+  ui = result.json.ui ?? ui;
+  state = null;
+  document.getElementById('progress').textContent = '';
+  document.getElementById('language').replaceChildren();
+  document.getElementById('privacy-links').replaceChildren();
+  saveStatus.textContent = '';
+  main.replaceChildren(el('h1', { id: 'withdrawn' }, ui['withdrawn.title']), el('p', { class: 'text' }, ui['withdrawn.text']));
+  main.focus();
+}
+
+function confirmWithdrawal() {
+  const dialog = el('dialog', { id: 'withdraw-dialog', 'aria-labelledby': 'withdraw-title', 'aria-describedby': 'withdraw-text' },
+    el('h2', { id: 'withdraw-title' }, ui['withdraw.confirmTitle']),
+    el('p', { id: 'withdraw-text' }, ui['withdraw.confirmText']));
+  const yes = el('button', { type: 'button', id: 'withdraw-confirm' }, ui['withdraw.confirm']);
+  const no = el('button', { type: 'button', id: 'withdraw-cancel', class: 'secondary' }, ui['withdraw.cancel']);
+  dialog.append(el('div', { class: 'actions' }, yes, no));
+  no.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+  yes.addEventListener('click', async () => {
+    yes.disabled = no.disabled = true;
+    await withdraw();
+    dialog.close();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  no.focus();
+}
+
 async function show(next) {
   state = next;
   ui = next.ui;
@@ -80,6 +115,14 @@ async function stepModule(view) {
 }
 
 function renderChrome(view) {
+  const links = document.getElementById('privacy-links');
+  links.replaceChildren();
+  if (view.privacyUrl) links.append(el('a', { href: view.privacyUrl, id: 'privacy-link', target: '_blank', rel: 'noopener' }, ui['privacy.link']));
+  if (view.status === 'active' || view.status === 'completed') {
+    const button = el('button', { type: 'button', id: 'withdraw', class: 'link' }, ui['withdraw.button']);
+    button.addEventListener('click', confirmWithdrawal);
+    links.append(button);
+  }
   const progress = document.getElementById('progress');
   progress.textContent = view.status === 'declined' ? '' : format(ui['app.stepOf'], view.step.index + 1, view.step.count);
   const holder = document.getElementById('language');

@@ -7,6 +7,13 @@ export function render(container, step, context) {
   const completion = state.completion;
   if (!completion) return;
   container.append(el('p', {}, ui['completion.code']), el('p', { class: 'code', id: 'completion-code' }, completion.code));
+  if (completion.withdrawalCode) {
+    container.append(
+      el('p', {}, ui['completion.withdrawalCode']),
+      el('p', { class: 'code small', id: 'withdrawal-code' }, completion.withdrawalCode),
+      el('p', { class: 'hint' }, ui['completion.withdrawalHint'], ' ',
+        el('a', { href: `/withdraw?lang=${encodeURIComponent(state.language)}`, target: '_blank', rel: 'noopener' }, ui['completion.withdrawalLink'])));
+  }
   const note = el('p', { id: 'completion-note', role: 'status' });
   container.append(note);
   if (!completion.redirectUrl) {
