@@ -131,6 +131,10 @@ public class WithdrawalTests : IAsyncLifetime
         var after = progress.Snapshot("gallup-pen-keyboard");
         Assert.DoesNotContain(after.Recent, r => r.Pseudonym == session.Id);
         Assert.Equal(0, after.Counts.Completed);
+        // The researcher sees that someone withdrew, and nothing of whom.
+        var page = await (await _factory.LoggedIn()).GetStringAsync("/researcher/experiments/gallup-pen-keyboard");
+        Assert.Contains("withdrawn after the study", page);
+        Assert.DoesNotContain(session.Id, page);
 
         await _factory.Services.GetRequiredService<PrivacySweeper>().RunOnce();
         var raw = RawDatabase();

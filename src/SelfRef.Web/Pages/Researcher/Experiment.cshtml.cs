@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Core.Tasks.Pen;
@@ -15,6 +16,8 @@ public sealed class ExperimentModel(SessionService sessions, IStore store, IServ
     public string Title { get; private set; } = "";
     public bool HasHandwriting { get; private set; }
     public IReadOnlyList<OutcomeRow> Rows { get; private set; } = [];
+    /// <summary>The anonymous log of withdrawals: the study's record of who left, without who.</summary>
+    public IReadOnlyList<DeletionRecord> Deletions { get; private set; } = [];
 
     public IActionResult OnGet(string id)
     {
@@ -23,6 +26,7 @@ public sealed class ExperimentModel(SessionService sessions, IStore store, IServ
         Title = experiment.Title.In(experiment.Languages[0].Code());
         HasHandwriting = experiment.Steps.OfType<PenStep>().Any(s => s.Input == PenInput.Pen);
         Rows = ExperimentAnalysis.Of(experiment, store, services).Rows;
+        Deletions = store.Deletions().Where(d => d.ExperimentId == experiment.Id).ToList();
         return Page();
     }
 }
