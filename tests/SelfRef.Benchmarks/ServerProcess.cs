@@ -62,7 +62,13 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var file in Directory.GetFiles(Path.Combine(repositoryRoot, "experiments"), "*.json"))
         {
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
-            if (json is System.Text.Json.Nodes.JsonObject experiment && experiment.ContainsKey("id")) experiment["targetSampleSize"] = 1_000_000;
+            if (json is System.Text.Json.Nodes.JsonObject experiment && experiment.ContainsKey("id"))
+            {
+                experiment["targetSampleSize"] = 1_000_000;
+                // Load clients stream on the consent step and never agree: keep their slots for the whole run.
+                if (experiment["assignment"] is not System.Text.Json.Nodes.JsonObject assignment) experiment["assignment"] = assignment = new();
+                assignment["consentWithinMinutes"] = 10_080;
+            }
             File.WriteAllText(Path.Combine(experiments, Path.GetFileName(file)), json.ToJsonString());
         }
         var database = Path.Combine(workFolder, "bench.db");
@@ -74,6 +80,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         info.Environment["SelfRef__ResearcherPassword"] = "benchmark-only-" + Guid.NewGuid().ToString("N");
+        // Thousands of clients start sessions from this one machine: no start limit per address.
+        info.Environment["SelfRef__StartsPerAddress"] = "0";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         var logPath = Path.Combine(workFolder, "server.log");

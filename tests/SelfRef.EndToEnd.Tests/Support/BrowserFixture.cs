@@ -6,9 +6,11 @@ namespace SelfRef.EndToEnd.Tests.Support;
 /// One server on a real loopback socket and one Debian Chromium per test class; each test opens
 /// its own browser context (its own cookies and localStorage, like a new participant).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture(SelfRefFactory server) : IAsyncLifetime
 {
-    public SelfRefFactory Server { get; } = new();
+    public BrowserFixture() : this(new SelfRefFactory()) { }
+
+    public SelfRefFactory Server { get; } = server;
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
     private IPlaywright _playwright = null!;
