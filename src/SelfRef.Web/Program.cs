@@ -87,13 +87,13 @@ app.MapPlaces();
 app.MapResearcher();
 
 // A store that can no longer write stops the server (non-zero exit) instead of taking work it cannot keep.
-app.StopWhenStoreFails();
+var exitCode = app.StopWhenStoreFails();
 // First start: a researcher account exists before anyone can log in; links are printed once listening.
 app.Services.GetRequiredService<ResearcherAccounts>().EnsureFirstAccount(Console.Out);
 // Researchers' live pages hear of every session change from the first one on.
 app.Services.GetRequiredService<ExperimentNotifier>();
 app.Lifetime.ApplicationStarted.Register(() => StartupLinks.Print(app, experiments, Console.Out));
 app.Run();
-return 0;
+return exitCode();
 
 public partial class Program;

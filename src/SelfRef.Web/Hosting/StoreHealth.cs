@@ -26,15 +26,18 @@ public static class StoreHealth
         }
     });
 
-    public static void StopWhenStoreFails(this WebApplication app)
+    /// <summary>Stops the server when the store fails; the returned function gives the exit code the program ends with.</summary>
+    public static Func<int> StopWhenStoreFails(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<IStore>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreHealth));
+        var failed = 0;
         store.Failed += error =>
         {
             log.LogCritical(error, "The store cannot write any more; stopping the server (exit code {Code}) so that it can be restarted", ExitCodeStoreFailed);
-            Environment.ExitCode = ExitCodeStoreFailed;
+            Interlocked.Exchange(ref failed, 1);
             app.Lifetime.StopApplication();
         };
+        return () => Volatile.Read(ref failed) == 1 ? ExitCodeStoreFailed : 0;
     }
 }
