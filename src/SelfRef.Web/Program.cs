@@ -39,8 +39,10 @@ catch (ExperimentLoadException e)
 // Services: one store per database file, identifiers in it encrypted with keys kept outside it,
 // the session rules and their limits, hubs, researcher login.
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddIdentifierProtection(settings.KeyFolderPath, settings.DatabasePath, Console.Out);
-builder.Services.AddSingleton<IStore>(sp => new ProtectedStore(new LiteDbStore(settings.DatabasePath), sp.GetRequiredService<IIdentifierProtector>(), experiments));
+builder.Services.AddKeyFolder(settings.KeyFolderPath);
+builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments, settings.SessionQuotaBytes));
+// Stopping (SIGTERM) may not wait long for open connections: the store flushes what it acknowledged either way.
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
 builder.Services.AddSingleton(experiments);
 builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), experiments, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<UiText>();
@@ -82,18 +84,20 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 // Areas.
-app.MapGet("/healthz", (IStore store) => Results.Ok(new { status = "ok", experiments = experiments.Count, database = (store is ProtectedStore p ? p.Inner : store) is LiteDbStore lite ? lite.Path : null }));
+app.MapHealth(experiments.Count);
 app.MapParticipant();
 // The participant's privacy page (/privacy/{experiment}) and /withdraw are Razor pages in Pages/, mapped with the researcher's.
 app.MapPlaces();
 app.MapResearcher();
 
+// A store that can no longer write stops the server (non-zero exit) instead of taking work it cannot keep.
+var exitCode = app.StopWhenStoreFails();
 // First start: a researcher account exists before anyone can log in; links are printed once listening.
 app.Services.GetRequiredService<ResearcherAccounts>().EnsureFirstAccount(Console.Out);
 // Researchers' live pages hear of every session change from the first one on.
 app.Services.GetRequiredService<ExperimentNotifier>();
 app.Lifetime.ApplicationStarted.Register(() => StartupLinks.Print(app, experiments, Console.Out));
 app.Run();
-return 0;
+return exitCode();
 
 public partial class Program;

@@ -149,6 +149,28 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends SIGTERM and waits for the server to stop by itself (the limit only catches a hang);
+    /// returns how long it took and its exit code, or null if it had to be killed.
+    /// </summary>
+    public async Task<(TimeSpan Took, int? ExitCode)> Terminate(TimeSpan hangLimit)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString()]))!) await term.WaitForExitAsync();
+        using var limit = new CancellationTokenSource(hangLimit);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return (clock.Elapsed, _process.ExitCode);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+            return (clock.Elapsed, null);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Stop();

@@ -83,12 +83,11 @@ public class WithdrawalTests : IAsyncLifetime
         var logged = JsonSerializer.Serialize(record);
         foreach (var trace in new[] { session.Id, token, session.WithdrawalCode, "Ottilie" }) Assert.DoesNotContain(trace, logged);
 
-        // After the rebuild the raw file holds no trace of the person.
-        Assert.True(await _factory.Store.Compact());
+        // At once, without rebuilding anything, the raw files hold no readable trace of the person:
+        // what is left in free pages and the log was sealed with keys that are destroyed.
         var raw = RawDatabase();
         foreach (var trace in new[] { session.Id, token, session.WithdrawalCode, "Ottilie", "Wolfenbuettel", "PIDOttilie" })
             Assert.False(raw.Contains(trace, StringComparison.Ordinal), $"'{trace}' is still in the database file");
-        Assert.Contains(bystander.Session.Id, raw);
         Assert.Equal("Bertram", _factory.Store.FindSession(bystander.Session.Id)!.Answers["about-you.firstName"]);
     }
 

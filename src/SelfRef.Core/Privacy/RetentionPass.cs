@@ -11,8 +11,9 @@ namespace SelfRef.Core.Privacy;
 /// <summary>
 /// Deletes the identifying data of sessions whose retention (the experiment's privacy setting)
 /// has ended. Each session's task outcomes are first computed and frozen in the session without
-/// names, places or coordinates; then the identifying event fields are removed; last the
-/// identifying answers and recruitment values. Each stage is stored before the next begins and
+/// names, places or coordinates; then the session's identifier key is destroyed (its identifying
+/// event fields, answers and recruitment values can no longer be read); last the session is
+/// stored without them. Each stage is stored before the next begins and
 /// a frozen outcome is never recomputed, so a pass that stops half way is finished by the next.
 /// </summary>
 public sealed class RetentionPass(SessionService sessions, IStore store, TimeProvider time, IServiceProvider? services = null)
@@ -79,8 +80,9 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
         var frozen = Freeze(experiment, session, batches, codes, services);
         if (frozen.Count > session.FrozenOutcomes.Count)
             session = await sessions.Change(session, current => current with { FrozenOutcomes = frozen });
-        await store.RewriteEventData(session.Id, (stepId, type, data) =>
-            Identifiers.Redact(experiment.Steps.FirstOrDefault(s => s.Id == stepId), type, data));
+        // Destroying the identifier key erases every identifying answer, recruitment id and event
+        // field of the session wherever a copy of their bytes remains; the record is then stored without them.
+        await store.DeleteIdentifiers(session.Id);
         var now = Now;
         await sessions.Change(session, current => current with
         {

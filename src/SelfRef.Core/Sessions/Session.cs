@@ -34,15 +34,13 @@ public sealed record Session
     public string? UserAgent { get; init; }
     /// <summary>Unguessable code shown at the debrief with which the participant can withdraw later (/withdraw).</summary>
     public string WithdrawalCode { get; init; } = "";
-    /// <summary>The key this session's identifiers are encrypted with, itself encrypted with the key folder's key (see ProtectedStore).</summary>
-    public string? ProtectedKey { get; init; }
     /// <summary>When the identifying answers, recruitment ids and event fields were deleted (retention); null while kept.</summary>
     public DateTime? IdentifiersDeletedAt { get; init; }
     /// <summary>Task outcomes per step id, computed just before the identifiers were deleted; analyses use them from then on.</summary>
     public Dictionary<string, FrozenOutcome> FrozenOutcomes { get; init; } = [];
 
-    public string CurrentStep => Steps[Math.Min(StepIndex, Steps.Count - 1)];
-    public bool IsOpen => Status is SessionStatus.Active or SessionStatus.Abandoned;
+    [System.Text.Json.Serialization.JsonIgnore] public string CurrentStep => Steps[Math.Min(StepIndex, Steps.Count - 1)];
+    [System.Text.Json.Serialization.JsonIgnore] public bool IsOpen => Status is SessionStatus.Active or SessionStatus.Abandoned;
 }
 
 public sealed record StepVisit

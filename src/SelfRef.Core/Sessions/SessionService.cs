@@ -25,7 +25,10 @@ public sealed class SessionService
     private readonly ConcurrentDictionary<string, DateTime> _lastSeen = new();
     // Sessions by token: every change goes through this service, so the cache stays true and
     // an event batch needs no database read to find its session.
-    private readonly ConcurrentDictionary<string, Session> _byToken = new();
+    private readonly ConcurrentDictionary<string, Session> _byToken = new(StringComparer.Ordinal);
+    // Tokens of sessions withdrawn since start: a lookup that read the store just before the
+    // erasure must not put the session back into the cache.
+    private readonly ConcurrentDictionary<string, bool> _withdrawn = new(StringComparer.Ordinal);
     // The researcher's status per experiment as stored (absent: open).
     private readonly ConcurrentDictionary<string, ExperimentStatus> _status;
 
@@ -49,7 +52,7 @@ public sealed class SessionService
 
     private Session Stored(Session session)
     {
-        _byToken[session.Token] = session;
+        if (!_withdrawn.ContainsKey(session.Token)) _byToken[session.Token] = session;
         Changed?.Invoke(session);
         return session;
     }
@@ -134,7 +137,11 @@ public sealed class SessionService
         if (string.IsNullOrEmpty(token)) return null;
         if (_byToken.TryGetValue(token, out var cached)) return cached;
         var stored = _store.FindSessionByToken(token);
-        return stored is null ? null : _byToken.GetOrAdd(token, stored);
+        if (stored is null || _withdrawn.ContainsKey(token)) return null;
+        var session = _byToken.GetOrAdd(token, stored);
+        // Withdrawn while this lookup ran: it must not stay.
+        if (_withdrawn.ContainsKey(token)) { _byToken.TryRemove(token, out _); return null; }
+        return session;
     }
 
     // One change at a time per session (two tabs may click at once); each change starts from the latest state.
@@ -293,8 +300,9 @@ public sealed class SessionService
         try
         {
             var current = Find(session.Token) ?? session;
-            var deleted = await _store.DeleteSession(current.Id);
+            _withdrawn[current.Token] = true;
             _byToken.TryRemove(current.Token, out _);
+            var deleted = await _store.DeleteSession(current.Id);
             _lastSeen.TryRemove(current.Id, out _);
             if (current.Status == SessionStatus.Active) _slots[current.ExperimentId].Release(current.Slot);
             await _store.LogDeletion(new DeletionRecord

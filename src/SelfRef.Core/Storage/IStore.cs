@@ -18,7 +18,9 @@ public interface IStore : IDisposable
     Task SaveSession(Session session);
     /// <summary>Replaces the session by its refusal and deletes every event it produced.</summary>
     Task SaveRefusal(Session refusal);
+    /// <summary>The session with exactly this id (pseudonym); null if there is none or it was erased.</summary>
     Session? FindSession(string id);
+    /// <summary>The session with exactly this token (compared byte by byte, whatever the database's collation).</summary>
     Session? FindSessionByToken(string token);
     IReadOnlyList<Session> SessionsOf(string experimentId);
 
@@ -37,22 +39,18 @@ public interface IStore : IDisposable
     Task SaveCode(CoderCode code);
     IReadOnlyList<CoderCode> Codes(string experimentId);
 
-    /// <summary>The session whose withdrawal code this is (as issued, see Secrets.NormalizeWithdrawalCode).</summary>
+    /// <summary>The session whose withdrawal code this is (as issued, see Secrets.NormalizeWithdrawalCode); compared exactly.</summary>
     Session? FindSessionByWithdrawalCode(string code);
-    /// <summary>Deletes the session, every event it produced and every code given to it; later batches of it are refused.</summary>
-    Task<DeletedRecords> DeleteSession(string sessionId);
     /// <summary>
-    /// Rewrites the data of the session's stored events: <paramref name="rewrite"/> gets step id,
-    /// event type and data (JSON) and returns the data to keep. Returns how many events changed.
+    /// Erases the session: its keys are destroyed first (nothing it sent or answered can be read
+    /// from then on, wherever a copy of the bytes remains), then its session record, events and
+    /// codes are deleted; later batches of it are refused.
     /// </summary>
-    Task<int> RewriteEventData(string sessionId, Func<string, string, string?, string?> rewrite);
+    Task<DeletedRecords> DeleteSession(string sessionId);
+    /// <summary>Destroys the key of the session's identifying answers, recruitment ids and event fields (retention ended). Returns whether it existed.</summary>
+    Task<bool> DeleteIdentifiers(string sessionId);
     Task LogDeletion(DeletionRecord record);
     IReadOnlyList<DeletionRecord> Deletions();
-    /// <summary>
-    /// If anything was deleted or rewritten since the last time: rewrites the database file so that
-    /// it holds no bytes of what is gone. Returns whether it did.
-    /// </summary>
-    Task<bool> Compact();
 
     Task SaveAccount(ResearcherAccount account);
     ResearcherAccount? FindAccount(string id);
@@ -62,6 +60,14 @@ public interface IStore : IDisposable
     /// <summary>Stores whether an experiment takes new participants (open, paused, closed).</summary>
     Task SaveExperimentState(ExperimentState state);
     IReadOnlyList<ExperimentState> ExperimentStates();
+
+    /// <summary>Writes and reads back a small record now; throws when the store cannot store.</summary>
+    Task CheckWritable();
+    /// <summary>Why the store stopped writing; null while it works.</summary>
+    Exception? Failure { get; }
+    /// <summary>Raised once when the store stops writing for good (its database failed): the server must stop.</summary>
+    event Action<Exception>? Failed;
 }
 
-public sealed class BatchRefusedException(string message) : Exception(message);
+/// <summary>A batch the store will not take (gap, ended session, quota); the message says why, for the browser.</summary>
+public sealed class BatchRefusedException(string message) : WriteRefusedException(message);

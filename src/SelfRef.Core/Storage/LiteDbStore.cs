@@ -12,39 +12,55 @@ namespace SelfRef.Core.Storage;
 /// <summary>
 /// The embedded store: one LiteDB file in direct mode, opened once per process (two instances
 /// on one file corrupt it), all writes through one <see cref="SingleWriter"/>.
+///
+/// Everything a session holds is sealed with its own keys (<see cref="SealedSession"/>,
+/// <see cref="BatchPayload"/>), kept in a key file apart from the database
+/// (<see cref="SessionKeyFile"/>). Erasing a session destroys its keys first, then deletes its
+/// documents a few hundred at a time between other writes, so what stays in free pages or the
+/// log cannot be read and nobody's acknowledgement waits for an erasure. The file is never
+/// rebuilt.
+///
 /// Durability: a write completes after LiteDB's commit has written its log pages to the file,
-/// so it survives a crash of this process (not, without fsync, a power cut).
+/// so it survives a crash of this process (not, without fsync, a power cut); key changes are
+/// flushed to disk (fsync) before they count.
 /// </summary>
 public sealed class LiteDbStore : IStore
 {
     private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts", CodesName = "codes",
-        ExperimentStatesName = "experimentStates", DeletionsName = "deletions";
+        ExperimentStatesName = "experimentStates", DeletionsName = "deletions", MetaName = "meta";
+    // Event documents deleted per write when a session is erased: small enough that acknowledgements queued behind do not wait long.
+    internal const int EraseChunk = 200;
 
     private readonly LiteDatabase _db;
     private readonly FileStream _lock;
+    private readonly SessionKeyFile _keys;
     private readonly SingleWriter _writer;
-    private readonly ILiteCollection<Session> _sessions;
-    private readonly ILiteCollection<BsonDocument> _events;
+    private readonly StoreOptions _options;
+    private readonly ILiteCollection<BsonDocument> _sessions, _events, _codes, _meta;
     private readonly ILiteCollection<ResearcherAccount> _accounts;
-    private readonly ILiteCollection<CoderCode> _codes;
     private readonly ILiteCollection<ExperimentState> _experimentStates;
     private readonly ILiteCollection<DeletionRecord> _deletions;
-    // Reads share the file; a rebuild (Compact) replaces it and needs it alone.
-    private readonly ReaderWriterLockSlim _file = new(LockRecursionPolicy.SupportsRecursion);
-    // Sessions deleted (withdrawn) since start: a batch queued before the deletion must not bring
-    // events back. Touched only on the writer thread.
-    private readonly HashSet<string> _deleted = [];
-    // Something was deleted or rewritten since the last rebuild. Writer thread only.
-    private bool _dirty;
-    // Highest durable event number per session and stream ("{session}/{stream}"); written only on the writer thread.
-    private readonly ConcurrentDictionary<string, long> _durable = new();
-    // Sessions reduced to their refusal; a batch that was checked before the refusal but queued
-    // after it must not bring events back. Touched only on the writer thread.
-    private readonly HashSet<string> _refused = [];
 
-    public LiteDbStore(string path)
+    // State the writes change, as the file holds it (published after each commit), keyed by storage
+    // id (lower-case hex, so the database's case-blind collation finds nothing by accident) ...
+    // highest durable event number per "{sid}/{stream}", and sealed bytes stored per session.
+    private readonly ConcurrentDictionary<string, long> _durable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _bytes = new(StringComparer.Ordinal);
+    // Sessions erased or reduced to their refusal since start: a batch queued before must not bring events back.
+    private readonly ConcurrentDictionary<string, bool> _ended = new(StringComparer.Ordinal);
+    // ... and what the group being written changes: writer thread only, merged on commit, dropped on rollback.
+    private readonly Dictionary<string, long> _pendingDurable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _pendingBytes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingEnded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingForget = new(StringComparer.Ordinal);
+    // The experiment of each session (plain in its document), for which of its event fields identify.
+    private readonly ConcurrentDictionary<string, string> _experimentOf = new(StringComparer.Ordinal);
+
+    public LiteDbStore(string path, StoreOptions? options = null)
     {
+        _options = options ?? new StoreOptions();
         Path = System.IO.Path.GetFullPath(path);
+        KeyFolder = System.IO.Path.GetFullPath(_options.KeyFolder ?? StoreOptions.DefaultKeyFolder(Path));
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         // LiteDB in direct mode takes no lock that another process or instance would see, and two
         // instances on one file corrupt it. An exclusive lock file turns that into a clear error.
@@ -56,26 +72,48 @@ public sealed class LiteDbStore : IStore
         {
             throw new IOException($"the database {Path} is in use by another SelfRef process (a running server?); stop it first or use its researcher pages", e);
         }
-        try { _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, CreateMapper()); }
-        catch { _lock.Dispose(); throw; }
-        _sessions = _db.GetCollection<Session>(SessionsName);
-        _events = _db.GetCollection(EventsName);
-        _accounts = _db.GetCollection<ResearcherAccount>(AccountsName);
-        _codes = _db.GetCollection<CoderCode>(CodesName);
-        _experimentStates = _db.GetCollection<ExperimentState>(ExperimentStatesName);
-        _deletions = _db.GetCollection<DeletionRecord>(DeletionsName);
-        _codes.EnsureIndex(c => c.ExperimentId);
-        _sessions.EnsureIndex(s => s.WithdrawalCode);
-        _sessions.EnsureIndex(s => s.Token, unique: true);
-        _sessions.EnsureIndex(s => s.ExperimentId);
-        _events.EnsureIndex("session");
-        _writer = new SingleWriter(_db);
+        try
+        {
+            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, CreateMapper());
+            _sessions = _db.GetCollection(SessionsName);
+            _events = _db.GetCollection(EventsName);
+            _meta = _db.GetCollection(MetaName);
+            _accounts = _db.GetCollection<ResearcherAccount>(AccountsName);
+            _codes = _db.GetCollection(CodesName);
+            _experimentStates = _db.GetCollection<ExperimentState>(ExperimentStatesName);
+            _deletions = _db.GetCollection<DeletionRecord>(DeletionsName);
+            LegacyFormat.Check(_db, Path);
+            _keys = OpenKeys();
+            _codes.EnsureIndex("experiment");
+            _codes.EnsureIndex("session");
+            _sessions.EnsureIndex("token", "$.token", unique: true);
+            _sessions.EnsureIndex("withdrawal", "$.withdrawal");
+            _sessions.EnsureIndex("experiment", "$.experiment");
+            _events.EnsureIndex("session");
+            FinishErasures();
+        }
+        catch
+        {
+            _keys?.Dispose();
+            _db?.Dispose();
+            _lock.Dispose();
+            throw;
+        }
+        _writer = new SingleWriter(_db, Committed, RolledBack);
+        _writer.Failed += e => Failed?.Invoke(e);
     }
 
     public string Path { get; }
+    public string KeyFolder { get; }
 
-    /// <summary>Writes so far and the commits they took: writes per commit shows the grouping.</summary>
-    public (long Writes, long Commits) WriterCounters => (_writer.Writes, _writer.Commits);
+    /// <summary>Writes so far, the commits they took (writes per commit shows the grouping), and groups applied again without a failed write.</summary>
+    public (long Writes, long Commits, long Retries) WriterCounters => (_writer.Writes, _writer.Commits, _writer.Retries);
+
+    public event Action<Exception>? Failed;
+    public Exception? Failure => _writer.Failure;
+
+    /// <summary>Tests only: runs inside the group's transaction right after a batch document is inserted, to make a write fail there.</summary>
+    internal Action<string, EventBatch>? AfterBatchInsert { get; set; }
 
     private static BsonMapper CreateMapper()
     {
@@ -83,187 +121,363 @@ public sealed class LiteDbStore : IStore
         var mapper = new BsonMapper { EnumAsInteger = false, EmptyStringToNull = false, TrimWhitespace = false };
         // LiteDB returns dates as local time; keep every date UTC both ways.
         mapper.RegisterType<DateTime>(d => new BsonValue(d.ToUniversalTime()), b => b.AsDateTime.ToUniversalTime());
-        mapper.Entity<Session>().Ignore(s => s.CurrentStep).Ignore(s => s.IsOpen);
         return mapper;
     }
 
-    public Task InsertSession(Session session) => _writer.Enqueue(db =>
+    /// <summary>
+    /// The key file, checked to belong to this database: started with another key folder, every
+    /// session would look erased, so a database that has sessions opens only with its own keys.
+    /// </summary>
+    private SessionKeyFile OpenKeys()
     {
-        _sessions.Insert(session);
-        // A new session has no events: the first batch of its first tab need not look for any.
-        return _durable[StreamKey(session.Id, "")] = 0;
-    }, undo: () => _durable.TryRemove(StreamKey(session.Id, ""), out _));
-
-    public Task SaveSession(Session session) => _writer.Enqueue(db =>
-    {
-        if (!_sessions.Update(session)) throw new KeyNotFoundException($"no session {session.Id}");
-        return true;
-    });
-
-    public Task SaveRefusal(Session refusal) => _writer.Enqueue(db =>
-    {
-        _sessions.Upsert(refusal);
-        _events.DeleteMany(SessionRange(refusal.Id));
-        _refused.Add(refusal.Id);
-        foreach (var key in _durable.Keys.Where(k => k.StartsWith(refusal.Id + "/", StringComparison.Ordinal))) _durable.TryRemove(key, out _);
-        return true;
-    }, undo: () => _refused.Remove(refusal.Id));
-
-    public Session? FindSession(string id) => Read(() => _sessions.FindById(id));
-
-    public Session? FindSessionByToken(string token) => Read(() => _sessions.FindOne(s => s.Token == token));
-
-    public Session? FindSessionByWithdrawalCode(string code) =>
-        string.IsNullOrEmpty(code) ? null : Read(() => _sessions.FindOne(s => s.WithdrawalCode == code));
-
-    public IReadOnlyList<Session> SessionsOf(string experimentId) => Read(() => _sessions.Find(s => s.ExperimentId == experimentId).ToList());
-
-    public Task<long> Append(string sessionId, EventBatch batch)
-    {
-        long? previous = null;
-        // A session the writer has not seen since start (it began before a restart): its durable
-        // number is read here, outside the group's transaction, where the query is cheap and holds
-        // up nobody's acknowledgement. It is exact when used: the writer uses it only if no batch
-        // of the session was applied in between, and then the file still says the same.
-        var key = StreamKey(sessionId, batch.Stream);
-        long? stored = _durable.ContainsKey(key) ? null : ReadDurableSeq(sessionId, batch.Stream);
-        return _writer.Enqueue(db =>
+        var file = System.IO.Path.Combine(KeyFolder, SessionKeyFile.FileName);
+        var stored = _meta.FindById("keys");
+        var hasSessions = _sessions.Count() > 0;
+        if (!File.Exists(file) && (stored is not null || hasSessions))
+            throw new IOException($"the session key file {file} is missing: the sessions in {Path} can only be read with the key folder they were written with (give it with --keys)");
+        var keys = new SessionKeyFile(KeyFolder);
+        try
         {
-            if (_refused.Contains(sessionId)) throw new BatchRefusedException("the session has ended (consent was declined)");
-            if (_deleted.Contains(sessionId)) throw new BatchRefusedException("the session has ended (its data was deleted)");
-            var durable = _durable.TryGetValue(key, out var known) ? known : stored ?? ReadDurableSeq(sessionId, batch.Stream);
-            previous = durable;
-            if (batch.Last <= durable) return durable;
-            if (batch.Seq > durable + 1)
-                throw new BatchRefusedException($"sequence gap: the next event expected is {durable + 1}, the batch starts at {batch.Seq}");
-            var skip = (int)(durable + 1 - batch.Seq);
-            _events.Insert(ToDocument(sessionId, batch, skip));
-            _durable[key] = batch.Last;
-            return batch.Last;
-        }, undo: () =>
+            if (stored is null)
+            {
+                if (hasSessions && keys.Count == 0)
+                    throw new IOException($"the key folder {KeyFolder} holds no keys of the sessions in {Path}; start with the key folder the data was written with (--keys)");
+                _meta.Upsert(new BsonDocument { ["_id"] = "keys", ["file"] = keys.Id });
+            }
+            else if (!string.Equals(stored["file"].AsString, keys.Id, StringComparison.Ordinal))
+                throw new IOException($"the key folder {KeyFolder} belongs to another database than {Path}; start with the key folder the data was written with (--keys)");
+            return keys;
+        }
+        catch
         {
-            if (previous is { } p) _durable[key] = p;
+            keys.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// An erasure cut short by a crash destroyed the keys and left documents: they are unreadable
+    /// and go now. Keys made for a session whose document was never stored go too.
+    /// </summary>
+    private void FinishErasures()
+    {
+        var stored = _sessions.Query().Select("{ id: $._id }").ToEnumerable().Select(d => d["id"].AsString).ToHashSet(StringComparer.Ordinal);
+        foreach (var sid in stored.Where(sid => _keys.Find(sid) is null))
+        {
+            _sessions.Delete(sid);
+            _codes.DeleteMany(Query.EQ("session", sid));
+            _events.DeleteMany(Query.EQ("session", sid));
+        }
+        foreach (var sid in _keys.Sessions().Where(sid => !stored.Contains(sid))) _keys.DestroyAll(sid);
+    }
+
+    /// <summary>The id a session is filed under here: never its pseudonym (see SessionKeyFile.StorageId).</summary>
+    private string Sid(string sessionId) => _keys.StorageId(sessionId);
+
+    // ---- the group's state ----
+
+    private void Committed()
+    {
+        foreach (var (key, value) in _pendingDurable) _durable[key] = value;
+        foreach (var (key, value) in _pendingBytes) _bytes[key] = value;
+        foreach (var sid in _pendingEnded) _ended[sid] = true;
+        foreach (var sid in _pendingForget) Forget(sid);
+        RolledBack();
+    }
+
+    private void RolledBack()
+    {
+        _pendingDurable.Clear();
+        _pendingBytes.Clear();
+        _pendingEnded.Clear();
+        _pendingForget.Clear();
+    }
+
+    private bool Ended(string sid) => _pendingEnded.Contains(sid) || _ended.ContainsKey(sid);
+
+    // A session that ended or was erased leaves every cache.
+    private void Forget(string sid)
+    {
+        foreach (var key in _durable.Keys.Where(k => k.StartsWith(sid + "/", StringComparison.Ordinal))) _durable.TryRemove(key, out _);
+        _bytes.TryRemove(sid, out _);
+        _experimentOf.TryRemove(sid, out _);
+    }
+
+    // ---- sessions ----
+
+    private BsonDocument SessionDocument(Session session, string sid, SessionKeys keys) => new()
+    {
+        ["_id"] = sid,
+        ["experiment"] = session.ExperimentId,
+        ["token"] = SealedSession.Hash(session.Token),
+        ["withdrawal"] = string.IsNullOrEmpty(session.WithdrawalCode) ? BsonValue.Null : SealedSession.Hash(session.WithdrawalCode),
+        ["body"] = SealedSession.Close(session, sid, keys, _options.Identifying),
+    };
+
+    public async Task InsertSession(Session session)
+    {
+        var sid = Sid(session.Id);
+        var keys = _keys.Create(sid);
+        var document = SessionDocument(session, sid, keys);
+        _experimentOf[sid] = session.ExperimentId;
+        await _writer.Enqueue(db =>
+        {
+            if (_sessions.FindById(sid) is not null) throw new WriteRefusedException($"a session {session.Id} exists already");
+            _sessions.Insert(document);
+            // A new session has no events: the first batch of its first tab need not look for any.
+            _pendingDurable[StreamKey(sid, "")] = 0;
+            _pendingBytes[sid] = 0;
+            return true;
         });
     }
 
-    public long DurableSeq(string sessionId, string stream = "") => ReadDurableSeq(sessionId, stream);
+    public Task SaveSession(Session session)
+    {
+        var sid = Sid(session.Id);
+        var keys = _keys.Find(sid) ?? throw new WriteRefusedException($"no session {session.Id} (erased?)");
+        var document = SessionDocument(session, sid, keys);
+        return _writer.Enqueue(db => _sessions.Update(document) ? true : throw new WriteRefusedException($"no session {session.Id}"));
+    }
 
-    private long ReadDurableSeq(string sessionId, string stream) => Read(() =>
+    public Task SaveRefusal(Session refusal)
+    {
+        var sid = Sid(refusal.Id);
+        var keys = _keys.Find(sid) ?? _keys.Create(sid);
+        var document = SessionDocument(refusal, sid, keys);
+        return _writer.Enqueue(db =>
+        {
+            _sessions.Upsert(document);
+            _events.DeleteMany(Query.EQ("session", sid));
+            _pendingEnded.Add(sid);
+            _pendingForget.Add(sid);
+            return true;
+        });
+    }
+
+    public Session? FindSession(string id)
+    {
+        if (string.IsNullOrEmpty(id)) return null;
+        var session = Open(_sessions.FindById(Sid(id)));
+        return session is not null && string.Equals(session.Id, id, StringComparison.Ordinal) ? session : null;
+    }
+
+    public Session? FindSessionByToken(string token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        var session = Open(_sessions.FindOne(Query.EQ("token", SealedSession.Hash(token))));
+        return session is not null && string.Equals(session.Token, token, StringComparison.Ordinal) ? session : null;
+    }
+
+    public Session? FindSessionByWithdrawalCode(string code)
+    {
+        if (string.IsNullOrEmpty(code)) return null;
+        var session = Open(_sessions.FindOne(Query.EQ("withdrawal", SealedSession.Hash(code))));
+        return session is not null && string.Equals(session.WithdrawalCode, code, StringComparison.Ordinal) ? session : null;
+    }
+
+    public IReadOnlyList<Session> SessionsOf(string experimentId) =>
+        _sessions.Find(Query.EQ("experiment", experimentId))
+            .Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal))
+            .Select(Open)
+            .OfType<Session>()
+            .ToList();
+
+    /// <summary>The session of a stored document; null when its keys are gone (erased).</summary>
+    private Session? Open(BsonDocument? document)
+    {
+        if (document is null) return null;
+        var sid = document["_id"].AsString;
+        if (_keys.Find(sid) is not { } keys) return null;
+        var session = SealedSession.Open(sid, document["body"].AsBinary, keys);
+        if (!string.Equals(Sid(session.Id), sid, StringComparison.Ordinal)) throw new InvalidDataException($"session record {sid} holds another session");
+        _experimentOf[sid] = session.ExperimentId;
+        return session;
+    }
+
+    private string? ExperimentOf(string sid)
+    {
+        if (_experimentOf.TryGetValue(sid, out var known)) return known;
+        if (_sessions.FindById(sid) is not { } document) return null;
+        return _experimentOf[sid] = document["experiment"].AsString;
+    }
+
+    // ---- events ----
+
+    public Task<long> Append(string sessionId, EventBatch batch)
+    {
+        var sid = Sid(sessionId);
+        if (_keys.Find(sid) is not { } keys) throw new BatchRefusedException("the session has ended (its data was deleted)");
+        var experimentId = ExperimentOf(sid) ?? throw new BatchRefusedException("unknown session");
+        var payload = BatchPayload.Close(batch, sid, keys, type => _options.Identifying.EventFields(experimentId, batch.Step, type));
+        var key = StreamKey(sid, batch.Stream);
+        // A session the writer has not seen since start (it began before a restart): its durable
+        // number and stored bytes are read here, outside the group's transaction, where the query
+        // holds up nobody's acknowledgement. They are exact when used: the writer uses them only
+        // if no batch of the session was committed in between, and then the file still says the same.
+        long? storedDurable = _durable.ContainsKey(key) ? null : ReadDurableSeq(sid, batch.Stream);
+        long? storedBytes = _bytes.ContainsKey(sid) ? null : ReadStoredBytes(sid);
+        var document = new BsonDocument
+        {
+            ["session"] = sid,
+            ["stream"] = batch.Stream,
+            ["from"] = batch.Seq,
+            ["last"] = batch.Last,
+            ["step"] = batch.Step,
+            ["bytes"] = payload.Length,
+            ["payload"] = payload,
+        };
+        return _writer.Enqueue(db =>
+        {
+            if (Ended(sid)) throw new BatchRefusedException("the session has ended (consent was declined or its data was deleted)");
+            var durable = _pendingDurable.TryGetValue(key, out var pending) ? pending
+                : _durable.TryGetValue(key, out var known) ? known
+                : storedDurable ?? ReadDurableSeq(sid, batch.Stream);
+            if (batch.Last <= durable) return durable;
+            if (batch.Seq > durable + 1)
+                throw new BatchRefusedException($"sequence gap: the next event expected is {durable + 1}, the batch starts at {batch.Seq}");
+            var bytes = (_pendingBytes.TryGetValue(sid, out var pendingBytes) ? pendingBytes
+                : _bytes.TryGetValue(sid, out var knownBytes) ? knownBytes
+                : storedBytes ?? ReadStoredBytes(sid)) + payload.Length;
+            if (bytes > _options.SessionQuotaBytes)
+                throw new BatchRefusedException($"storage quota used up: this session may store at most {_options.SessionQuotaBytes / (1024 * 1024)} MB");
+            // Events the file holds already stay in the payload but are skipped when read ("seq" is the first new one).
+            document["_id"] = EventId(sid, batch.Stream, durable + 1);
+            document["seq"] = durable + 1;
+            document["receivedAt"] = DateTime.UtcNow.Ticks;
+            _events.Insert(document);
+            AfterBatchInsert?.Invoke(sessionId, batch);
+            _pendingDurable[key] = batch.Last;
+            _pendingBytes[sid] = bytes;
+            return batch.Last;
+        });
+    }
+
+    public long DurableSeq(string sessionId, string stream = "")
+    {
+        var sid = Sid(sessionId);
+        return _durable.TryGetValue(StreamKey(sid, stream), out var known) ? known : ReadDurableSeq(sid, stream);
+    }
+
+    private long ReadDurableSeq(string sid, string stream)
     {
         var last = _events.Query()
-            .Where(Query.Between("_id", EventId(sessionId, stream, 0), EventId(sessionId, stream, long.MaxValue)))
+            .Where(Query.Between("_id", EventId(sid, stream, 0), EventId(sid, stream, long.MaxValue)))
             .OrderByDescending("_id")
             .Limit(1)
             .FirstOrDefault();
         return last is null ? 0 : last["last"].AsInt64;
-    });
+    }
 
-    public IReadOnlyList<StoredBatch> Events(string sessionId) => Read(() =>
-        _events.Find(SessionRange(sessionId))
-            .Select(FromDocument)
+    private long ReadStoredBytes(string sid) => _events.Find(Query.EQ("session", sid)).Sum(d => (long)d["bytes"].AsInt32);
+
+    public IReadOnlyList<StoredBatch> Events(string sessionId)
+    {
+        var sid = Sid(sessionId);
+        if (_keys.Find(sid) is not { } keys) return [];
+        return _events.Find(Query.EQ("session", sid))
+            .Select(d => new StoredBatch(
+                sessionId,
+                d["stream"].AsString,
+                d["seq"].AsInt64,
+                d["last"].AsInt64,
+                d["step"].AsString,
+                new DateTime(d["receivedAt"].AsInt64, DateTimeKind.Utc),
+                BatchPayload.Open(d["payload"].AsBinary, sid, d["stream"].AsString, d["from"].AsInt64, d["seq"].AsInt64, keys)))
             .GroupBy(b => b.Stream)
             .OrderBy(stream => stream.Min(b => b.ReceivedAt))
             .SelectMany(stream => stream.OrderBy(b => b.Seq))
-            .ToList());
+            .ToList();
+    }
 
-    public Task SaveCode(CoderCode code) =>
-        _writer.Enqueue(db => _codes.Upsert(code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Coder) }));
-
-    public IReadOnlyList<CoderCode> Codes(string experimentId) => Read(() => _codes.Find(c => c.ExperimentId == experimentId).ToList());
-
-    public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(db => _accounts.Upsert(account));
-
-    public ResearcherAccount? FindAccount(string id) => Read(() => _accounts.FindById(id));
-
-    public int AccountCount() => Read(() => _accounts.Count());
+    // ---- erasure ----
 
     public async Task<DeletedRecords> DeleteSession(string sessionId)
     {
-        var deleted = await _writer.Enqueue(db =>
+        var sid = Sid(sessionId);
+        var (sessions, codes) = await _writer.Enqueue(db =>
         {
-            var events = _events.Find(SessionRange(sessionId)).Sum(b => b["events"].AsArray.Count);
-            var codes = _codes.DeleteMany(c => c.SessionId == sessionId);
-            var batches = _events.DeleteMany(SessionRange(sessionId));
-            var sessions = _sessions.Delete(sessionId) ? 1 : 0;
-            _deleted.Add(sessionId);
-            foreach (var key in _durable.Keys.Where(k => k.StartsWith(sessionId + "/", StringComparison.Ordinal))) _durable.TryRemove(key, out _);
-            _dirty = true;
-            return new DeletedRecords(sessions, batches, events, codes);
-        }, undo: () => _deleted.Remove(sessionId));
-        // The deleted documents' old pages stay in the log file until a checkpoint copies the
-        // current pages (where LiteDB has cleared them) into the data file and empties the log.
-        await _writer.EnqueueExclusive(db => { db.Checkpoint(); return true; });
-        return deleted;
+            // The keys go first and for good (flushed): from here on nothing of the session can be read.
+            _keys.DestroyAll(sid);
+            var deleted = _sessions.Delete(sid) ? 1 : 0;
+            var codeCount = _codes.DeleteMany(Query.EQ("session", sid));
+            _pendingEnded.Add(sid);
+            _pendingForget.Add(sid);
+            return (deleted, codeCount);
+        });
+        // Then the documents, a few at a time, so acknowledgements of others pass in between.
+        int batches = 0, events = 0;
+        while (true)
+        {
+            var (count, eventCount) = await _writer.Enqueue(db =>
+            {
+                var chunk = _events.Find(Query.EQ("session", sid), 0, EraseChunk).ToList();
+                var n = 0;
+                foreach (var document in chunk)
+                {
+                    _events.Delete(document["_id"]);
+                    n += (int)(document["last"].AsInt64 - document["seq"].AsInt64 + 1);
+                }
+                return (chunk.Count, n);
+            });
+            if (count == 0) break;
+            batches += count;
+            events += eventCount;
+        }
+        return new DeletedRecords(sessions, batches, events, codes);
     }
 
-    public Task<int> RewriteEventData(string sessionId, Func<string, string, string?, string?> rewrite) => _writer.Enqueue(db =>
+    public Task<bool> DeleteIdentifiers(string sessionId)
     {
-        // Everything is computed before the first write, so a failing rewrite leaves the group untouched.
-        var changed = new List<BsonDocument>();
-        var events = 0;
-        foreach (var batch in _events.Find(SessionRange(sessionId)))
-        {
-            var step = batch["step"].AsString;
-            var touched = false;
-            foreach (var e in batch["events"].AsArray.Select(v => v.AsDocument))
-            {
-                var data = e.TryGetValue("data", out var value) ? JsonSerializer.Serialize(value) : null;
-                var next = rewrite(step, e["type"].AsString, data);
-                if (next == data) continue;
-                if (next is null) e.Remove("data");
-                else e["data"] = JsonSerializer.Deserialize(next);
-                touched = true;
-                events++;
-            }
-            if (touched) changed.Add(batch);
-        }
-        foreach (var batch in changed) _events.Update(batch);
-        if (events > 0) _dirty = true;
-        return events;
-    });
+        var sid = Sid(sessionId);
+        return _writer.Enqueue(db => _keys.DestroyIdentifiers(sid));
+    }
 
     public Task LogDeletion(DeletionRecord record) => _writer.Enqueue(db => _deletions.Insert(record));
 
-    public IReadOnlyList<DeletionRecord> Deletions() => Read(() => _deletions.FindAll().OrderBy(d => d.Day).ToList());
+    public IReadOnlyList<DeletionRecord> Deletions() => _deletions.FindAll().OrderBy(d => d.Day).ToList();
 
-    /// <summary>
-    /// LiteDB clears a deleted document's bytes in its page, but pages that fall empty and the
-    /// free space of a page may keep older bytes until the file is rebuilt. The rebuild writes
-    /// the live documents into a new file and keeps the old one as "-backup", which holds
-    /// exactly what was deleted: it is removed once the new file is in place.
-    /// </summary>
-    public Task<bool> Compact() => _writer.EnqueueExclusive(db =>
+    // ---- codes: sealed with the coded session's key, so an erased session's codes go with it ----
+
+    public Task SaveCode(CoderCode code)
     {
-        if (!_dirty) return false;
-        _file.EnterWriteLock();
-        try
+        var sid = Sid(code.SessionId);
+        var keys = _keys.Find(sid) ?? throw new WriteRefusedException($"no session {code.SessionId} (erased?)");
+        // Filed by a hash of step and coder: the database compares ids without regard to case, coder names do not.
+        var id = $"{sid}/{SealedSession.Hash(code.StepId + "\n" + code.Coder)[..32]}";
+        var stored = code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Coder) };
+        var document = new BsonDocument
         {
-            db.Checkpoint();
-            db.Rebuild();
-            db.Checkpoint();
-            _dirty = false;
-        }
-        finally { _file.ExitWriteLock(); }
-        DeleteRebuildLeftovers();
-        return true;
-    });
-
-    private void DeleteRebuildLeftovers()
-    {
-        var folder = System.IO.Path.GetDirectoryName(Path)!;
-        var name = System.IO.Path.GetFileNameWithoutExtension(Path);
-        foreach (var pattern in new[] { $"{name}-backup*", $"{name}-log-backup*", $"{name}-temp*" })
-            foreach (var file in Directory.GetFiles(folder, pattern)) File.Delete(file);
+            ["_id"] = id,
+            ["experiment"] = code.ExperimentId,
+            ["session"] = sid,
+            ["body"] = Seal.Close(keys.Content, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored), $"code/{id}"),
+        };
+        return _writer.Enqueue(db =>
+        {
+            if (Ended(sid)) throw new WriteRefusedException($"the session {code.SessionId} has ended");
+            return _codes.Upsert(document);
+        });
     }
 
-    private T Read<T>(Func<T> read)
-    {
-        _file.EnterReadLock();
-        try { return read(); }
-        finally { _file.ExitReadLock(); }
-    }
+    public IReadOnlyList<CoderCode> Codes(string experimentId) =>
+        _codes.Find(Query.EQ("experiment", experimentId))
+            .Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal))
+            .Select(d => _keys.Find(d["session"].AsString) is { } keys
+                ? System.Text.Json.JsonSerializer.Deserialize<CoderCode>(Seal.Open(keys.Content, d["body"].AsBinary, $"code/{d["_id"].AsString}"))
+                : null)
+            .OfType<CoderCode>()
+            .ToList();
 
-    public IReadOnlyList<ResearcherAccount> Accounts() => Read(() => _accounts.FindAll().OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+    // ---- the rest ----
+
+    public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(db => _accounts.Upsert(account));
+
+    public ResearcherAccount? FindAccount(string id) =>
+        _accounts.FindById(id) is { } account && string.Equals(account.Id, id, StringComparison.Ordinal) ? account : null;
+
+    public int AccountCount() => _accounts.Count();
+
+    public IReadOnlyList<ResearcherAccount> Accounts() => _accounts.FindAll().OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
 
     public Task SaveExperimentState(ExperimentState state)
     {
@@ -271,54 +485,21 @@ public sealed class LiteDbStore : IStore
         return _writer.Enqueue(db => _experimentStates.Upsert(state));
     }
 
-    public IReadOnlyList<ExperimentState> ExperimentStates() => Read(() => _experimentStates.FindAll().ToList());
+    public IReadOnlyList<ExperimentState> ExperimentStates() => _experimentStates.FindAll().ToList();
 
-    private static string StreamKey(string sessionId, string stream) => $"{sessionId}/{stream}";
-
-    // Zero-padded so that the _id index orders a stream's batches by sequence number.
-    private static string EventId(string sessionId, string stream, long seq) => $"{sessionId}/{stream}/{seq:D19}";
-
-    // Every stream of the session, through the "session" index (LiteDB compares _id with a
-    // culture's collation, so a prefix range over all streams would not be safe).
-    private static BsonExpression SessionRange(string sessionId) => Query.EQ("session", sessionId);
-
-    private static BsonDocument ToDocument(string sessionId, EventBatch batch, int skip)
+    /// <summary>Writes a small record through the writer and reads it back: whether the store can store now.</summary>
+    public async Task CheckWritable()
     {
-        var events = new BsonArray();
-        for (var i = skip; i < batch.Events.Count; i++)
-        {
-            var e = batch.Events[i];
-            var item = new BsonDocument { ["n"] = batch.Seq + i, ["t"] = e.T, ["type"] = e.Type };
-            if (e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } data)
-                item["data"] = JsonToBson.Convert(data);
-            events.Add(item);
-        }
-        var first = batch.Seq + skip;
-        return new BsonDocument
-        {
-            ["_id"] = EventId(sessionId, batch.Stream, first),
-            ["session"] = sessionId,
-            ["stream"] = batch.Stream,
-            ["seq"] = first,
-            ["last"] = batch.Last,
-            ["step"] = batch.Step,
-            ["receivedAt"] = DateTime.UtcNow,
-            ["events"] = events,
-        };
+        var stamp = DateTime.UtcNow.Ticks;
+        await _writer.Enqueue(db => _meta.Upsert(new BsonDocument { ["_id"] = "health", ["at"] = stamp }));
+        if (_meta.FindById("health")?["at"].AsInt64 is not { } read || read < stamp)
+            throw new StoreUnavailableException("the database did not return what was just written");
     }
 
-    private static StoredBatch FromDocument(BsonDocument d) => new(
-        d["session"].AsString,
-        d["stream"].AsString,
-        d["seq"].AsInt64,
-        d["last"].AsInt64,
-        d["step"].AsString,
-        d["receivedAt"].AsDateTime.ToUniversalTime(),
-        d["events"].AsArray.Select(v => v.AsDocument).Select(e => new StoredEvent(
-            e["n"].AsInt64,
-            e["t"].AsDouble,
-            e["type"].AsString,
-            e.TryGetValue("data", out var data) ? JsonSerializer.Serialize(data) : null)).ToList());
+    private static string StreamKey(string sid, string stream) => $"{sid}/{stream}";
+
+    // Zero-padded so that the _id index orders a stream's batches by sequence number.
+    private static string EventId(string sid, string stream, long seq) => $"{sid}/{stream}/{seq:D19}";
 
     public void Dispose()
     {
@@ -326,8 +507,9 @@ public sealed class LiteDbStore : IStore
         try
         {
             _writer.Dispose();
-            _db.Dispose();
-            _file.Dispose();
+            try { _db.Dispose(); }
+            catch when (_writer.Failure is not null) { /* the database had failed already; nothing more to save */ }
+            _keys.Dispose();
         }
         finally { _lock.Dispose(); }
     }

@@ -4,10 +4,27 @@ using LiteDB;
 namespace SelfRef.Core.Storage;
 
 /// <summary>
+/// A write refused before anything was written (a sequence gap, a deleted session, a quota):
+/// only its sender hears of it, the writes grouped with it go on.
+/// </summary>
+public class WriteRefusedException(string message) : Exception(message);
+
+/// <summary>The store cannot write any more (its database failed); the server must stop or reopen it.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
+
+/// <summary>
 /// The one thread that writes to the database. LiteDB transactions belong to the thread that
 /// began them, so every write runs here, synchronously; work queued by many connections is
 /// committed together in one transaction (group commit) and each caller's task completes only
 /// after that commit.
+///
+/// One write never spoils another: a write may refuse (<see cref="WriteRefusedException"/>,
+/// thrown before it writes anything) and the group goes on; a write that fails in any other way
+/// is rolled back with its group, and the group is applied again without it. In-memory state
+/// that writes change is published only after the commit (<c>committed</c>) and dropped on a
+/// rollback (<c>rolledBack</c>), so it always equals what the file holds. If the database itself
+/// fails (begin, commit or rollback throws), the writer stops: every queued and later write fails
+/// with <see cref="StoreUnavailableException"/> and <see cref="Failed"/> is raised once.
 /// </summary>
 internal sealed class SingleWriter : IDisposable
 {
@@ -16,12 +33,16 @@ internal sealed class SingleWriter : IDisposable
     private static readonly TimeSpan MaxGroupWork = TimeSpan.FromMilliseconds(20);
 
     private readonly LiteDatabase _db;
+    private readonly Action _committed, _rolledBack;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _thread;
+    private volatile Exception? _failure;
 
-    public SingleWriter(LiteDatabase db)
+    public SingleWriter(LiteDatabase db, Action committed, Action rolledBack)
     {
         _db = db;
+        _committed = committed;
+        _rolledBack = rolledBack;
         _thread = new Thread(Run) { IsBackground = true, Name = "SelfRef database writer" };
         _thread.Start();
     }
@@ -29,63 +50,142 @@ internal sealed class SingleWriter : IDisposable
     /// <summary>Commits observed since start; with <see cref="Writes"/> it shows how well commits are grouped.</summary>
     public long Commits { get; private set; }
     public long Writes { get; private set; }
+    /// <summary>Groups applied again after a write in them failed.</summary>
+    public long Retries { get; private set; }
 
-    /// <param name="apply">runs on the writer thread inside the group's transaction; it must check before it writes, and throw only before writing.</param>
-    /// <param name="undo">runs on the writer thread if the group's commit fails, to forget in-memory state <paramref name="apply"/> changed.</param>
-    public Task<T> Enqueue<T>(Func<LiteDatabase, T> apply, Action? undo = null) => Add(new Work<T>(apply, undo, exclusive: false));
+    /// <summary>Why the writer stopped; null while it works.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Raised once, on a pool thread, when the database fails and the writer stops.</summary>
+    public event Action<Exception>? Failed;
+
+    /// <param name="apply">runs on the writer thread inside the group's transaction; it may run again if another write of its group fails, so it changes in-memory state only through the store's pending state.</param>
+    public Task<T> Enqueue<T>(Func<LiteDatabase, T> apply) => Add(new Work<T>(apply, exclusive: false));
 
     /// <summary>
     /// Runs <paramref name="apply"/> on the writer thread between two groups, outside any
-    /// transaction: for what LiteDB refuses inside one (checkpoint, rebuild).
+    /// transaction: for what LiteDB refuses inside one (checkpoint).
     /// </summary>
-    public Task<T> EnqueueExclusive<T>(Func<LiteDatabase, T> apply) => Add(new Work<T>(apply, null, exclusive: true));
+    public Task<T> EnqueueExclusive<T>(Func<LiteDatabase, T> apply) => Add(new Work<T>(apply, exclusive: true));
 
     private Task<T> Add<T>(Work<T> work)
     {
-        if (!_queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(SingleWriter), "the database is closed");
+        if (_failure is { } failure) throw Unavailable(failure);
+        if (!_queue.Writer.TryWrite(work)) throw new StoreUnavailableException("the database is closed");
         return work.Completion.Task;
     }
+
+    private static StoreUnavailableException Unavailable(Exception cause) =>
+        new("the database cannot write: " + cause.Message, cause);
 
     private void Run()
     {
         var applied = new List<Work>(MaxGroup);
         var clock = new System.Diagnostics.Stopwatch();
-        Work? exclusive = null;
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        try
         {
-            applied.Clear();
-            clock.Restart();
-            try
+            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                _db.BeginTrans();
+                applied.Clear();
+                clock.Restart();
+                Work? exclusive = null;
+                Database(() => _db.BeginTrans());
                 while (applied.Count < MaxGroup && clock.Elapsed < MaxGroupWork && _queue.Reader.TryRead(out var work))
                 {
                     // Exclusive work ends the group: it runs once the group is committed.
                     if (work.Exclusive) { exclusive = work; break; }
-                    try { work.Apply(_db); applied.Add(work); }
-                    catch (Exception e) { work.Fail(e); }
+                    switch (Apply(work))
+                    {
+                        case Outcome.Applied: applied.Add(work); break;
+                        case Outcome.Broken: Reapply(applied); break;
+                    }
                 }
-                if (!_db.Commit()) throw new LiteException(0, "the database did not commit the transaction");
+                if (!Database(() => _db.Commit())) throw new LiteException(0, "the database did not commit the transaction");
+                _committed();
                 Commits++;
                 Writes += applied.Count;
                 foreach (var work in applied) work.Complete();
-            }
-            catch (Exception e)
-            {
-                try { _db.Rollback(); } catch (LiteException) { /* the commit's own error is the one to report */ }
-                foreach (var work in applied)
+                if (exclusive is not null)
                 {
-                    work.Undo();
-                    work.Fail(new IOException("the write could not be made durable: " + e.Message, e));
+                    try { exclusive.Apply(_db); exclusive.Complete(); }
+                    catch (Exception e) { exclusive.Fail(e); }
                 }
             }
-            if (exclusive is not null)
-            {
-                try { exclusive.Apply(_db); exclusive.Complete(); }
-                catch (Exception e) { exclusive.Fail(e); }
-                exclusive = null;
-            }
         }
+        catch (DatabaseFailure failure)
+        {
+            Stop(failure.InnerException!, applied);
+        }
+        catch (Exception e)
+        {
+            Stop(e, applied);
+        }
+    }
+
+    private enum Outcome { Applied, Refused, Broken }
+
+    /// <summary>Applies one write. Broken: it failed after it may have written, so the transaction must be rolled back.</summary>
+    private Outcome Apply(Work work)
+    {
+        try
+        {
+            work.Apply(_db);
+            return Outcome.Applied;
+        }
+        catch (WriteRefusedException e)
+        {
+            work.Fail(e);
+            return Outcome.Refused;
+        }
+        catch (Exception e) when (e is not DatabaseFailure)
+        {
+            work.Fail(e);
+            return Outcome.Broken;
+        }
+    }
+
+    /// <summary>A write failed after writing: roll the group back and apply the writes before it again, without it.</summary>
+    private void Reapply(List<Work> applied)
+    {
+        while (true)
+        {
+            Retries++;
+            Database(() => _db.Rollback());
+            _rolledBack();
+            Database(() => _db.BeginTrans());
+            var broken = false;
+            for (var i = 0; i < applied.Count && !broken; i++)
+            {
+                switch (Apply(applied[i]))
+                {
+                    case Outcome.Applied: continue;
+                    case Outcome.Refused: applied.RemoveAt(i--); continue;
+                    case Outcome.Broken: applied.RemoveAt(i); broken = true; break;
+                }
+            }
+            if (!broken) return;
+        }
+    }
+
+    // A failure of the database itself (not of one write) stops the writer.
+    private sealed class DatabaseFailure(Exception inner) : Exception(inner.Message, inner);
+
+    private static T Database<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Exception e) { throw new DatabaseFailure(e); }
+    }
+
+    private void Stop(Exception cause, List<Work> applied)
+    {
+        _failure = cause;
+        _queue.Writer.TryComplete();
+        try { _db.Rollback(); } catch { /* the database already failed; its own error is the one to report */ }
+        _rolledBack();
+        var error = Unavailable(cause);
+        foreach (var work in applied) work.Fail(error);
+        while (_queue.Reader.TryRead(out var work)) work.Fail(error);
+        ThreadPool.QueueUserWorkItem(_ => Failed?.Invoke(cause));
     }
 
     public void Dispose()
@@ -100,18 +200,15 @@ internal sealed class SingleWriter : IDisposable
         public abstract void Apply(LiteDatabase db);
         public abstract void Complete();
         public abstract void Fail(Exception e);
-        public abstract void Undo();
     }
 
     private sealed class Work<T> : Work
     {
         private readonly Func<LiteDatabase, T> apply;
-        private readonly Action? undo;
 
-        public Work(Func<LiteDatabase, T> apply, Action? undo, bool exclusive)
+        public Work(Func<LiteDatabase, T> apply, bool exclusive)
         {
             this.apply = apply;
-            this.undo = undo;
             Exclusive = exclusive;
         }
 
@@ -120,6 +217,5 @@ internal sealed class SingleWriter : IDisposable
         public override void Apply(LiteDatabase db) => _result = apply(db);
         public override void Complete() => Completion.TrySetResult(_result);
         public override void Fail(Exception e) => Completion.TrySetException(e);
-        public override void Undo() => undo?.Invoke();
     }
 }

@@ -25,7 +25,7 @@ public sealed class SelfRefOptions
     /// <summary>How often unfinished sessions are checked for abandonment.</summary>
     [Range(1, 3600)] public int AbandonCheckSeconds { get; set; } = 60;
 
-    /// <summary>How often identifiers whose retention ended are deleted (and the file rebuilt after deletions).</summary>
+    /// <summary>How often identifiers whose retention ended are deleted (their keys destroyed).</summary>
     [Range(1, 86_400)] public int RetentionCheckSeconds { get; set; } = 300;
 
     /// <summary>Folder of the keys that encrypt identifiers; outside the database, backed up separately, never handed out with it.</summary>
@@ -42,6 +42,11 @@ public sealed class SelfRefOptions
 
     /// <summary>Networks of reverse proxies (CIDR, e.g. 10.0.0.0/8) whose forwarded headers are believed; none by default. A list, or one comma-separated string.</summary>
     public List<string> KnownNetworks { get; set; } = [];
+
+    /// <summary>The most event data one session may store, in MB; a batch beyond it is refused and the browser stops sending.</summary>
+    [Range(1, 4096)] public int SessionQuotaMegabytes { get; set; } = Core.Storage.StoreOptions.DefaultSessionQuotaMegabytes;
+
+    public long SessionQuotaBytes => SessionQuotaMegabytes * 1024L * 1024;
 
     public string DatabasePath => Path.GetFullPath(Database);
     public string KeyFolderPath => KeyFolder is { Length: > 0 } folder ? Path.GetFullPath(folder) : IdentifierProtection.DefaultKeyFolder(DatabasePath);

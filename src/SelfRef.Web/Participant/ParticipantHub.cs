@@ -71,6 +71,11 @@ public sealed class ParticipantHub(SessionService sessions, IStore store, TimePr
         {
             throw new HubException($"batch refused: {e.Message}");
         }
+        catch (StoreUnavailableException)
+        {
+            // Not a refusal: the browser keeps the batch and sends it again (to the restarted server).
+            throw new HubException("the server cannot store events right now; they are kept and sent again");
+        }
     }
 
     /// <summary>The highest durable event number of the session's first stream, so a reloaded page knows what it need not send again.</summary>

@@ -10,7 +10,15 @@ public class LiteDbStoreTests : IDisposable
     private readonly TempDatabase _file = new();
     private readonly LiteDbStore _store;
 
-    public LiteDbStoreTests() => _store = new LiteDbStore(_file.Path);
+    public LiteDbStoreTests()
+    {
+        _store = new LiteDbStore(_file.Path);
+        foreach (var id in new[] { "P-A", "P-B", "P-AB" }) Insert(_store, id).GetAwaiter().GetResult();
+    }
+
+    // A batch belongs to a stored session: its keys seal it.
+    private static Task Insert(IStore store, string id) =>
+        store.InsertSession(new Session { Id = id, Token = "token-" + id, ExperimentId = "x", Steps = ["consent", "pen"], StepIndex = 1 });
 
     public void Dispose()
     {
@@ -101,16 +109,61 @@ public class LiteDbStoreTests : IDisposable
     public async Task Concurrent_batches_are_committed_in_groups_and_none_is_lost()
     {
         const int sessions = 40, batchesEach = 50, size = 5;
-        var (writesBefore, commitsBefore) = _store.WriterCounters;
+        for (var s = 0; s < sessions; s++) await Insert(_store, $"P-{s}");
+        var (writesBefore, commitsBefore, _) = _store.WriterCounters;
         var work = Enumerable.Range(0, sessions).Select(s => Task.Run(async () =>
         {
             for (var b = 0; b < batchesEach; b++) await _store.Append($"P-{s}", Batch(1 + b * size, size));
         }));
         await Task.WhenAll(work);
         for (var s = 0; s < sessions; s++) Assert.Equal(batchesEach * size, _store.DurableSeq($"P-{s}"));
-        var (writes, commits) = _store.WriterCounters;
+        var (writes, commits, _) = _store.WriterCounters;
         Assert.Equal(sessions * batchesEach, writes - writesBefore);
         Assert.True(commits - commitsBefore < writes - writesBefore, $"{writes - writesBefore} writes took {commits - commitsBefore} commits: no group commit happened");
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_inside_a_group_fails_alone_and_memory_stays_what_the_file_holds()
+    {
+        const int streams = 50, batchesEach = 40, size = 3;
+        for (var s = 0; s < streams; s++) await Insert(_store, $"P-S{s}");
+        var injected = 0;
+        // LiteDB throws while storing one participant's batch, after it began writing, in the middle of everyone's group.
+        _store.AfterBatchInsert = (session, batch) =>
+        {
+            if (session == "P-S7" && batch.Seq % 4 == 1 && ++injected <= 6) throw new InvalidOperationException("injected: the database could not store this batch");
+        };
+        var othersFailed = 0;
+        var resent = 0;
+        var work = Enumerable.Range(0, streams).Select(s => Task.Run(async () =>
+        {
+            for (var b = 0; b < batchesEach; b++)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        Assert.Equal(1 + b * size + size - 1, await _store.Append($"P-S{s}", Batch(1 + b * size, size)));
+                        break;
+                    }
+                    catch (InvalidOperationException) when (s == 7) { Interlocked.Increment(ref resent); }
+                    catch { Interlocked.Increment(ref othersFailed); throw; }
+                }
+            }
+        }));
+        await Task.WhenAll(work);
+        Assert.Equal(0, othersFailed);
+        Assert.Equal(6, resent);
+        Assert.True(_store.WriterCounters.Retries >= 6, "the failing write was never retried apart from its group");
+        for (var s = 0; s < streams; s++) Assert.Equal(batchesEach * size, _store.DurableSeq($"P-S{s}"));
+
+        _store.Dispose();
+        using var reopened = new LiteDbStore(_file.Path);
+        for (var s = 0; s < streams; s++)
+        {
+            Assert.Equal(batchesEach * size, reopened.DurableSeq($"P-S{s}"));
+            Assert.Equal(Enumerable.Range(1, batchesEach * size).Select(n => (long)n), reopened.Events($"P-S{s}").SelectMany(b => b.Events).Select(e => e.N));
+        }
     }
 
     [Fact]
@@ -128,7 +181,7 @@ public class LiteDbStoreTests : IDisposable
     public async Task A_refusal_replaces_the_session_and_deletes_its_events()
     {
         var session = new Session { Id = "P-A", Token = "t", ExperimentId = "x", Recruitment = new() { ["PROLIFIC_PID"] = "abc" }, Steps = ["consent"], StartedAt = DateTime.UtcNow };
-        await _store.InsertSession(session);
+        await _store.SaveSession(session);
         await _store.Append("P-A", Batch(1, 3, "consent"));
         await _store.Append("P-AB", Batch(1, 3, "consent"));
         await _store.SaveRefusal(new Session { Id = "P-A", Token = "t", ExperimentId = "x", Status = SessionStatus.Declined, Steps = ["consent"] });

@@ -1,0 +1,22 @@
+using SelfRef.Core.Privacy;
+
+namespace SelfRef.Core.Storage;
+
+/// <summary>How a store keeps its data: where the session keys live, what identifies, how much one session may store.</summary>
+public sealed record StoreOptions
+{
+    /// <summary>Default per-session quota: a 30-minute handwriting study stores about 15 MB (docs/benchmarks.md), so four times that.</summary>
+    public const int DefaultSessionQuotaMegabytes = 64;
+
+    /// <summary>Folder of the session key file; null: "{database}-keys" beside the database.</summary>
+    public string? KeyFolder { get; init; }
+
+    /// <summary>Which answers and event fields are sealed with the identifier key (destroyed when retention ends).</summary>
+    public IdentifyingData Identifying { get; init; } = IdentifyingData.None;
+
+    /// <summary>The most event data one session may store (sealed bytes); a batch beyond it is refused.</summary>
+    public long SessionQuotaBytes { get; init; } = DefaultSessionQuotaMegabytes * 1024L * 1024;
+
+    public static string DefaultKeyFolder(string databasePath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, Path.GetFileNameWithoutExtension(databasePath) + "-keys");
+}
