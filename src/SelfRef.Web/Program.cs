@@ -40,7 +40,7 @@ catch (ExperimentLoadException e)
 // the session rules and their limits, hubs, researcher login.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddKeyFolder(settings.KeyFolderPath);
-builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments, settings.SessionQuotaBytes));
+builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments, settings.SessionQuotaBytes, Console.Out));
 // Stopping (SIGTERM) may not wait long for open connections: the store flushes what it acknowledged either way.
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
 builder.Services.AddSingleton(experiments);

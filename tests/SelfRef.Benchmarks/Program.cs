@@ -11,6 +11,7 @@ using Spectre.Console;
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- erasure [--sessions 500] [--batches 210] [--withdraw 20] [--retain 20]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- export --events 1000000 [--per-session 500] [--format csv]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -35,6 +36,14 @@ if (args.Length > 0 && args[0] == "export")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "erasure")
+{
+    if (!args.Contains("--help")) return await ErasureBenchmark.Run(new Arguments(args[1..]));
+    Console.WriteLine(ErasureBenchmark.Usage);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "erasure-child") return await ErasureBenchmark.Child(new Arguments(args[1..]));
+
 if (args.Length > 0 && args[0] == "gazetteer")
 {
     GazetteerBenchmarks.Run(args[1..]);
@@ -48,6 +57,7 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
                SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
                SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
                SelfRef.Benchmarks export [--events N] [--format F]      (export from a database of N events; export --help)
+               SelfRef.Benchmarks erasure [options]                     (withdrawal and retention on 100,000 batch documents; erasure --help)
                SelfRef.Benchmarks ingest [options]
                SelfRef.Benchmarks load [options]    (ingest without the raw comparison, 60 s, a per-second timeline: docs/load.csv, docs/load.png)
                SelfRef.Benchmarks soak [options]    (1,000 clients for --minutes 10; timeline docs/soak.csv, plot docs/soak.png, memory trend)

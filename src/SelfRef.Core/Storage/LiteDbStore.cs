@@ -74,6 +74,7 @@ public sealed class LiteDbStore : IStore
         }
         try
         {
+            Migrate();
             _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, CreateMapper());
             _sessions = _db.GetCollection(SessionsName);
             _events = _db.GetCollection(EventsName);
@@ -82,7 +83,6 @@ public sealed class LiteDbStore : IStore
             _codes = _db.GetCollection(CodesName);
             _experimentStates = _db.GetCollection<ExperimentState>(ExperimentStatesName);
             _deletions = _db.GetCollection<DeletionRecord>(DeletionsName);
-            LegacyFormat.Check(_db, Path);
             _keys = OpenKeys();
             _codes.EnsureIndex("experiment");
             _codes.EnsureIndex("session");
@@ -122,6 +122,15 @@ public sealed class LiteDbStore : IStore
         // LiteDB returns dates as local time; keep every date UTC both ways.
         mapper.RegisterType<DateTime>(d => new BsonValue(d.ToUniversalTime()), b => b.AsDateTime.ToUniversalTime());
         return mapper;
+    }
+
+    /// <summary>A database of an earlier SelfRef is sealed into a new file that replaces it (see LegacyFormat).</summary>
+    private void Migrate()
+    {
+        if (!File.Exists(Path)) return;
+        using var keys = new SessionKeyFile(KeyFolder);
+        var migrated = LegacyFormat.MigrateIfNeeded(Path, keys, _options, CreateMapper());
+        if (migrated > 0) _options.Log?.Invoke($"Migrated {migrated} session(s) of {Path} to sealed storage (each session under its own keys in {KeyFolder})");
     }
 
     /// <summary>
@@ -205,13 +214,15 @@ public sealed class LiteDbStore : IStore
 
     // ---- sessions ----
 
-    private BsonDocument SessionDocument(Session session, string sid, SessionKeys keys) => new()
+    private BsonDocument SessionDocument(Session session, string sid, SessionKeys keys) => SessionDocument(session, sid, keys, _options.Identifying);
+
+    internal static BsonDocument SessionDocument(Session session, string sid, SessionKeys keys, IdentifyingData identifying) => new()
     {
         ["_id"] = sid,
         ["experiment"] = session.ExperimentId,
         ["token"] = SealedSession.Hash(session.Token),
         ["withdrawal"] = string.IsNullOrEmpty(session.WithdrawalCode) ? BsonValue.Null : SealedSession.Hash(session.WithdrawalCode),
-        ["body"] = SealedSession.Close(session, sid, keys, _options.Identifying),
+        ["body"] = SealedSession.Close(session, sid, keys, identifying),
     };
 
     public async Task InsertSession(Session session)
@@ -442,21 +453,26 @@ public sealed class LiteDbStore : IStore
     {
         var sid = Sid(code.SessionId);
         var keys = _keys.Find(sid) ?? throw new WriteRefusedException($"no session {code.SessionId} (erased?)");
+        var document = CodeDocument(code, sid, keys);
+        return _writer.Enqueue(db =>
+        {
+            if (Ended(sid)) throw new WriteRefusedException($"the session {code.SessionId} has ended");
+            return _codes.Upsert(document);
+        });
+    }
+
+    internal static BsonDocument CodeDocument(CoderCode code, string sid, SessionKeys keys)
+    {
         // Filed by a hash of step and coder: the database compares ids without regard to case, coder names do not.
         var id = $"{sid}/{SealedSession.Hash(code.StepId + "\n" + code.Coder)[..32]}";
         var stored = code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Coder) };
-        var document = new BsonDocument
+        return new BsonDocument
         {
             ["_id"] = id,
             ["experiment"] = code.ExperimentId,
             ["session"] = sid,
             ["body"] = Seal.Close(keys.Content, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored), $"code/{id}"),
         };
-        return _writer.Enqueue(db =>
-        {
-            if (Ended(sid)) throw new WriteRefusedException($"the session {code.SessionId} has ended");
-            return _codes.Upsert(document);
-        });
     }
 
     public IReadOnlyList<CoderCode> Codes(string experimentId) =>

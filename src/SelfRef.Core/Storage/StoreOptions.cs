@@ -17,6 +17,15 @@ public sealed record StoreOptions
     /// <summary>The most event data one session may store (sealed bytes); a batch beyond it is refused.</summary>
     public long SessionQuotaBytes { get; init; } = DefaultSessionQuotaMegabytes * 1024L * 1024;
 
+    /// <summary>
+    /// Unwraps a per-session key of an earlier SelfRef (Data Protection, from the key folder), so
+    /// that a database written by it can be migrated; null: such a database cannot be opened.
+    /// </summary>
+    public Func<string, string>? LegacyKeyUnwrap { get; init; }
+
+    /// <summary>Where the store says what it did on opening (a migration); null: nowhere.</summary>
+    public Action<string>? Log { get; init; }
+
     public static string DefaultKeyFolder(string databasePath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, Path.GetFileNameWithoutExtension(databasePath) + "-keys");
 }

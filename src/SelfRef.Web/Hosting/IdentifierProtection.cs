@@ -26,10 +26,21 @@ public static class IdentifierProtection
         return services;
     }
 
-    /// <summary>The store of the database, sealed with the sessions' keys in the key folder.</summary>
-    public static LiteDbStore OpenStore(string databasePath, string keyFolder, IEnumerable<Experiment> experiments, long? sessionQuotaBytes = null)
+    // The purpose under which SelfRef before sealed storage wrapped each session's key: read only to migrate such a database.
+    private const string LegacyPurpose = "SelfRef.Identifiers.v1";
+
+    /// <summary>The store of the database, sealed with the sessions' keys in the key folder (a database of an earlier SelfRef is migrated on opening).</summary>
+    public static LiteDbStore OpenStore(string databasePath, string keyFolder, IEnumerable<Experiment> experiments, long? sessionQuotaBytes = null, TextWriter? log = null)
     {
-        var options = new StoreOptions { KeyFolder = keyFolder, Identifying = new IdentifyingData(experiments) };
+        var legacy = new Lazy<IDataProtector>(() =>
+            DataProtectionProvider.Create(new DirectoryInfo(keyFolder), b => b.SetApplicationName(ApplicationName)).CreateProtector(LegacyPurpose));
+        var options = new StoreOptions
+        {
+            KeyFolder = keyFolder,
+            Identifying = new IdentifyingData(experiments),
+            LegacyKeyUnwrap = wrapped => legacy.Value.Unprotect(wrapped),
+            Log = log is null ? null : log.WriteLine,
+        };
         return new LiteDbStore(databasePath, sessionQuotaBytes is { } quota ? options with { SessionQuotaBytes = quota } : options);
     }
 
