@@ -356,18 +356,18 @@ public sealed class SessionService
             foreach (var session in _store.SessionsOf(experiment.Id).Where(s => s.Status == SessionStatus.Active))
             {
                 if (!Overdue(session, experiment, now)) continue;
-                var releasedSlot = -1;
+                var released = false;
                 await Exclusive(session, async current =>
                 {
                     // Checked again under the session's lock: the participant may have consented or sent something meanwhile.
                     if (current.Status != SessionStatus.Active || !Overdue(current, experiment, now)) return current;
                     var saved = await Save(current with { Status = SessionStatus.Abandoned, LastSeenAt = LastSeen(current) });
-                    releasedSlot = current.Slot;
+                    // Freed under the same lock that a returning participant's Touch takes, so they never cross.
+                    _slots[experiment.Id].Release(current.Slot);
+                    released = true;
                     return saved;
                 });
-                if (releasedSlot < 0) continue;
-                _slots[experiment.Id].Release(releasedSlot);
-                freed++;
+                if (released) freed++;
             }
         }
         return freed;
