@@ -8,6 +8,7 @@ using Spectre.Console;
 //     [--seconds 30] [--saturate [--batch 5]] [--drain 60] [--raw-docs N] [--no-raw] [--no-build] [--keep]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- load [--clients 2000] [--seconds 60] [ingest options]   (+ docs/load.csv, docs/load.png)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- soak [--clients 1000] [--minutes 10] [ingest options]  (+ docs/soak.csv, docs/soak.png)
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- load|soak --browser [--clients N] [--seconds S | --minutes M] [browser options]   (+ docs/load-browser.csv or docs/soak-browser.csv, .png, -erasures.csv)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
@@ -65,7 +66,8 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
           --no-prime       no first one-event batch per client during setup: new sessions' first writes fall into the window
           --no-build       use the existing Release build of SelfRef.Web
           --keep           keep the temporary folder (database, server log)
-        """);
+          --browser        load and soak only: browser-shaped participants instead of fixed-rate clients (below)
+        """ + "\n" + BrowserBenchmark.Usage);
     return args.Contains("--help") ? 0 : 2;
 }
 
@@ -87,8 +89,14 @@ if (verb == "soak" && seconds is <= 0 or > 600) { Console.Error.WriteLine("--min
 if (verb != "soak" && seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
 
 var root = SelfRef.Tests.Support.Repository.Root;
-var timeline = options.Value("--timeline") ?? (verb == "ingest" ? null : Path.Combine(root, "docs", verb + ".csv"));
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+if (options.Flag("--browser"))
+{
+    if (verb == "ingest") { Console.Error.WriteLine("--browser is a mode of load and soak; ingest compares fixed-rate clients with raw LiteDB"); return 2; }
+    if (saturate) { Console.Error.WriteLine("--browser and --saturate do not go together: browsers send what their participants do"); return 2; }
+    return await BrowserBenchmark.Run(verb, options, root, clients, seconds, drain, options.Value("--timeline"), noBuild, keep);
+}
+var timeline = options.Value("--timeline") ?? (verb == "ingest" ? null : Path.Combine(root, "docs", verb + ".csv"));
 var (softFiles, hardFiles) = ProcStatus.OpenFileLimits();
 // The load generator holds one socket per client, the server as many again; .NET raises its soft
 // limit to the hard limit at start, so the hard limit is what counts.
@@ -183,9 +191,7 @@ try
         var plot = Path.ChangeExtension(timeline, ".png");
         LoadTimeline.WritePlot(rows, $"{verb}: {clients:N0} clients × {rate} events/s, batch every {interval} ms", plot);
         AnsiConsole.MarkupLine($"timeline: {Markup.Escape(timeline)} ({rows.Count} seconds), plot: {Markup.Escape(plot)}");
-        if (LoadTimeline.Memory(rows) is { } trend)
-            AnsiConsole.MarkupLine(FormattableString.Invariant(
-                $"server memory in the load window: first minute {trend.FirstMinuteMiB:F0} MiB, second {trend.SecondMinuteMiB:F0} MiB, last {trend.LastMinuteMiB:F0} MiB ({trend.Growth * 100:+0.0;-0.0} % from the second), slope after the first minute {trend.SlopeMiBPerMinute:+0.0;-0.0} MiB/min, range {trend.MinMiB:F0}..{trend.MaxMiB:F0} MiB"));
+        if (LoadTimeline.Memory(rows) is { } trend) AnsiConsole.MarkupLine(Markup.Escape(LoadTimeline.Describe(trend)));
     }
     return result.Complete && stored.Events == result.EventsProduced ? 0 : 1;
 }

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using SelfRef.Simulation.Load;
+
+namespace SelfRef.Benchmarks;
+
+/// <summary>
+/// An erasure on the run's clock: a withdrawal the load generator made (from its request to the
+/// answer), or a line the server's privacy sweeper logged (retention deleted identifiers, the
+/// file was rebuilt, or the pass failed), taken when the line arrived.
+/// </summary>
+internal sealed record ErasureMark(TimeSpan At, TimeSpan Took, string Kind, string Detail)
+{
+    public const string WithdrawalKind = "withdrawal";
+}
+
+/// <summary>The longest acknowledgement delay in the seconds around one erasure.</summary>
+internal sealed record ErasureDelay(ErasureMark Mark, double LongestMs);
+
+/// <summary>
+/// How erasures delay acknowledgements. For each erasure, the longest delay (the slowest ack
+/// received, or the batch longest in flight, <see cref="TimelineRow.LongestAckDelayMs"/>) over the
+/// seconds from <see cref="AroundSeconds"/> before it began to as long after it ended; for
+/// comparison, the same per second over the seconds near no erasure at all.
+/// </summary>
+internal static class ErasureImpact
+{
+    public const double AroundSeconds = 3;
+    /// <summary>The issue's bound: no acknowledgement delayed more than this by an erasure.</summary>
+    public const double BoundMs = 1000;
+
+    public static IReadOnlyList<ErasureDelay> Around(IReadOnlyList<TimelineRow> rows, IReadOnlyList<ErasureMark> marks) =>
+        marks.Select(m => new ErasureDelay(m, Near(rows, m).Select(r => r.LongestAckDelayMs).DefaultIfEmpty(0).Max())).ToList();
+
+    /// <summary>Per-second longest delays of the load window's seconds that lie near no erasure.</summary>
+    public static List<double> Away(IReadOnlyList<TimelineRow> rows, IReadOnlyList<ErasureMark> marks)
+    {
+        var near = marks.SelectMany(m => Near(rows, m)).ToHashSet();
+        return rows.Where(r => r.Phase == LoadPhase.Load && !near.Contains(r)).Select(r => r.LongestAckDelayMs).ToList();
+    }
+
+    // A row covers the second that ends at its ElapsedSeconds.
+    private static IEnumerable<TimelineRow> Near(IReadOnlyList<TimelineRow> rows, ErasureMark m) =>
+        rows.Where(r => r.ElapsedSeconds > m.At.TotalSeconds - AroundSeconds && r.ElapsedSeconds - 1 < (m.At + m.Took).TotalSeconds + AroundSeconds);
+
+    public static void WriteCsv(IReadOnlyList<ErasureDelay> delays, string path)
+    {
+        var csv = new StringBuilder("at_s,took_ms,kind,longest_ack_delay_ms_around,detail\n");
+        foreach (var d in delays.OrderBy(d => d.Mark.At))
+            csv.Append(string.Join(',', F(d.Mark.At.TotalSeconds), F(d.Mark.Took.TotalMilliseconds), d.Mark.Kind, F(d.LongestMs), Quote(d.Mark.Detail))).Append('\n');
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, csv.ToString());
+
+        static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+        static string Quote(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
+    }
+}
+
+/// <summary>
+/// Reads the privacy sweeper's lines out of the server's console log (category line
+/// "info: SelfRef.Web.Hosting.PrivacySweeper[0]", message on the next line), so that retention
+/// passes and rebuilds land on the run's time line without looking inside the server. Any
+/// category naming PrivacySweeper or Retention counts.
+/// </summary>
+internal sealed class SweeperLog(Func<TimeSpan> clock)
+{
+    private readonly Lock _lock = new();
+    private readonly List<ErasureMark> _marks = [];
+    private (TimeSpan At, string Level)? _category;
+
+    public void Line(string line)
+    {
+        lock (_lock)
+        {
+            var trimmed = line.TrimStart();
+            var colon = trimmed.IndexOf(':');
+            var level = colon > 0 ? trimmed[..colon] : "";
+            if (level is "info" or "warn" or "fail" or "crit" or "dbug" or "trce")
+            {
+                var category = trimmed[(colon + 1)..];
+                _category = category.Contains("PrivacySweeper", StringComparison.Ordinal) || category.Contains("Retention", StringComparison.Ordinal) ? (clock(), level) : null;
+                return;
+            }
+            if (_category is not { } c) return;
+            _category = null;
+            var message = trimmed;
+            var kind = c.Level is "fail" or "crit" ? "sweeper failed"
+                : message.Contains("identifiers", StringComparison.OrdinalIgnoreCase) ? "retention"
+                : message.Contains("rebuil", StringComparison.OrdinalIgnoreCase) || message.Contains("compact", StringComparison.OrdinalIgnoreCase) ? "compaction"
+                : "sweeper";
+            _marks.Add(new ErasureMark(c.At, TimeSpan.Zero, kind, message));
+        }
+    }
+
+    public IReadOnlyList<ErasureMark> Marks
+    {
+        get { lock (_lock) return [.. _marks]; }
+    }
+}
