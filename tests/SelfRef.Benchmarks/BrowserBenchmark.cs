@@ -202,6 +202,7 @@ internal static class BrowserBenchmark
         Row("acknowledged events/s (window)", $"{r.EventsPerSecond:N0}");
         Row("acknowledged batches/s (window, approx.) / events per batch", $"{r.EventsPerSecond / Math.Max(1e-9, r.EventsPerBatch):N0} / {r.EventsPerBatch:F2}");
         Row("ack latency p50 / p90 / p99 / max", $"{r.AckLatency.P50:F1} / {r.AckLatency.P90:F1} / {r.AckLatency.P99:F1} / {r.AckLatency.Max:F1} ms ({r.AckLatency.Count:N0} batches)");
+        Row("gazetteer requests (map labels, place suggestions): count / p50 / p99 / max", $"{r.PlacesLatency.Count:N0} / {r.PlacesLatency.P50:F1} / {r.PlacesLatency.P99:F1} / {r.PlacesLatency.Max:F1} ms");
         Row("events produced / sent / acknowledged", $"{r.EventsProduced:N0} / {r.EventsSent:N0} / {r.EventsAcknowledged:N0}");
         Row("events of kept sessions never acknowledged (drain ran out)", $"{r.EventsUnacknowledged:N0}");
         Row("retries / disconnects / reconnects", $"{r.Retries} / {r.Disconnects} / {r.Reconnects}");

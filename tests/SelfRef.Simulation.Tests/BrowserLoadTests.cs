@@ -30,12 +30,12 @@ public sealed class BrowserLoadTests(ITestOutputHelper output) : IAsyncLifetime
         {
             BaseUrl = _baseUrl,
             ExperimentId = "gallup-replication",
-            Clients = 6,
+            Clients = 10,
             Ramp = TimeSpan.FromSeconds(1),
             PauseScale = 0.05,
             SecondTabShare = 0.5,
             ReloadShare = 0.3,
-            WithdrawEvery = TimeSpan.FromSeconds(2),
+            WithdrawEvery = TimeSpan.FromSeconds(4),
             // Runs until each thing happened a few times; the duration only catches a hang.
             Duration = TimeSpan.FromMinutes(4),
             Until = p => p.Browser is { Completed: >= 3, Withdrawals: >= 2, Reloads: >= 2, SecondTabs: >= 1 },

@@ -98,6 +98,7 @@ public sealed class BrowserLoadGenerator
                 Reloads = _run.Reloads,
                 ReloadsAfterStoredBatch = _run.ReloadsAfterStoredBatch,
                 AckLatency = _run.Latency.Summary(),
+                PlacesLatency = _run.Places.Summary(),
                 Visits = [.. _visits],
                 Withdrawals = [.. _run.Withdrawals.OrderBy(w => w.At)],
                 Errors = _run.Errors,

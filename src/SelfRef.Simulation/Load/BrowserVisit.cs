@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using SelfRef.Core.Events;
+using SelfRef.Core.Tasks.Map;
 using SelfRef.Simulation.Participants;
 using SelfRef.Simulation.Protocol;
 using SelfRef.Simulation.Scripts;
@@ -171,7 +173,53 @@ internal sealed class BrowserVisit
             if (i == reloadAt) await Reload(step, context);
             if (i == secondTabAt) await OpenSecondTab(step, context);
             _active.Log(step.Id, e);
+            if (PlacesRequest(step, e, i + 1 < events.Count ? events[i + 1] : null) is { } request) _ = Fetch(request);
         }
+    }
+
+    /// <summary>
+    /// What the page asks the gazetteer after an event (wwwroot/tasks/map.js, js/places.js): the
+    /// labels of the view once the map settles (120 ms without another view), suggestions for
+    /// what was typed in a place box once typing pauses (150 ms).
+    /// </summary>
+    private string? PlacesRequest(StepInfo step, ClientEvent e, ClientEvent? next)
+    {
+        var wait = e.Type == MapEvents.View ? 120 : 150;
+        var quiet = next is null || next.Type != e.Type || next.T - e.T > wait;
+        if (!quiet || e.Data is not { ValueKind: JsonValueKind.Object } data) return null;
+        switch (e.Type)
+        {
+            case MapEvents.View when data.TryGetProperty("bounds", out var b) && b.GetArrayLength() == 4 && data.TryGetProperty("zoom", out var zoom):
+                // bounds are [south, west, north, east]; the labels want west,south,east,north.
+                var box = string.Join(',', new[] { b[1], b[0], b[3], b[2] }.Select(v => v.GetDouble().ToString("F4", CultureInfo.InvariantCulture)));
+                return $"/api/places?bbox={box}&zoom={zoom.GetDouble().ToString(CultureInfo.InvariantCulture)}&limit=60";
+            case MapEvents.SearchInput when data.TryGetProperty("q", out var q) && q.GetString() is { Length: > 0 } text:
+                return Search(text);
+            case "answer.input" when data.TryGetProperty("question", out var question) && data.TryGetProperty("length", out var length)
+                                     && step.Questions.Any(x => x.Id == question.GetString() && x.Type == "place"):
+                var name = _participant.HomeTown.Name;
+                return Search(name[..Math.Clamp(length.GetInt32(), 1, name.Length)]);
+            default:
+                return null;
+        }
+
+        string Search(string text) => $"/api/places/search?q={Uri.EscapeDataString(text)}&limit=8&lang={_participant.Language}";
+    }
+
+    /// <summary>A request the page makes on the side (not awaited by what the participant does next).</summary>
+    private async Task Fetch(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            Decorate(request);
+            using var response = await _http.SendAsync(request, _limit);
+            await response.Content.ReadAsByteArrayAsync(_limit);
+            if (response.StatusCode != HttpStatusCode.OK) _run.Error($"GET {path.Split('?')[0]} answered {(int)response.StatusCode}");
+            else _run.Places.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException) { }
     }
 
     /// <summary>
