@@ -177,7 +177,15 @@ internal static class BrowserBenchmark
             ErasureImpact.WriteCsv(delays, erasures);
             AnsiConsole.MarkupLine($"timeline: {Markup.Escape(timeline)} ({rows.Count} seconds), plot: {Markup.Escape(plot)}, erasures: {Markup.Escape(erasures)}");
             if (LoadTimeline.Memory(rows) is { } trend) AnsiConsole.MarkupLine(Markup.Escape(LoadTimeline.Describe(trend)));
-            return exported.Clean && asked is { Clean: true } && result.Count(VisitEnd.Failed) == 0 ? 0 : 1;
+            var kept = exported.Clean && asked is { Clean: true };
+            var keptUp = result.EventsUnacknowledged == 0 && stoppedByTerm && result.Count(VisitEnd.Failed) == 0;
+            if (!kept || !keptUp)
+            {
+                var serverLog = Path.Combine(Path.GetTempPath(), $"selfref-bench-server-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
+                File.Copy(Path.Combine(work, "server.log"), serverLog, overwrite: true);
+                AnsiConsole.MarkupLine($"[yellow]the server's log is kept at {Markup.Escape(serverLog)}[/]");
+            }
+            return kept && keptUp ? 0 : 1;
         }
         finally
         {
@@ -260,5 +268,12 @@ internal static class BrowserBenchmark
                 $"  erasure at {d.Mark.At.TotalSeconds,6:F1} s ({d.Mark.Kind}, took {d.Mark.Took.TotalMilliseconds:F0} ms): longest ack delay around it {d.LongestMs:F0} ms — {d.Mark.Detail}")));
         var ok = exported.Clean && asked is { Clean: true };
         AnsiConsole.MarkupLine(ok ? "[green]nothing acknowledged lost, nothing withdrawn or declined kept[/]" : "[red]EVENTS LOST, WITHDRAWN DATA KEPT, or the database could not be read back[/]");
+        if (r.EventsUnacknowledged > 0)
+            AnsiConsole.MarkupLine($"[red]the server stopped acknowledging: {r.EventsUnacknowledged:N0} events of kept sessions were still waiting when the {o.DrainTimeout.TotalSeconds:F0} s drain ended[/]");
+        if (!stoppedByTerm) AnsiConsole.MarkupLine("[red]SIGTERM did not stop the server within 20 s[/]");
+        var slow = delays.Count(d => d.LongestMs > ErasureImpact.BoundMs);
+        AnsiConsole.MarkupLine(slow == 0
+            ? $"[green]no acknowledgement delayed more than {ErasureImpact.BoundMs:F0} ms around any of {delays.Count} erasures[/]"
+            : $"[yellow]{slow} of {delays.Count} erasures had an acknowledgement delayed more than {ErasureImpact.BoundMs:F0} ms within ±{ErasureImpact.AroundSeconds} s (reported, not a pass/fail of the run)[/]");
     }
 }

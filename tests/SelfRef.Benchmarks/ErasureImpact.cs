@@ -67,18 +67,27 @@ internal sealed class SweeperLog(Func<TimeSpan> clock)
     private readonly Lock _lock = new();
     private readonly List<ErasureMark> _marks = [];
     private (TimeSpan At, string Level)? _category;
+    // A failure's mark, until the exception line that follows its message names what failed.
+    private int? _failure;
 
     public void Line(string line)
     {
         lock (_lock)
         {
             var trimmed = line.TrimStart();
+            if (_failure is { } index && trimmed.Contains("Exception", StringComparison.Ordinal))
+            {
+                _marks[index] = _marks[index] with { Detail = _marks[index].Detail + " — " + (trimmed.Length > 300 ? trimmed[..300] : trimmed) };
+                _failure = null;
+                return;
+            }
             var colon = trimmed.IndexOf(':');
             var level = colon > 0 ? trimmed[..colon] : "";
             if (level is "info" or "warn" or "fail" or "crit" or "dbug" or "trce")
             {
                 var category = trimmed[(colon + 1)..];
                 _category = category.Contains("PrivacySweeper", StringComparison.Ordinal) || category.Contains("Retention", StringComparison.Ordinal) ? (clock(), level) : null;
+                _failure = null;
                 return;
             }
             if (_category is not { } c) return;
@@ -89,6 +98,7 @@ internal sealed class SweeperLog(Func<TimeSpan> clock)
                 : message.Contains("rebuil", StringComparison.OrdinalIgnoreCase) || message.Contains("compact", StringComparison.OrdinalIgnoreCase) ? "compaction"
                 : "sweeper";
             _marks.Add(new ErasureMark(c.At, TimeSpan.Zero, kind, message));
+            _failure = kind == "sweeper failed" ? _marks.Count - 1 : null;
         }
     }
 

@@ -337,10 +337,20 @@ internal sealed class BrowserVisit
             }
             catch (Exception e) when (attempt < 5 && (e is HttpRequestException || (e is OperationCanceledException && !_limit.IsCancellationRequested)))
             {
-                _run.Error($"{request.Method} {request.RequestUri?.OriginalString.Split('/')[1]}: {e.GetType().Name}, tried again");
+                _run.Error($"{request.Method} {Described(request.RequestUri)}: {e.GetType().Name}, tried again");
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 500 * Math.Pow(2, attempt - 1))), _limit);
             }
         }
+    }
+
+    /// <summary>A request's address without the token: "/p/…", "/api/p/…/advance".</summary>
+    private static string Described(Uri? uri)
+    {
+        var path = uri is null ? "" : uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
+        var parts = path.Split('/');
+        return parts.Length >= 3 && parts[1] is "p" ? "/p/…"
+            : parts.Length >= 4 && parts[1] == "api" && parts[2] == "p" ? "/api/p/…" + (parts.Length > 4 ? "/" + parts[4] : "")
+            : path;
     }
 
     private async Task<JsonElement> Read(HttpResponseMessage response, string what)
