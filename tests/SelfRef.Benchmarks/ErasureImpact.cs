@@ -20,12 +20,14 @@ internal sealed record ErasureDelay(ErasureMark Mark, double LongestMs);
 /// <summary>
 /// How erasures delay acknowledgements. For each erasure, the longest delay (the slowest ack
 /// received, or the batch longest in flight, <see cref="TimelineRow.LongestAckDelayMs"/>) over the
-/// seconds from <see cref="AroundSeconds"/> before it began to as long after it ended; for
-/// comparison, the same per second over the seconds near no erasure at all.
+/// seconds it touches: a withdrawal from its request to <see cref="AfterSeconds"/> after its
+/// answer; a sweeper line from <see cref="SweepBeforeSeconds"/> before it (the sweeper logs when
+/// its pass is done) to <see cref="AfterSeconds"/> after. For comparison, the same per second
+/// over the load window's seconds that no erasure touches.
 /// </summary>
 internal static class ErasureImpact
 {
-    public const double AroundSeconds = 3;
+    public const double AfterSeconds = 1, SweepBeforeSeconds = 3;
     /// <summary>The bound: no acknowledgement delayed more than this by an erasure.</summary>
     public const double BoundMs = 1000;
 
@@ -39,9 +41,18 @@ internal static class ErasureImpact
         return rows.Where(r => r.Phase == LoadPhase.Load && !near.Contains(r)).Select(r => r.LongestAckDelayMs).ToList();
     }
 
-    // A row covers the second that ends at its ElapsedSeconds.
-    private static IEnumerable<TimelineRow> Near(IReadOnlyList<TimelineRow> rows, ErasureMark m) =>
-        rows.Where(r => r.ElapsedSeconds > m.At.TotalSeconds - AroundSeconds && r.ElapsedSeconds - 1 < (m.At + m.Took).TotalSeconds + AroundSeconds);
+    /// <summary>The seconds an erasure touches, as text for the report.</summary>
+    public static string Span(string kind) => kind == ErasureMark.WithdrawalKind
+        ? $"from its request to {AfterSeconds:0.#} s after its answer"
+        : $"from {SweepBeforeSeconds:0.#} s before the sweeper's line to {AfterSeconds:0.#} s after";
+
+    // A row covers the second that ends at its ElapsedSeconds; it is near if that second overlaps the erasure's span.
+    private static IEnumerable<TimelineRow> Near(IReadOnlyList<TimelineRow> rows, ErasureMark m)
+    {
+        var from = m.Kind == ErasureMark.WithdrawalKind ? m.At.TotalSeconds : m.At.TotalSeconds - SweepBeforeSeconds;
+        var to = (m.At + m.Took).TotalSeconds + AfterSeconds;
+        return rows.Where(r => r.ElapsedSeconds > from && r.ElapsedSeconds - 1 < to);
+    }
 
     public static void WriteCsv(IReadOnlyList<ErasureDelay> delays, string path)
     {

@@ -99,6 +99,7 @@ public sealed class BrowserLoadGenerator
                 ReloadsAfterStoredBatch = _run.ReloadsAfterStoredBatch,
                 AckLatency = _run.Latency.Summary(),
                 PlacesLatency = _run.Places.Summary(),
+                ScheduleLag = _run.Lag.Summary(),
                 Visits = [.. _visits],
                 Withdrawals = [.. _run.Withdrawals.OrderBy(w => w.At)],
                 Errors = _run.Errors,

@@ -57,6 +57,8 @@ public sealed record BrowserLoadResult
     public required int ReloadsAfterStoredBatch { get; init; }
     /// <summary>From sending a batch to its acknowledgement (every Append call that was answered).</summary>
     public required LatencySummary AckLatency { get; init; }
+    /// <summary>How late the generator logged events against their participants' schedule: if this grows, the generator, not the server, sets the pace.</summary>
+    public required LatencySummary ScheduleLag { get; init; }
     /// <summary>The gazetteer requests the pages made on the side (map labels when the view settles, place suggestions while typing).</summary>
     public required LatencySummary PlacesLatency { get; init; }
     public required IReadOnlyList<VisitOutcome> Visits { get; init; }

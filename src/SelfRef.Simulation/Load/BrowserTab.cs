@@ -21,6 +21,8 @@ internal sealed class BrowserRun(BrowserLoadOptions options)
     public Stopwatch Clock { get; } = new();
     public SendCounters Counters { get; } = new() { KeepRecentLatencies = true };
     public LatencyHistogram Latency { get; } = new();
+    /// <summary>How late events were logged against their participant's schedule: the load generator's own lag.</summary>
+    public LatencyHistogram Lag { get; } = new();
     /// <summary>The gazetteer requests pages make on the side (map labels, place suggestions).</summary>
     public LatencyHistogram Places { get; } = new();
     public ConcurrentDictionary<BrowserTab, byte> Tabs { get; } = new();

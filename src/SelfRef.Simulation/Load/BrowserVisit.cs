@@ -167,11 +167,21 @@ internal sealed class BrowserVisit
             var gap = Math.Max(0, e.T - previous);
             previous = Math.Max(previous, e.T);
             offset += gap <= PauseThresholdMs ? gap : PauseThresholdMs + (gap - PauseThresholdMs) * _run.Options.PauseScale;
-            var wait = start + TimeSpan.FromMilliseconds(offset) - _run.Clock.Elapsed;
+            var due = start + TimeSpan.FromMilliseconds(offset);
+            var wait = due - _run.Clock.Elapsed;
             if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, _interrupt.Token);
             else _interrupt.Token.ThrowIfCancellationRequested();
-            if (i == reloadAt) await Reload(step, context);
-            if (i == secondTabAt) await OpenSecondTab(step, context);
+            if (i == reloadAt || i == secondTabAt)
+            {
+                // The participant carries on once the page is back: the rest of the step moves by the time that took.
+                var before = _run.Clock.Elapsed;
+                if (i == reloadAt) await Reload(step, context);
+                if (i == secondTabAt) await OpenSecondTab(step, context);
+                start += _run.Clock.Elapsed - before;
+                due += _run.Clock.Elapsed - before;
+            }
+            // How far behind its participant's schedule the generator logs the event (a busy machine's share of the figures).
+            _run.Lag.Add(Math.Max(0, (_run.Clock.Elapsed - due).TotalMilliseconds));
             _active.Log(step.Id, e);
             if (PlacesRequest(step, e, i + 1 < events.Count ? events[i + 1] : null) is { } request) _ = Fetch(request);
         }
