@@ -95,9 +95,8 @@ internal static class BrowserBenchmark
             load.Validate();
 
             BrowserLoadResult result;
-            var samples = new List<Sample>();
-            (long Rss, long Peak) memory;
-            TimeSpan serverCpu, ownCpu;
+            List<Sample> samples;
+            WatchTotals totals;
             bool stoppedByTerm;
             TimeSpan stopTook;
             SweeperLog sweeper;
@@ -106,17 +105,7 @@ internal static class BrowserBenchmark
             {
                 database = server.DatabasePath;
                 AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}, database {server.DatabasePath}, privacy sweep every {retentionCheck} s[/]");
-                var ownStart = Process.GetCurrentProcess().TotalProcessorTime;
-                var serverStart = server.CpuTime();
-                long peakSampled = 0;
-                using var sampling = new CancellationTokenSource();
-                var sampler = Task.Run(async () =>
-                {
-                    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-                    while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
-                        peakSampled = Math.Max(peakSampled, server.Memory().Rss);
-                });
-
+                var watch = new ServerWatch(server);
                 BrowserLoadGenerator? generator = null;
                 sweeper = new SweeperLog(() => generator?.Elapsed ?? TimeSpan.Zero);
                 server.Line += sweeper.Line;
@@ -125,8 +114,7 @@ internal static class BrowserBenchmark
                     BaseUrl = server.BaseUrl,
                     Progress = p =>
                     {
-                        var sample = new Sample(p, server.CpuTime(), Process.GetCurrentProcess().TotalProcessorTime, server.Memory().Rss, ProcStatus.MachineBusy(), ProcStatus.LoadAverage());
-                        lock (samples) samples.Add(sample);
+                        var sample = watch.Take(p);
                         var b = p.Browser!;
                         AnsiConsole.MarkupLine(FormattableString.Invariant(
                             $"[grey]{p.Elapsed.TotalSeconds,6:F1}s[/] {p.Phase,-5} visits {b.Active,5} under way {b.Completed,5} done {b.Withdrawals,4} withdrawn  tabs {b.TabsOpen,5}  produced {p.Produced,9} acked {p.Acknowledged,9}  ack p50/p99/max {p.RecentAckLatency.P50,6:F1}/{p.RecentAckLatency.P99,7:F1}/{p.RecentAckLatency.Max,7:F1} ms  in flight {b.OldestInFlightMs,7:F0} ms  server cpu {sample.ServerCpu.TotalSeconds,6:F1}s rss {sample.ServerRss / 1048576.0,5:F0} MiB"));
@@ -138,12 +126,8 @@ internal static class BrowserBenchmark
                 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
                 result = await generator.RunAsync(stop.Token);
 
-                await sampling.CancelAsync();
-                try { await sampler; } catch (OperationCanceledException) { }
-                memory = server.Memory();
-                memory = (Math.Max(memory.Rss, peakSampled), memory.Peak);
-                serverCpu = server.CpuTime() - serverStart;
-                ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownStart;
+                totals = await watch.Stop();
+                samples = watch.Samples;
                 var stopping = Stopwatch.StartNew();
                 stoppedByTerm = await server.Stop();
                 stopTook = stopping.Elapsed;
@@ -168,7 +152,7 @@ internal static class BrowserBenchmark
                 .Concat(sweeper.Marks).OrderBy(m => m.At).ToList();
             var rows = LoadTimeline.Rows(samples, marks);
             var delays = ErasureImpact.Around(rows, marks);
-            Report(result, memory, serverCpu, ownCpu, samples, stoppedByTerm, stopTook, exported, asked, restartFailure, delays, ErasureImpact.Away(rows, marks), retentionCheck);
+            Report(result, totals, samples, stoppedByTerm, stopTook, exported, asked, restartFailure, delays, ErasureImpact.Away(rows, marks), retentionCheck);
 
             LoadTimeline.WriteCsv(rows, timeline);
             var plot = Path.ChangeExtension(timeline, ".png");
@@ -194,7 +178,7 @@ internal static class BrowserBenchmark
         }
     }
 
-    private static void Report(BrowserLoadResult r, (long Rss, long Peak) memory, TimeSpan serverCpu, TimeSpan ownCpu, List<Sample> samples,
+    private static void Report(BrowserLoadResult r, WatchTotals totals, List<Sample> samples,
         bool stoppedByTerm, TimeSpan stopTook, ExportCheck.Result exported, BrowserCheck.Report? asked, string? restartFailure,
         IReadOnlyList<ErasureDelay> delays, List<double> away, int retentionCheck)
     {
@@ -231,20 +215,8 @@ internal static class BrowserBenchmark
             var summary = LatencySummary.Of([.. away]);
             Row("longest ack delay per second away from erasures: p50 / p99 / max", $"{summary.P50:F0} / {summary.P99:F0} / {summary.Max:F0} ms ({away.Count} s)");
         }
-        Row("server peak memory (VmHWM / sampled VmRSS)", $"{memory.Peak / 1048576.0:F0} / {memory.Rss / 1048576.0:F0} MiB");
-        var load = samples.Where(s => s.Progress.Phase == LoadPhase.Load).ToList();
-        if (load.Count >= 2)
-        {
-            var span = (load[^1].Progress.Elapsed - load[0].Progress.Elapsed).TotalSeconds;
-            double Share(TimeSpan used) => used.TotalSeconds / span * 100;
-            var serverShare = Share(load[^1].ServerCpu - load[0].ServerCpu);
-            var ownShare = Share(load[^1].OwnCpu - load[0].OwnCpu);
-            var machineShare = Share(load[^1].MachineBusy - load[0].MachineBusy);
-            Row("CPU in load window: server / load generator / other processes", $"{serverShare:F0} % / {ownShare:F0} % / {Math.Max(0, machineShare - serverShare - ownShare):F0} % (100 % = one core; {Environment.ProcessorCount * 100} % available)");
-            Row("load average (1 min) during the window", $"{load.Min(s => s.LoadAverage):F1} .. {load.Max(s => s.LoadAverage):F1}");
-        }
+        totals.Rows(Row, samples);
         Row("load generator behind its participants' schedule p50 / p99 / max", $"{r.ScheduleLag.P50:F1} / {r.ScheduleLag.P99:F1} / {r.ScheduleLag.Max:F1} ms");
-        Row("CPU whole run: server / load generator", $"{serverCpu.TotalSeconds:F1} s / {ownCpu.TotalSeconds:F1} s");
         Row("SIGTERM after the run", stoppedByTerm ? $"stopped in {stopTook.TotalSeconds:F1} s" : $"NOT stopped within 20 s: killed ({stopTook.TotalSeconds:F1} s)");
         if (exported.Failure is { } failure) Row("export of the database", "FAILED: " + failure);
         else

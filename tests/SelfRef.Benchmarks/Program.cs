@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using SelfRef.Benchmarks;
 using SelfRef.Simulation.Load;
@@ -117,25 +116,15 @@ try
         await ServerProcess.Build(root);
     }
     LoadResult result;
-    (long Rss, long Peak) memory;
-    var samples = new List<Sample>();
-    TimeSpan serverCpu, ownCpu;
+    WatchTotals totals;
+    List<Sample> samples;
     (long Documents, long Events) stored;
     int serverPid;
     await using (var server = await ServerProcess.Start(root, work))
     {
         serverPid = server.Pid;
         AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}, database {server.DatabasePath}[/]");
-        var ownStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var serverStart = server.CpuTime();
-        long peakSampled = 0;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-            while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
-                peakSampled = Math.Max(peakSampled, server.Memory().Rss);
-        });
+        var watch = new ServerWatch(server);
 
         var load = new LoadOptions
         {
@@ -151,8 +140,7 @@ try
             PrimeSessions = prime,
             Progress = p =>
             {
-                var sample = new Sample(p, server.CpuTime(), Process.GetCurrentProcess().TotalProcessorTime, server.Memory().Rss, ProcStatus.MachineBusy(), ProcStatus.LoadAverage());
-                lock (samples) samples.Add(sample);
+                var sample = watch.Take(p);
                 AnsiConsole.MarkupLine(FormattableString.Invariant(
                     $"[grey]{p.Elapsed.TotalSeconds,6:F1}s[/] {p.Phase,-6} sessions {p.Sessions,5} connected {p.Connected,5} produced {p.Produced,9} acked {p.Acknowledged,9} retries {p.Retries,4}  server cpu {sample.ServerCpu.TotalSeconds,6:F1}s rss {sample.ServerRss / 1048576.0,6:F0} MiB"));
             },
@@ -163,13 +151,8 @@ try
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         result = await LoadGenerator.RunAsync(load, stop.Token);
-
-        await sampling.CancelAsync();
-        try { await sampler; } catch (OperationCanceledException) { }
-        memory = server.Memory();
-        memory = (Math.Max(memory.Rss, peakSampled), memory.Peak);
-        serverCpu = server.CpuTime() - serverStart;
-        ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownStart;
+        totals = await watch.Stop();
+        samples = watch.Samples;
         await server.Stop();
         stored = RawInsert.CountStored(server.DatabasePath);
     }
@@ -183,7 +166,7 @@ try
         raw = RawInsert.Run(work, Math.Max(1, result.SessionsStarted), documents, perDocument);
     }
 
-    Report(result, memory, serverCpu, ownCpu, samples, stored, raw, serverPid);
+    Report(result, totals, samples, stored, raw, serverPid);
     if (timeline is not null)
     {
         var rows = LoadTimeline.Rows(samples);
@@ -201,8 +184,7 @@ finally
     else Directory.Delete(work, recursive: true);
 }
 
-static void Report(LoadResult r, (long Rss, long Peak) memory, TimeSpan serverCpu, TimeSpan ownCpu, List<Sample> samples,
-    (long Documents, long Events) stored, RawInsert.Result? raw, int serverPid)
+static void Report(LoadResult r, WatchTotals totals, List<Sample> samples, (long Documents, long Events) stored, RawInsert.Result? raw, int serverPid)
 {
     var o = r.Options;
     var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
@@ -223,19 +205,7 @@ static void Report(LoadResult r, (long Rss, long Peak) memory, TimeSpan serverCp
     Row("events in the database after shutdown", $"{stored.Events:N0} in {stored.Documents:N0} documents");
     Row("EVENTS LOST (produced − durable)", $"{r.EventsLost:N0}{(r.SessionsUnverified > 0 ? $" ({r.SessionsUnverified} sessions unverified)" : "")}");
     Row("retries / timeouts / disconnects / reconnects", $"{r.Retries} / {r.Timeouts} / {r.Disconnects} / {r.Reconnects}");
-    Row("server peak memory (VmHWM / sampled VmRSS)", $"{memory.Peak / 1048576.0:F0} / {memory.Rss / 1048576.0:F0} MiB");
-    var load = samples.Where(s => s.Progress.Phase == LoadPhase.Load).ToList();
-    if (load.Count >= 2)
-    {
-        var span = (load[^1].Progress.Elapsed - load[0].Progress.Elapsed).TotalSeconds;
-        double Share(TimeSpan used) => used.TotalSeconds / span * 100;
-        var serverShare = Share(load[^1].ServerCpu - load[0].ServerCpu);
-        var ownShare = Share(load[^1].OwnCpu - load[0].OwnCpu);
-        var machineShare = Share(load[^1].MachineBusy - load[0].MachineBusy);
-        Row("CPU in load window: server / load generator / other processes", $"{serverShare:F0} % / {ownShare:F0} % / {Math.Max(0, machineShare - serverShare - ownShare):F0} % (100 % = one core; {Environment.ProcessorCount * 100} % available)");
-        Row("load average (1 min) during the window", $"{load.Min(s => s.LoadAverage):F1} .. {load.Max(s => s.LoadAverage):F1}");
-    }
-    Row("CPU whole run: server / load generator", $"{serverCpu.TotalSeconds:F1} s / {ownCpu.TotalSeconds:F1} s");
+    totals.Rows(Row, samples);
     if (raw is not null)
     {
         Row("raw LiteDB InsertBulk", $"{raw.DocumentsPerSecond:N0} docs/s = {raw.EventsPerSecond:N0} events/s ({raw.Documents:N0} docs × {raw.EventsPerDocument}, {raw.TransactionSize}/transaction, {raw.Elapsed.TotalSeconds:F2} s)");

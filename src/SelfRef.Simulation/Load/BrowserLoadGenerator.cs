@@ -172,17 +172,7 @@ public sealed class BrowserLoadGenerator
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 
-    private async Task ReportProgress(CancellationToken stop)
-    {
-        if (_options.Progress is not { } report) return;
-        using var timer = new PeriodicTimer(_options.ProgressInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop)) report(Progress());
-        }
-        catch (OperationCanceledException) { }
-        report(Progress());
-    }
+    private Task ReportProgress(CancellationToken stop) => ProgressReport.Run(_options.Progress, _options.ProgressInterval, Progress, stop);
 
     private LoadProgress Progress() => Counts() with { RecentAckLatency = LatencySummary.Of(_run.Counters.TakeRecentLatencies()) };
 

@@ -7,6 +7,22 @@ using SelfRef.Simulation.Protocol;
 
 namespace SelfRef.Simulation.Load;
 
+/// <summary>Calls a run's progress callback at its interval until stopped, and once more at the end.</summary>
+internal static class ProgressReport
+{
+    public static async Task Run(Action<LoadProgress>? report, TimeSpan interval, Func<LoadProgress> progress, CancellationToken stop)
+    {
+        if (report is null) return;
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop)) report(progress());
+        }
+        catch (OperationCanceledException) { }
+        report(progress());
+    }
+}
+
 /// <summary>
 /// Simulates participants the way the browser does it: each starts a session through the
 /// participant link (GET /s/{experiment}, 302 to /p/{token}), opens its own SignalR connection
@@ -296,17 +312,7 @@ public sealed class LoadGenerator
         else _errors.AddOrUpdate("(further distinct problems not recorded)", 1, (_, n) => n + 1);
     }
 
-    private async Task ReportProgress(CancellationToken stop)
-    {
-        if (_options.Progress is not { } report) return;
-        using var timer = new PeriodicTimer(_options.ProgressInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop)) report(Progress());
-        }
-        catch (OperationCanceledException) { }
-        report(Progress());
-    }
+    private Task ReportProgress(CancellationToken stop) => ProgressReport.Run(_options.Progress, _options.ProgressInterval, Progress, stop);
 
     private LoadProgress Progress() => Counts() with { RecentAckLatency = LatencySummary.Of(_counters.TakeRecentLatencies()) };
 
