@@ -162,7 +162,15 @@ internal sealed class BrowserTab
         var tab = new BrowserTab(run, token, state);
         run.Tabs[tab] = 0;
         tab._sender = Task.Run(tab.SendLoop);
-        await tab.Connect(ct);
+        try
+        {
+            await tab.Connect(ct);
+        }
+        catch
+        {
+            await tab.Unload();
+            throw;
+        }
         return tab;
     }
 

@@ -65,7 +65,8 @@ internal sealed class BrowserVisit
             if (!_streams.Any(s => s.Outcome().Acknowledged > 0)) return false;
             _withdrawRequested = true;
         }
-        _interrupt.Cancel();
+        try { _interrupt.Cancel(); }
+        catch (ObjectDisposedException) { return false; }
         return true;
     }
 
@@ -88,13 +89,15 @@ internal sealed class BrowserVisit
             _run.Error("a visit was still waiting for the server when the drain ended");
             end = VisitEnd.Unfinished;
         }
-        catch (Exception e) when (e is ParticipantProtocolException or HttpRequestException or IOException or JsonException or InvalidDataException or KeyNotFoundException or OperationCanceledException)
+        catch (Exception e) when (e is ParticipantProtocolException or HttpRequestException or IOException or JsonException or InvalidDataException
+                                   or KeyNotFoundException or InvalidOperationException or OperationCanceledException)
         {
             _run.Error("a visit failed: " + e.Message);
             end = VisitEnd.Failed;
         }
         finally
         {
+            lock (_gate) _ending = true;
             foreach (var tab in Tabs()) await tab.Unload();
             _interrupt.Dispose();
         }
