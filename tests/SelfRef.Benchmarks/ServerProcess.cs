@@ -30,6 +30,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Port => BaseUrl.Port;
 
+    /// <summary>Each line the server writes (standard output and error), as it comes; read from a background thread.</summary>
+    public event Action<string>? Line;
+
     public static string ServerDll(string repositoryRoot, string configuration = "Release") =>
         Path.Combine(repositoryRoot, "src", "SelfRef.Web", "bin", configuration, "net10.0", "SelfRef.Web.dll");
 
@@ -51,7 +54,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="port">a port to listen on (a restart on the same address); else a free one.</param>
     /// <param name="configuration">which build of SelfRef.Web to run (tests run their own, Debug).</param>
-    public static async Task<ServerProcess> Start(string repositoryRoot, string workFolder, int? port = null, string configuration = "Release")
+    /// <param name="settings">environment and experiment changes beyond the defaults below.</param>
+    public static async Task<ServerProcess> Start(string repositoryRoot, string workFolder, int? port = null, string configuration = "Release", ServerSettings? settings = null)
     {
         var dll = ServerDll(repositoryRoot, configuration);
         if (!File.Exists(dll)) throw new FileNotFoundException($"no {configuration} build of the server; build SelfRef.Web first", dll);
@@ -62,7 +66,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var file in Directory.GetFiles(Path.Combine(repositoryRoot, "experiments"), "*.json"))
         {
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
-            if (json is System.Text.Json.Nodes.JsonObject experiment && experiment.ContainsKey("id")) experiment["targetSampleSize"] = 1_000_000;
+            if (json is System.Text.Json.Nodes.JsonObject experiment && experiment.ContainsKey("id"))
+            {
+                experiment["targetSampleSize"] = 1_000_000;
+                settings?.Experiment?.Invoke(experiment);
+            }
             File.WriteAllText(Path.Combine(experiments, Path.GetFileName(file)), json.ToJsonString());
         }
         var database = Path.Combine(workFolder, "bench.db");
@@ -76,16 +84,25 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["SelfRef__ResearcherPassword"] = "benchmark-only-" + Guid.NewGuid().ToString("N");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in settings?.Environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var logPath = Path.Combine(workFolder, "server.log");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine("err: " + e.Data); };
+        var process = new Process { StartInfo = info };
+        var server = new ServerProcess(process, baseUrl, database, logPath, log);
+        process.OutputDataReceived += (_, e) => server.Received(e.Data, "");
+        process.ErrorDataReceived += (_, e) => server.Received(e.Data, "err: ");
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, baseUrl, database, logPath, log);
         await server.WaitUntilHealthy(TimeSpan.FromSeconds(60));
         return server;
+    }
+
+    private void Received(string? line, string prefix)
+    {
+        if (line is null) return;
+        lock (_log) _log.WriteLine(prefix + line);
+        Line?.Invoke(line);
     }
 
     private async Task WaitUntilHealthy(TimeSpan limit)
@@ -127,17 +144,22 @@ public sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>Stops the server as an operator would (SIGTERM), killing it only if it does not stop.</summary>
-    public async Task Stop()
+    /// <summary>Stops the server as an operator would (SIGTERM), killing it only if it does not stop within 20 s. False if it had to be killed.</summary>
+    public async Task<bool> Stop()
     {
-        if (_process.HasExited) return;
+        if (_process.HasExited) return true;
         using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString()]))!) await kill.WaitForExitAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try { await _process.WaitForExitAsync(limit.Token); }
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return true;
+        }
         catch (OperationCanceledException)
         {
             _process.Kill();
             await _process.WaitForExitAsync();
+            return false;
         }
     }
 
@@ -169,6 +191,15 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
         lock (_log) _log.Dispose();
     }
+}
+
+/// <summary>What a server run changes beyond <see cref="ServerProcess.Start"/>'s defaults.</summary>
+public sealed record ServerSettings
+{
+    /// <summary>Environment variables of the server process, e.g. SelfRef__RetentionCheckSeconds or Logging__LogLevel__….</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>A change made to every experiment's copy (after its target sample size is raised).</summary>
+    public Action<System.Text.Json.Nodes.JsonObject>? Experiment { get; init; }
 }
 
 /// <summary>Readings from /proc (Linux).</summary>
