@@ -145,23 +145,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Stops the server as an operator would (SIGTERM), killing it only if it does not stop within 20 s. False if it had to be killed.</summary>
-    public async Task<bool> Stop()
-    {
-        if (_process.HasExited) return true;
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString()]))!) await kill.WaitForExitAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await _process.WaitForExitAsync(limit.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-            return false;
-        }
-    }
+    public async Task<bool> Stop() => _process.HasExited || (await Terminate(TimeSpan.FromSeconds(20))).ExitCode is not null;
 
     /// <summary>
     /// Sends SIGTERM and waits for the server to stop by itself (the limit only catches a hang);
