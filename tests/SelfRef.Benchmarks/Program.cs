@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using SelfRef.Benchmarks;
 using SelfRef.Simulation.Load;
@@ -8,6 +7,7 @@ using Spectre.Console;
 //     [--seconds 30] [--saturate [--batch 5]] [--drain 60] [--raw-docs N] [--no-raw] [--no-build] [--keep]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- load [--clients 2000] [--seconds 60] [ingest options]   (+ docs/load.csv, docs/load.png)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- soak [--clients 1000] [--minutes 10] [ingest options]  (+ docs/soak.csv, docs/soak.png)
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- load|soak --browser [--clients N] [--seconds S | --minutes M] [browser options]   (+ docs/load-browser.csv or docs/soak-browser.csv, .png, -erasures.csv)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
@@ -75,7 +75,8 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
           --no-prime       no first one-event batch per client during setup: new sessions' first writes fall into the window
           --no-build       use the existing Release build of SelfRef.Web
           --keep           keep the temporary folder (database, server log)
-        """);
+          --browser        load and soak only: browser-shaped participants instead of fixed-rate clients (below)
+        """ + "\n" + BrowserBenchmark.Usage);
     return args.Contains("--help") ? 0 : 2;
 }
 
@@ -97,8 +98,14 @@ if (verb == "soak" && seconds is <= 0 or > 600) { Console.Error.WriteLine("--min
 if (verb != "soak" && seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
 
 var root = SelfRef.Tests.Support.Repository.Root;
-var timeline = options.Value("--timeline") ?? (verb == "ingest" ? null : Path.Combine(root, "docs", verb + ".csv"));
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+if (options.Flag("--browser"))
+{
+    if (verb == "ingest") { Console.Error.WriteLine("--browser is a mode of load and soak; ingest compares fixed-rate clients with raw LiteDB"); return 2; }
+    if (saturate) { Console.Error.WriteLine("--browser and --saturate do not go together: browsers send what their participants do"); return 2; }
+    return await BrowserBenchmark.Run(verb, options, root, clients, seconds, drain, options.Value("--timeline"), noBuild, keep);
+}
+var timeline = options.Value("--timeline") ?? (verb == "ingest" ? null : Path.Combine(root, "docs", verb + ".csv"));
 var (softFiles, hardFiles) = ProcStatus.OpenFileLimits();
 // The load generator holds one socket per client, the server as many again; .NET raises its soft
 // limit to the hard limit at start, so the hard limit is what counts.
@@ -119,25 +126,15 @@ try
         await ServerProcess.Build(root);
     }
     LoadResult result;
-    (long Rss, long Peak) memory;
-    var samples = new List<Sample>();
-    TimeSpan serverCpu, ownCpu;
+    WatchTotals totals;
+    List<Sample> samples;
     (long Documents, long Events) stored;
     int serverPid;
     await using (var server = await ServerProcess.Start(root, work))
     {
         serverPid = server.Pid;
         AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}, database {server.DatabasePath}[/]");
-        var ownStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var serverStart = server.CpuTime();
-        long peakSampled = 0;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-            while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
-                peakSampled = Math.Max(peakSampled, server.Memory().Rss);
-        });
+        var watch = new ServerWatch(server);
 
         var load = new LoadOptions
         {
@@ -153,8 +150,7 @@ try
             PrimeSessions = prime,
             Progress = p =>
             {
-                var sample = new Sample(p, server.CpuTime(), Process.GetCurrentProcess().TotalProcessorTime, server.Memory().Rss, ProcStatus.MachineBusy(), ProcStatus.LoadAverage());
-                lock (samples) samples.Add(sample);
+                var sample = watch.Take(p);
                 AnsiConsole.MarkupLine(FormattableString.Invariant(
                     $"[grey]{p.Elapsed.TotalSeconds,6:F1}s[/] {p.Phase,-6} sessions {p.Sessions,5} connected {p.Connected,5} produced {p.Produced,9} acked {p.Acknowledged,9} retries {p.Retries,4}  server cpu {sample.ServerCpu.TotalSeconds,6:F1}s rss {sample.ServerRss / 1048576.0,6:F0} MiB"));
             },
@@ -165,13 +161,8 @@ try
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         result = await LoadGenerator.RunAsync(load, stop.Token);
-
-        await sampling.CancelAsync();
-        try { await sampler; } catch (OperationCanceledException) { }
-        memory = server.Memory();
-        memory = (Math.Max(memory.Rss, peakSampled), memory.Peak);
-        serverCpu = server.CpuTime() - serverStart;
-        ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownStart;
+        totals = await watch.Stop();
+        samples = watch.Samples;
         await server.Stop();
         stored = RawInsert.CountStored(server.DatabasePath);
     }
@@ -185,7 +176,7 @@ try
         raw = RawInsert.Run(work, Math.Max(1, result.SessionsStarted), documents, perDocument);
     }
 
-    Report(result, memory, serverCpu, ownCpu, samples, stored, raw, serverPid);
+    Report(result, totals, samples, stored, raw, serverPid);
     if (timeline is not null)
     {
         var rows = LoadTimeline.Rows(samples);
@@ -193,9 +184,7 @@ try
         var plot = Path.ChangeExtension(timeline, ".png");
         LoadTimeline.WritePlot(rows, $"{verb}: {clients:N0} clients × {rate} events/s, batch every {interval} ms", plot);
         AnsiConsole.MarkupLine($"timeline: {Markup.Escape(timeline)} ({rows.Count} seconds), plot: {Markup.Escape(plot)}");
-        if (LoadTimeline.Memory(rows) is { } trend)
-            AnsiConsole.MarkupLine(FormattableString.Invariant(
-                $"server memory in the load window: first minute {trend.FirstMinuteMiB:F0} MiB, second {trend.SecondMinuteMiB:F0} MiB, last {trend.LastMinuteMiB:F0} MiB ({trend.Growth * 100:+0.0;-0.0} % from the second), slope after the first minute {trend.SlopeMiBPerMinute:+0.0;-0.0} MiB/min, range {trend.MinMiB:F0}..{trend.MaxMiB:F0} MiB"));
+        if (LoadTimeline.Memory(rows) is { } trend) AnsiConsole.MarkupLine(Markup.Escape(LoadTimeline.Describe(trend)));
     }
     return result.Complete && stored.Events == result.EventsProduced ? 0 : 1;
 }
@@ -205,8 +194,7 @@ finally
     else Directory.Delete(work, recursive: true);
 }
 
-static void Report(LoadResult r, (long Rss, long Peak) memory, TimeSpan serverCpu, TimeSpan ownCpu, List<Sample> samples,
-    (long Documents, long Events) stored, RawInsert.Result? raw, int serverPid)
+static void Report(LoadResult r, WatchTotals totals, List<Sample> samples, (long Documents, long Events) stored, RawInsert.Result? raw, int serverPid)
 {
     var o = r.Options;
     var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
@@ -227,19 +215,7 @@ static void Report(LoadResult r, (long Rss, long Peak) memory, TimeSpan serverCp
     Row("events in the database after shutdown", $"{stored.Events:N0} in {stored.Documents:N0} documents");
     Row("EVENTS LOST (produced − durable)", $"{r.EventsLost:N0}{(r.SessionsUnverified > 0 ? $" ({r.SessionsUnverified} sessions unverified)" : "")}");
     Row("retries / timeouts / disconnects / reconnects", $"{r.Retries} / {r.Timeouts} / {r.Disconnects} / {r.Reconnects}");
-    Row("server peak memory (VmHWM / sampled VmRSS)", $"{memory.Peak / 1048576.0:F0} / {memory.Rss / 1048576.0:F0} MiB");
-    var load = samples.Where(s => s.Progress.Phase == LoadPhase.Load).ToList();
-    if (load.Count >= 2)
-    {
-        var span = (load[^1].Progress.Elapsed - load[0].Progress.Elapsed).TotalSeconds;
-        double Share(TimeSpan used) => used.TotalSeconds / span * 100;
-        var serverShare = Share(load[^1].ServerCpu - load[0].ServerCpu);
-        var ownShare = Share(load[^1].OwnCpu - load[0].OwnCpu);
-        var machineShare = Share(load[^1].MachineBusy - load[0].MachineBusy);
-        Row("CPU in load window: server / load generator / other processes", $"{serverShare:F0} % / {ownShare:F0} % / {Math.Max(0, machineShare - serverShare - ownShare):F0} % (100 % = one core; {Environment.ProcessorCount * 100} % available)");
-        Row("load average (1 min) during the window", $"{load.Min(s => s.LoadAverage):F1} .. {load.Max(s => s.LoadAverage):F1}");
-    }
-    Row("CPU whole run: server / load generator", $"{serverCpu.TotalSeconds:F1} s / {ownCpu.TotalSeconds:F1} s");
+    totals.Rows(Row, samples);
     if (raw is not null)
     {
         Row("raw LiteDB InsertBulk", $"{raw.DocumentsPerSecond:N0} docs/s = {raw.EventsPerSecond:N0} events/s ({raw.Documents:N0} docs × {raw.EventsPerDocument}, {raw.TransactionSize}/transaction, {raw.Elapsed.TotalSeconds:F2} s)");

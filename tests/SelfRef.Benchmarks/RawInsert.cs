@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using LiteDB;
-using SelfRef.Core.Sessions;
+using SelfRef.Core.Events;
+using SelfRef.Core.Storage;
 
 namespace SelfRef.Benchmarks;
 
 /// <summary>
 /// LiteDB on its own: the documents the server stores for event batches (the shape of
-/// LiteDbStore.ToDocument), inserted with InsertBulk into a fresh file in direct mode. Only the
-/// InsertBulk call is timed; building the documents (the pen data parsed into BSON, which the
-/// server does on its writer thread) is not, so the raw figure is the ceiling it is.
+/// LiteDbStore.Append), inserted with InsertBulk into a fresh file in direct mode. Only the
+/// InsertBulk call is timed; building the documents (the events written as JSON and sealed, which
+/// the server does before its writer) is not, so the raw figure is the ceiling it is.
 /// </summary>
 public static class RawInsert
 {
@@ -35,41 +36,40 @@ public static class RawInsert
         return new Result(documents, eventsPerDocument, transactionSize, clock.Elapsed);
     }
 
-    /// <summary>Batches of all sessions interleaved, each session's numbered 1, 1+k, 1+2k, … as they arrive at the server.</summary>
+    /// <summary>
+    /// Batches of all sessions interleaved, each session's numbered 1, 1+k, 1+2k, … as they arrive
+    /// at the server, in the shape LiteDbStore stores them: the events' JSON sealed with a session
+    /// key as one binary payload, beside the fields the store looks up by.
+    /// </summary>
     private static List<BsonDocument> Build(int sessions, int documents, int eventsPerDocument, int seed)
     {
         var random = new Random(seed);
-        var ids = Enumerable.Range(0, sessions).Select(_ => Secrets.Pseudonym()).ToArray();
+        var ids = Enumerable.Range(0, sessions).Select(_ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))).ToArray();
+        var keys = new SessionKeys(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), null);
         var next = new long[sessions];
         Array.Fill(next, 1);
-        var received = DateTime.UtcNow;
+        var received = DateTime.UtcNow.Ticks;
         var docs = new List<BsonDocument>(documents);
         for (var d = 0; d < documents; d++)
         {
             var s = d % sessions;
             var seq = next[s];
-            var items = new BsonArray();
-            for (var i = 0; i < eventsPerDocument; i++)
-            {
-                var json = FormattableString.Invariant($"{{\"x\":{Math.Round(random.NextDouble(), 4)},\"y\":{Math.Round(random.NextDouble(), 4)},\"p\":{Math.Round(0.2 + 0.6 * random.NextDouble(), 3)}}}");
-                items.Add(new BsonDocument
-                {
-                    ["n"] = seq + i,
-                    ["t"] = Math.Round(d * 0.7 + i, 1),
-                    ["type"] = "pen.move",
-                    ["data"] = JsonSerializer.Deserialize(json),
-                });
-            }
+            var events = Enumerable.Range(0, eventsPerDocument).Select(i => new ClientEvent(Math.Round(d * 0.7 + i, 1), "pen.points",
+                System.Text.Json.JsonSerializer.SerializeToElement(new { x = Math.Round(random.NextDouble(), 4), y = Math.Round(random.NextDouble(), 4), p = Math.Round(0.2 + 0.6 * random.NextDouble(), 3) }))).ToList();
+            var payload = BatchPayload.Close(new EventBatch(seq, "consent", events), ids[s], keys, _ => []);
             var last = seq + eventsPerDocument - 1;
             docs.Add(new BsonDocument
             {
-                ["_id"] = $"{ids[s]}/{seq:D19}",
+                ["_id"] = $"{ids[s]}//{seq:D19}",
                 ["session"] = ids[s],
-                ["seq"] = seq,
+                ["stream"] = "",
+                ["from"] = seq,
                 ["last"] = last,
                 ["step"] = "consent",
+                ["bytes"] = payload.Length,
+                ["payload"] = payload,
+                ["seq"] = seq,
                 ["receivedAt"] = received,
-                ["events"] = items,
             });
             next[s] = last + 1;
         }
@@ -84,7 +84,7 @@ public static class RawInsert
         foreach (var doc in db.GetCollection("events").FindAll())
         {
             documents++;
-            events += doc["events"].AsArray.Count;
+            events += doc["last"].AsInt64 - doc["seq"].AsInt64 + 1;
         }
         return (documents, events);
     }

@@ -30,6 +30,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Port => BaseUrl.Port;
 
+    /// <summary>Each line the server writes (standard output and error), as it comes; read from a background thread.</summary>
+    public event Action<string>? Line;
+
     public static string ServerDll(string repositoryRoot, string configuration = "Release") =>
         Path.Combine(repositoryRoot, "src", "SelfRef.Web", "bin", configuration, "net10.0", "SelfRef.Web.dll");
 
@@ -51,7 +54,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="port">a port to listen on (a restart on the same address); else a free one.</param>
     /// <param name="configuration">which build of SelfRef.Web to run (tests run their own, Debug).</param>
-    public static async Task<ServerProcess> Start(string repositoryRoot, string workFolder, int? port = null, string configuration = "Release")
+    /// <param name="settings">environment and experiment changes beyond the defaults below.</param>
+    public static async Task<ServerProcess> Start(string repositoryRoot, string workFolder, int? port = null, string configuration = "Release", ServerSettings? settings = null)
     {
         var dll = ServerDll(repositoryRoot, configuration);
         if (!File.Exists(dll)) throw new FileNotFoundException($"no {configuration} build of the server; build SelfRef.Web first", dll);
@@ -65,9 +69,10 @@ public sealed class ServerProcess : IAsyncDisposable
             if (json is System.Text.Json.Nodes.JsonObject experiment && experiment.ContainsKey("id"))
             {
                 experiment["targetSampleSize"] = 1_000_000;
-                // Load clients stream on the consent step and never agree: keep their slots for the whole run.
+                // Load clients may stream on the consent step and never agree: keep their slots for the whole run.
                 if (experiment["assignment"] is not System.Text.Json.Nodes.JsonObject assignment) experiment["assignment"] = assignment = new();
                 assignment["consentWithinMinutes"] = 10_080;
+                settings?.Experiment?.Invoke(experiment);
             }
             File.WriteAllText(Path.Combine(experiments, Path.GetFileName(file)), json.ToJsonString());
         }
@@ -84,16 +89,25 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["SelfRef__StartsPerAddress"] = "0";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in settings?.Environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var logPath = Path.Combine(workFolder, "server.log");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine("err: " + e.Data); };
+        var process = new Process { StartInfo = info };
+        var server = new ServerProcess(process, baseUrl, database, logPath, log);
+        process.OutputDataReceived += (_, e) => server.Received(e.Data, "");
+        process.ErrorDataReceived += (_, e) => server.Received(e.Data, "err: ");
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, baseUrl, database, logPath, log);
         await server.WaitUntilHealthy(TimeSpan.FromSeconds(60));
         return server;
+    }
+
+    private void Received(string? line, string prefix)
+    {
+        if (line is null) return;
+        lock (_log) _log.WriteLine(prefix + line);
+        Line?.Invoke(line);
     }
 
     private async Task WaitUntilHealthy(TimeSpan limit)
@@ -135,19 +149,8 @@ public sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>Stops the server as an operator would (SIGTERM), killing it only if it does not stop.</summary>
-    public async Task Stop()
-    {
-        if (_process.HasExited) return;
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString()]))!) await kill.WaitForExitAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try { await _process.WaitForExitAsync(limit.Token); }
-        catch (OperationCanceledException)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-    }
+    /// <summary>Stops the server as an operator would (SIGTERM), killing it only if it does not stop within 20 s. False if it had to be killed.</summary>
+    public async Task<bool> Stop() => _process.HasExited || (await Terminate(TimeSpan.FromSeconds(20))).ExitCode is not null;
 
     /// <summary>
     /// Sends SIGTERM and waits for the server to stop by itself (the limit only catches a hang);
@@ -177,6 +180,15 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
         lock (_log) _log.Dispose();
     }
+}
+
+/// <summary>What a server run changes beyond <see cref="ServerProcess.Start"/>'s defaults.</summary>
+public sealed record ServerSettings
+{
+    /// <summary>Environment variables of the server process, e.g. SelfRef__RetentionCheckSeconds or Logging__LogLevel__….</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>A change made to every experiment's copy (after its target sample size is raised).</summary>
+    public Action<System.Text.Json.Nodes.JsonObject>? Experiment { get; init; }
 }
 
 /// <summary>Readings from /proc (Linux).</summary>

@@ -160,12 +160,23 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
         var clock = Stopwatch.StartNew();
         await using var hostile = await server.Connect(token);
         using var stop = new CancellationTokenSource();
-        var flood = Flood(hostile, token, stop.Token);
-        var churn = Churn(stop.Token);
+        var attack = new Attack();
+        var flood = Flood(hostile, token, attack, stop.Token);
+        var churn = Churn(attack, stop.Token);
 
-        var underAttack = await LoadGenerator.RunAsync(load with { Seed = 2 });
-        var answered = hostile.Answered;
-        var elapsed = clock.Elapsed;
+        // The participants stream until the flood has been answered well past its burst (so the
+        // budget's rate is reached, not only its burst), has sent far more than that, garbage
+        // connections were refused and the participants had their events acknowledged meanwhile;
+        // however long that takes on a busy machine. The duration only catches a hang.
+        var underAttack = await LoadGenerator.RunAsync(load with
+        {
+            Seed = 2,
+            Duration = TimeSpan.FromMinutes(3),
+            Until = p => hostile.Answered >= AnsweredWanted && attack.Sent >= SentWanted && attack.Refused >= RefusedWanted && p.Acknowledged >= AcknowledgedWanted,
+        });
+        // Answered calls and the time the connection has had for them, read at the same moment:
+        // the budget allows at most its burst plus its rate times that time.
+        var (answered, elapsed) = (hostile.Answered, clock.Elapsed);
         await stop.CancelAsync();
         var sent = await flood;
         var refusedConnections = await churn;
@@ -175,8 +186,10 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
         output.WriteLine($"20 participants' ack latency p50 / p99 / max: baseline {baseline.AckLatency.P50:F1} / {baseline.AckLatency.P99:F1} / {baseline.AckLatency.Max:F1} ms, " +
             $"under attack {underAttack.AckLatency.P50:F1} / {underAttack.AckLatency.P99:F1} / {underAttack.AckLatency.Max:F1} ms; agreed bound for p99 {bound:F0} ms: {(underAttack.AckLatency.P99 <= bound ? "kept" : "NOT kept")} (reported, not asserted)");
 
+        Assert.True(underAttack.UntilMet, $"within {TimeSpan.FromMinutes(3)} the flood was answered {hostile.Answered} times of {attack.Sent} sent, {attack.Refused} garbage connections were refused: something hung");
         // Throttled: the server answered no more calls than the budget allows over the time it had.
-        Assert.True(sent >= 1000, $"the flood sent only {sent} calls");
+        Assert.True(sent >= SentWanted, $"the flood sent only {sent} calls");
+        Assert.True(answered > ParticipantHub.CallBurst, $"only {answered} of the flood's calls were answered: the budget's rate was never reached");
         Assert.True(answered <= ParticipantHub.CallBurst + ParticipantHub.CallsPerSecond * elapsed.TotalSeconds + 1,
             $"{answered} of the flood's calls were answered in {elapsed.TotalSeconds:F1} s, more than the budget of {ParticipantHub.CallsPerSecond}/s allows");
         Assert.True(refusedConnections > 0);
@@ -196,6 +209,19 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
         Assert.Equal(Enumerable.Range(1, own.Count).Select(n => (long)n), own);
     }
 
+    // Answered: the burst and three seconds of the budget's rate. Sent: far more than answered. Acknowledged: what the 20 participants stream in four seconds.
+    private const int AnsweredWanted = (int)ParticipantHub.CallBurst + 3 * (int)ParticipantHub.CallsPerSecond, SentWanted = 2000, RefusedWanted = 10, AcknowledgedWanted = 20 * 20 * 4;
+
+    /// <summary>What the attack has done so far, read while it runs.</summary>
+    private sealed class Attack
+    {
+        private int _sent, _refused;
+        public int Sent => Volatile.Read(ref _sent);
+        public int Refused => Volatile.Read(ref _refused);
+        public void Call() => Interlocked.Increment(ref _sent);
+        public void Refusal() => Interlocked.Increment(ref _refused);
+    }
+
     /// <summary>
     /// The "agreed bound" for ordinary participants' p99 ack latency while an attack runs: ten
     /// times the baseline p99, but never below one second (a participant does not notice an
@@ -207,7 +233,7 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
     /// 10,000 calls a second for as long as the test runs, without waiting for answers:
     /// new one-event batches alternating with replays of the first. Returns the calls sent.
     /// </summary>
-    private static async Task<int> Flood(RawHubConnection hostile, string token, CancellationToken stop)
+    private static async Task<int> Flood(RawHubConnection hostile, string token, Attack attack, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
         var sent = 0;
@@ -217,7 +243,10 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
             while (!stop.IsCancellationRequested && hostile.IsOpen && sent < 100_000)
             {
                 for (var i = 0; i < 100; i++, sent++)
+                {
                     _ = await hostile.StartInvoke("Append", sent % 2 == 0 ? $"[{Json(token)}, {HostileServer.Batch(sent / 2 + 1)}]" : replay, stop);
+                    attack.Call();
+                }
                 var due = TimeSpan.FromSeconds(sent / 10_000.0) - clock.Elapsed;
                 if (due > TimeSpan.Zero) await Task.Delay(due, stop);
             }
@@ -227,7 +256,7 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
     }
 
     /// <summary>Meanwhile, other connections with made-up tokens and broken messages, one after another.</summary>
-    private async Task<int> Churn(CancellationToken stop)
+    private async Task<int> Churn(Attack attack, CancellationToken stop)
     {
         var refused = 0;
         while (!stop.IsCancellationRequested)
@@ -236,9 +265,17 @@ public sealed class HostileClientTests(HostileServer server, ITestOutputHelper o
             {
                 await using var connection = await server.Connect(Guid.NewGuid().ToString("N"));
                 await connection.SendFrame("not json at all");
-                if ((await Disconnect(connection)).Disconnected) refused++;
+                if ((await Disconnect(connection)).Disconnected)
+                {
+                    refused++;
+                    attack.Refusal();
+                }
             }
-            catch (WebSocketException) { refused++; }
+            catch (WebSocketException)
+            {
+                refused++;
+                attack.Refusal();
+            }
         }
         return refused;
     }

@@ -74,7 +74,10 @@ public sealed class LargeStoreErasureTests(ITestOutputHelper output)
                     Assert.Equal(Batches, deleted.EventBatches);
                     Assert.Equal(Batches * Events, deleted.Events);
                 }
-                var retained = await new RetentionPass(sessions, store, TimeProvider.System).Run();
+                // The server's own sweep (what each RetentionCheckSeconds tick runs).
+                var sweeper = new SelfRef.Web.Hosting.PrivacySweeper(new RetentionPass(sessions, store, TimeProvider.System), TimeProvider.System,
+                    Microsoft.Extensions.Options.Options.Create(new SelfRef.Web.Hosting.SelfRefOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<SelfRef.Web.Hosting.PrivacySweeper>.Instance);
+                var retained = await sweeper.RunOnce();
                 stop.Cancel();
                 var written = await writer;
                 output.WriteLine($"{Sessions * Batches:N0} batch documents; withdrew {Withdrawn}, retention deleted the identifiers of {retained}; the writer stored {written} batches meanwhile");

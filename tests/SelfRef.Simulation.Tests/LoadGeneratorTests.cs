@@ -54,6 +54,27 @@ public sealed class LoadGeneratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_window_given_a_condition_ends_once_it_is_met_and_still_loses_nothing()
+    {
+        var result = await LoadGenerator.RunAsync(new LoadOptions
+        {
+            BaseUrl = _baseUrl,
+            Clients = 3,
+            EventsPerSecond = 40,
+            BatchInterval = TimeSpan.FromMilliseconds(100),
+            // Only the limit that catches a hang: the window ends when 150 events are acknowledged.
+            Duration = TimeSpan.FromMinutes(5),
+            Until = p => p.Acknowledged >= 150,
+        });
+
+        Assert.True(result.UntilMet);
+        Assert.Empty(result.Errors);
+        Assert.True(result.EventsAcknowledged >= 150);
+        Assert.True(result.Complete);
+        Assert.Equal(result.EventsProduced, result.EventsDurable);
+    }
+
+    [Fact]
     public async Task Saturation_mode_sends_as_fast_as_acknowledgements_return_and_loses_nothing()
     {
         var result = await LoadGenerator.RunAsync(new LoadOptions

@@ -14,6 +14,25 @@ public sealed class LoadOptionsTests
         new LoadOptions { BaseUrl = new Uri("http://[::1]:1") }.Validate();
     }
 
+    [Theory]
+    [InlineData("pause scale", 1.5, 0.1, 0.05)]
+    [InlineData("second-tab share", 1, -0.1, 0.05)]
+    [InlineData("reload share", 1, 0.1, 2)]
+    public void Browser_shaped_runs_refuse_shares_outside_0_to_1_and_name_them(string named, double pauses, double secondTab, double reload)
+    {
+        var options = new BrowserLoadOptions { BaseUrl = new Uri("http://127.0.0.1:1"), PauseScale = pauses, SecondTabShare = secondTab, ReloadShare = reload };
+        var e = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains(named, e.Message);
+    }
+
+    [Fact]
+    public void Browser_shaped_runs_refuse_a_server_that_is_not_on_this_machine_and_withdrawals_more_often_than_every_tenth_of_a_second()
+    {
+        Assert.Throws<ArgumentException>(new BrowserLoadOptions { BaseUrl = new Uri("http://example.org") }.Validate);
+        Assert.Throws<ArgumentException>(new BrowserLoadOptions { BaseUrl = new Uri("http://127.0.0.1:1"), WithdrawEvery = TimeSpan.FromMilliseconds(10) }.Validate);
+        new BrowserLoadOptions { BaseUrl = new Uri("http://127.0.0.1:1"), WithdrawEvery = null }.Validate();
+    }
+
     [Fact]
     public void Quantiles_are_nearest_rank()
     {

@@ -7,6 +7,22 @@ using SelfRef.Simulation.Protocol;
 
 namespace SelfRef.Simulation.Load;
 
+/// <summary>Calls a run's progress callback at its interval until stopped, and once more at the end.</summary>
+internal static class ProgressReport
+{
+    public static async Task Run(Action<LoadProgress>? report, TimeSpan interval, Func<LoadProgress> progress, CancellationToken stop)
+    {
+        if (report is null) return;
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop)) report(progress());
+        }
+        catch (OperationCanceledException) { }
+        report(progress());
+    }
+}
+
 /// <summary>
 /// Simulates participants the way the browser does it: each starts a session through the
 /// participant link (GET /s/{experiment}, 302 to /p/{token}), opens its own SignalR connection
@@ -30,6 +46,17 @@ public sealed class LoadGenerator
     private volatile LoadPhase _phase = LoadPhase.Setup;
     // The connected clients once setup is over, for AcknowledgedNow.
     private volatile IReadOnlyList<Client> _clients = [];
+    // The end of the load window on _clock (ticks); Until can bring it forward while clients run.
+    private long _windowEnd = long.MaxValue;
+    private static readonly TimeSpan UntilPoll = TimeSpan.FromMilliseconds(50);
+
+    private TimeSpan WindowEnd
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _windowEnd));
+        set => Interlocked.Exchange(ref _windowEnd, value.Ticks);
+    }
+
+    private TimeSpan DrainEnd => WindowEnd == TimeSpan.MaxValue ? TimeSpan.MaxValue : WindowEnd + _options.DrainTimeout;
 
     public LoadGenerator(LoadOptions options)
     {
@@ -78,19 +105,29 @@ public sealed class LoadGenerator
             _clients = clients.ToArray();
             var setupTime = _clock.Elapsed;
 
-            // Load window, then drain.
+            // Load window (until Duration, or earlier once Until is met), then drain.
             _phase = LoadPhase.Load;
             var windowStart = _clock.Elapsed;
             var ackedBeforeWindow = _counters.Acknowledged;
-            var windowEnd = windowStart + _options.Duration;
-            var drainEnd = windowEnd + _options.DrainTimeout;
+            WindowEnd = windowStart + _options.Duration;
             var offsets = new Random(_options.Seed);
             var period = _options.Mode == LoadMode.Rate ? _options.BatchInterval : TimeSpan.FromMilliseconds(50);
             var loops = clients.Where(c => c.Connected)
-                .Select(c => Task.Run(() => ClientLoop(c, windowStart + period * offsets.NextDouble(), windowEnd, drainEnd, hard.Token)))
+                .Select(c => Task.Run(() => ClientLoop(c, windowStart + period * offsets.NextDouble(), hard.Token)))
                 .ToList();
-            var untilWindowEnd = windowEnd - _clock.Elapsed;
-            if (untilWindowEnd > TimeSpan.Zero) await Task.Delay(untilWindowEnd, hard.Token);
+            var untilMet = false;
+            while (_clock.Elapsed < WindowEnd)
+            {
+                if (_options.Until is { } until && until(Counts()))
+                {
+                    untilMet = true;
+                    WindowEnd = _clock.Elapsed;
+                    break;
+                }
+                var left = WindowEnd - _clock.Elapsed;
+                if (left > TimeSpan.Zero) await Task.Delay(_options.Until is null ? left : TimeSpan.FromTicks(Math.Min(left.Ticks, UntilPoll.Ticks)), hard.Token);
+            }
+            var windowEnd = WindowEnd;
             var ackedInWindow = _counters.Acknowledged - ackedBeforeWindow;
             var loadTime = _clock.Elapsed - windowStart;
             _phase = LoadPhase.Drain;
@@ -133,6 +170,7 @@ public sealed class LoadGenerator
                 FirstBatchLatency = LatencySummary.Of(clients.SelectMany(c => c.FirstLatencies).ToList()),
                 Sessions = outcomes,
                 Errors = new Dictionary<string, int>(_errors),
+                UntilMet = untilMet,
             };
         }
         finally
@@ -215,14 +253,14 @@ public sealed class LoadGenerator
     /// </summary>
     public IReadOnlyDictionary<string, long> AcknowledgedNow() => _clients.ToDictionary(c => c.Token, c => c.Outbox.Acked);
 
-    private async Task ClientLoop(Client c, TimeSpan start, TimeSpan windowEnd, TimeSpan drainEnd, CancellationToken hard)
+    private async Task ClientLoop(Client c, TimeSpan start, CancellationToken hard)
     {
         try
         {
             var wait = start - _clock.Elapsed;
             if (wait > TimeSpan.Zero) await Task.Delay(wait, hard);
-            if (_options.Mode == LoadMode.Rate) await RateLoop(c, start, windowEnd, drainEnd, hard);
-            else await SaturationLoop(c, windowEnd, drainEnd, hard);
+            if (_options.Mode == LoadMode.Rate) await RateLoop(c, start, hard);
+            else await SaturationLoop(c, hard);
         }
         catch (OperationCanceledException) when (hard.IsCancellationRequested)
         {
@@ -230,29 +268,30 @@ public sealed class LoadGenerator
         }
     }
 
-    private async Task RateLoop(Client c, TimeSpan start, TimeSpan windowEnd, TimeSpan drainEnd, CancellationToken hard)
+    private async Task RateLoop(Client c, TimeSpan start, CancellationToken hard)
     {
         using var timer = new PeriodicTimer(_options.BatchInterval);
         var before = c.Outbox.Produced;
         while (true)
         {
             var now = _clock.Elapsed;
+            var windowEnd = WindowEnd;
             var until = now < windowEnd ? now : windowEnd;
             var due = (long)Math.Floor(_options.EventsPerSecond * (until - start).TotalSeconds) + 1;
             Produce(c, before + due - c.Outbox.Produced);
-            while (c.Outbox.PendingCount > 0 && _clock.Elapsed < drainEnd)
+            while (c.Outbox.PendingCount > 0 && _clock.Elapsed < DrainEnd)
                 if (!await c.Outbox.SendNext(hard, c.Latencies)) return;
             if (now >= windowEnd) return;
             if (!await timer.WaitForNextTickAsync(hard)) return;
         }
     }
 
-    private async Task SaturationLoop(Client c, TimeSpan windowEnd, TimeSpan drainEnd, CancellationToken hard)
+    private async Task SaturationLoop(Client c, CancellationToken hard)
     {
-        while (_clock.Elapsed < windowEnd)
+        while (_clock.Elapsed < WindowEnd)
         {
             Produce(c, _options.SaturationBatchSize);
-            while (c.Outbox.PendingCount > 0 && _clock.Elapsed < drainEnd)
+            while (c.Outbox.PendingCount > 0 && _clock.Elapsed < DrainEnd)
                 if (!await c.Outbox.SendNext(hard, c.Latencies)) return;
         }
     }
@@ -273,22 +312,14 @@ public sealed class LoadGenerator
         else _errors.AddOrUpdate("(further distinct problems not recorded)", 1, (_, n) => n + 1);
     }
 
-    private async Task ReportProgress(CancellationToken stop)
-    {
-        if (_options.Progress is not { } report) return;
-        using var timer = new PeriodicTimer(_options.ProgressInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop)) report(Progress());
-        }
-        catch (OperationCanceledException) { }
-        report(Progress());
-    }
+    private Task ReportProgress(CancellationToken stop) => ProgressReport.Run(_options.Progress, _options.ProgressInterval, Progress, stop);
 
-    private LoadProgress Progress() =>
+    private LoadProgress Progress() => Counts() with { RecentAckLatency = LatencySummary.Of(_counters.TakeRecentLatencies()) };
+
+    /// <summary>Where the run is, without the recent latencies (which only the progress report takes).</summary>
+    private LoadProgress Counts() =>
         new(_phase, _clock.Elapsed, _sessions, _connected, Interlocked.Read(ref _produced), _counters.Acknowledged, _counters.Retries)
         {
-            RecentAckLatency = LatencySummary.Of(_counters.TakeRecentLatencies()),
             Disconnects = Interlocked.Read(ref _disconnects),
             Reconnects = _counters.Reconnects,
         };

@@ -34,8 +34,15 @@ public sealed record LoadOptions
     public int SaturationBatchSize { get; init; } = 5;
     /// <summary>At most this many events in one batch, as the browser's outbox (MAX_BATCH).</summary>
     public int MaxBatchEvents { get; init; } = 200;
-    /// <summary>How long clients produce events, once all are connected.</summary>
+    /// <summary>How long clients produce events, once all are connected; with <see cref="Until"/> the longest they may.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Ends the load window as soon as it returns true (asked about every 50 ms once the window
+    /// is open), so that a test runs until something has happened a number of times rather
+    /// than for a stretch of wall time; <see cref="Duration"/> is then only the limit that
+    /// catches a hang (<see cref="LoadResult.UntilMet"/> says which ended the window).
+    /// </summary>
+    public Func<LoadProgress, bool>? Until { get; init; }
     /// <summary>Time allowed to start the sessions and open the connections.</summary>
     public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(120);
     /// <summary>Sessions started and connections opened at the same time during setup.</summary>
@@ -103,6 +110,8 @@ public sealed record LoadProgress(LoadPhase Phase, TimeSpan Elapsed, int Session
     public LatencySummary RecentAckLatency { get; init; } = LatencySummary.Empty;
     public long Disconnects { get; init; }
     public long Reconnects { get; init; }
+    /// <summary>Browser-shaped runs only (<see cref="BrowserLoadGenerator"/>): visits, tabs, reloads, withdrawals.</summary>
+    public BrowserCounts? Browser { get; init; }
 }
 
 public enum LoadPhase { Setup, Load, Drain, Verify, Done }

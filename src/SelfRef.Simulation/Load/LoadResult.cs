@@ -34,6 +34,8 @@ public sealed record LoadResult
     public required IReadOnlyList<SessionOutcome> Sessions { get; init; }
     /// <summary>Distinct problems met (at most a few dozen), with how often each occurred.</summary>
     public required IReadOnlyDictionary<string, int> Errors { get; init; }
+    /// <summary>The window ended because <see cref="LoadOptions.Until"/> was met, not because <see cref="LoadOptions.Duration"/> ran out.</summary>
+    public bool UntilMet { get; init; }
 
     public long EventsLost => Sessions.Sum(s => s.Lost);
     public int SessionsUnverified => Sessions.Count(s => s.Durable is null);
