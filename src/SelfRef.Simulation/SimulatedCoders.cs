@@ -1,5 +1,5 @@
 using SelfRef.Core.Coding;
-using SelfRef.Core.Storage;
+using SelfRef.Core.Sessions;
 using SelfRef.Simulation.Participants;
 
 namespace SelfRef.Simulation;
@@ -30,13 +30,13 @@ public static class SimulatedCoders
     /// this process owns: the test host's, or the database file once the server has stopped.
     /// </summary>
     /// <returns>how many codes were stored; codes of sessions the store does not know are skipped.</returns>
-    public static async Task<int> Save(IStore store, string experimentId, IEnumerable<SimulatedCode> codes, DateTime at)
+    public static async Task<int> Save(SessionService sessions, string experimentId, IEnumerable<SimulatedCode> codes, DateTime at)
     {
         var saved = 0;
         foreach (var code in codes)
         {
-            if (store.FindSessionByToken(code.Token) is not { } session) continue;
-            await store.SaveCode(new CoderCode
+            if (sessions.Find(code.Token) is not { } session) continue;
+            await sessions.SaveCode(new CoderCode
             {
                 ExperimentId = experimentId, SessionId = session.Id, StepId = code.StepId, Coder = code.Coder, Value = code.Value, At = at,
             });

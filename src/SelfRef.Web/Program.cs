@@ -3,6 +3,7 @@ using SelfRef.Core.Experiments;
 using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks;
 using SelfRef.Web.Commands;
 using SelfRef.Web.Hosting;
 using SelfRef.Web.Participant;
@@ -44,13 +45,16 @@ builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settin
 // Stopping (SIGTERM) may not wait long for open connections: the store flushes what it acknowledged either way.
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
 builder.Services.AddSingleton(experiments);
-builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), experiments, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new OutcomeDeriver(sp));
+builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), experiments, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutcomeDeriver>()));
+builder.Services.AddSingleton<OutcomeUpdater>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeUpdater>());
 builder.Services.AddSingleton<UiText>();
 builder.Services.AddGazetteer(builder.Configuration);
 builder.Services.AddHostedService<AbandonedSessionSweeper>();
 builder.Services.AddClientAddresses();
 builder.Services.AddSessionStartLimit();
-builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<SessionService>(), sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>(), sp));
+builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<SessionService>(), sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<PrivacySweeper>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacySweeper>());
 builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);

@@ -110,7 +110,7 @@ internal static class SyntheticOutcomeCsv
             null => null,
         };
         return new OutcomeRow(id, "gallup-replication", task, condition, order, device, pointer, language,
-            latency, self, missing, detail, distance, completed);
+            latency, self, missing, detail, completed).With(("distance_km", distance));
     }
 
     private static string Pseudonym(Random random)

@@ -94,7 +94,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
 
         var row = TaskRow(session, events);
         Assert.True(row.SelfReference, $"the outcome row should say home first: {row}");
-        Assert.Equal(outcome.DistanceKm, row.DistanceKm);
+        Assert.Equal(outcome.DistanceKm, row.Number("distance_km"));
         Assert.Equal("mouse", row.PointerType);
         Assert.True(row.LatencyMs > 0);
 
@@ -278,7 +278,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
     private TaskOutcome TaskRow(Session session, IReadOnlyList<StoredEvent> events)
     {
         var step = Experiment.Step("map");
-        return StepTypes.Of(step).Outcome!(new TaskEvidence(Experiment, session, step, events, [], fixture.Server.Services));
+        return fixture.Server.Services.GetRequiredService<OutcomeDeriver>().DeriveOne(StepTypes.TaskOf(step)!, new TaskEvidence(Experiment, session, step, events, []));
     }
 
     private Experiment Experiment => fixture.Server.Services.GetRequiredService<SessionService>().Experiment("gallup-map")!;

@@ -143,6 +143,6 @@ public sealed class SimulatedParticipantTests
     {
         var experiment = Experiments.Single(e => e.Id == "gallup-pen-keyboard");
         var session = new Session { Id = "s1", ExperimentId = experiment.Id, Answers = answers, Steps = ["consent", "intro", "pen", "about-you", "debrief"], StepIndex = 4 };
-        return new TaskEvidence(experiment, session, step, events, [], null);
+        return new TaskEvidence(experiment, session, step, events, []);
     }
 }

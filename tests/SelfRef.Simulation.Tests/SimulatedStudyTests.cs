@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using SelfRef.Core.Sessions;
 using Xunit.Abstractions;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Gazetteer;
@@ -45,7 +47,7 @@ public sealed class SimulatedStudyTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(result.Count(SessionEnd.Completed) >= 150, $"only {result.Count(SessionEnd.Completed)} of 200 completed");
         Assert.True(result.Count(SessionEnd.Declined) > 0 && result.Count(SessionEnd.DroppedOut) > 0, "the run should show declines and drop-outs");
         var experiment = ExperimentLoader.LoadFolder(_factory.ExperimentsFolder).Single(e => e.Id == "gallup-replication");
-        Assert.Equal(result.Codes.Count, await SimulatedCoders.Save(_factory.Store, experiment.Id, result.Codes, DateTime.UtcNow));
+        Assert.Equal(result.Codes.Count, await SimulatedCoders.Save(_factory.Services.GetRequiredService<SessionService>(), experiment.Id, result.Codes, DateTime.UtcNow));
 
         watch.Restart();
         var analysis = ExperimentAnalysis.Of(experiment, _factory.Store, _factory.Services);

@@ -29,7 +29,7 @@ internal static class SyntheticOutcomes
                 if (task == "map" && i % 17 == 0 && distance is not null) distance = 0;
                 rows.Add(new OutcomeRow(id, "gallup-replication", task, condition,
                     (task == "pen") == penFirst ? 1 : 2, i % 3 == 0 ? "phone" : "desktop", i % 3 == 0 ? "touch" : "mouse",
-                    i % 4 == 0 ? "en" : "de", latency, self, missing, self == true ? "first name (exact)" : null, distance, completed));
+                    i % 4 == 0 ? "en" : "de", latency, self, missing, self == true ? "first name (exact)" : null, completed).With(("distance_km", distance)));
             }
         }
         return rows;

@@ -13,8 +13,8 @@ namespace SelfRef.Web.Tests;
 public class SessionQuotaTests
 {
     private static EventBatch Bulky(long seq, int events = 40) =>
-        new(seq, "consent", Enumerable.Range(0, events).Select(i => new ClientEvent(i, "ui.note",
-            JsonSerializer.SerializeToElement(new { text = Convert.ToBase64String(RandomNumberGenerator.GetBytes(6_000)) }))).ToList());
+        new(seq, "consent", Enumerable.Range(0, events).Select(i => new ClientEvent(i, "ui.click",
+            JsonSerializer.SerializeToElement(new { target = Convert.ToBase64String(RandomNumberGenerator.GetBytes(6_000)) }))).ToList());
 
     [Fact]
     public async Task A_batch_beyond_the_session_quota_is_refused_with_the_words_the_browser_looks_for()

@@ -49,6 +49,25 @@ public static partial class BatchRules
         return null;
     }
 
+    /// <summary>
+    /// Null if every event of the batch is one its step declares, with data of the declared shape;
+    /// else what is wrong, naming the event and the field. Checked before the batch is queued, so
+    /// a malformed event is refused to its sender and never reaches the store or an analysis.
+    /// </summary>
+    public static string? Problem(EventBatch batch, Experiments.Step step)
+    {
+        var type = Experiments.StepTypes.Of(step);
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            var e = batch.Events[i];
+            if (type.Event(step, e.Type) is not { } declared)
+                return $"events[{i}]: '{Clip(e.Type)}' is not an event of a {type.Name} step (it logs {string.Join(", ", type.EventTypes(step))})";
+            if (e.Data is not { ValueKind: JsonValueKind.Object } data) return $"events[{i}] {e.Type}: data is missing (expected an object)";
+            if (declared.Shape.Problem(data) is { } problem) return $"events[{i}] {e.Type}: {problem}";
+        }
+        return null;
+    }
+
     /// <summary>Nesting depth and an upper bound of the size in bytes, in one walk and without copying the text.</summary>
     private static (int Depth, int Bytes) Measure(JsonElement element)
     {

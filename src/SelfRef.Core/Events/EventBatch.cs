@@ -19,4 +19,14 @@ public sealed record ClientEvent(double T, string Type, JsonElement? Data);
 /// <summary>A batch as stored: one document per batch, never one per point.</summary>
 public sealed record StoredBatch(string SessionId, string Stream, long Seq, long Last, string Step, DateTime ReceivedAt, IReadOnlyList<StoredEvent> Events);
 
-public sealed record StoredEvent(long N, double T, string Type, string? DataJson);
+/// <summary>
+/// One stored event. <see cref="T"/> is ms since the step's onset frame; in a step's timeline
+/// (StepEvents.Of) it is moved onto the step's first onset across page loads and tabs, by
+/// <see cref="Offset"/> (add it to times inside the data, e.g. pen points), and
+/// <see cref="Segment"/> numbers the page load (tab or reload) it came from.
+/// </summary>
+public sealed record StoredEvent(long N, double T, string Type, string? DataJson)
+{
+    public double Offset { get; init; }
+    public int Segment { get; init; }
+}

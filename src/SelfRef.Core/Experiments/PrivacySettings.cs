@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using SelfRef.Core.Tasks.Pen;
 
 namespace SelfRef.Core.Experiments;
 
@@ -10,7 +9,7 @@ public enum IdentifierRetention { AfterOutcome, AfterCoding, AfterDays }
 /// <summary>How long identifying data is kept and whom participants ask about it.</summary>
 public sealed record PrivacySettings
 {
-    [Description("When a finished session's identifying data is deleted: afterOutcome (as soon as its task outcomes are computed), afterCoding (once every handwritten answer has an agreed code from 'coders' coders), afterDays ('days' after the session ended). Omitted: afterCoding when a pen step is coded by hand, else afterOutcome. The outcomes are kept (match result, distance, latency), never the name or home town.")]
+    [Description("When a finished session's identifying data is deleted: afterOutcome (as soon as its task outcomes are computed), afterCoding (once every handwritten answer has an agreed code from 'coders' coders), afterDays ('days' after the session ended). Omitted: afterCoding when a task step is coded by hand (handwriting), else afterOutcome. The outcomes are kept (match result, distance, latency), never the name or home town.")]
     public IdentifierRetention? DeleteIdentifiers { get; init; }
 
     [Description("afterDays: days after the end of a session until its identifying data is deleted. In every mode also how long a session that was abandoned (never finished) keeps it, counted from its last sign of life.")]
@@ -26,5 +25,5 @@ public sealed record PrivacySettings
 
     /// <summary>The retention in force: the file's, or the default for its tasks.</summary>
     public IdentifierRetention Effective(Experiment experiment) =>
-        DeleteIdentifiers ?? (experiment.Steps.OfType<PenStep>().Any(p => p.Input == PenInput.Pen) ? IdentifierRetention.AfterCoding : IdentifierRetention.AfterOutcome);
+        DeleteIdentifiers ?? (experiment.Steps.Any(step => StepTypes.TaskOf(step)?.NeedsCoding(step) == true) ? IdentifierRetention.AfterCoding : IdentifierRetention.AfterOutcome);
 }

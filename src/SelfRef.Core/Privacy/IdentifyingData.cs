@@ -18,8 +18,7 @@ public sealed class IdentifyingData
     {
         _experiments = experiments.ToDictionary(e => e.Id, StringComparer.Ordinal);
         _answerKeys = _experiments.Values.ToDictionary(e => e.Id, Identifiers.AnswerKeys, StringComparer.Ordinal);
-        _eventTypes = _experiments.Values.SelectMany(e => e.Steps).OfType<IIdentifyingTask>()
-            .SelectMany(t => t.IdentifyingEventFields.Keys).ToHashSet(StringComparer.Ordinal);
+        _eventTypes = _experiments.Values.SelectMany(Identifiers.EventTypes).Select(e => e.Type).ToHashSet(StringComparer.Ordinal);
     }
 
     public static IdentifyingData None { get; } = new([]);

@@ -1,5 +1,3 @@
-using SelfRef.Core.Privacy;
-
 namespace SelfRef.Core.Sessions;
 
 public enum SessionStatus { Active, Completed, Declined, Abandoned }
@@ -36,8 +34,8 @@ public sealed record Session
     public string WithdrawalCode { get; init; } = "";
     /// <summary>When the identifying answers, recruitment ids and event fields were deleted (retention); null while kept.</summary>
     public DateTime? IdentifiersDeletedAt { get; init; }
-    /// <summary>Task outcomes per step id, computed just before the identifiers were deleted; analyses use them from then on.</summary>
-    public Dictionary<string, FrozenOutcome> FrozenOutcomes { get; init; } = [];
+    /// <summary>Task outcomes per step id, derived when the participant left the step and again when what they read changed (answers, codes, late events).</summary>
+    public Dictionary<string, Tasks.StoredOutcome> Outcomes { get; init; } = [];
 
     [System.Text.Json.Serialization.JsonIgnore] public string CurrentStep => Steps[Math.Min(StepIndex, Steps.Count - 1)];
     [System.Text.Json.Serialization.JsonIgnore] public bool IsOpen => Status is SessionStatus.Active or SessionStatus.Abandoned;

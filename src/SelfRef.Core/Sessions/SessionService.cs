@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using SelfRef.Core.Coding;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Privacy;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks;
 
 namespace SelfRef.Core.Sessions;
 
@@ -32,10 +34,14 @@ public sealed class SessionService
     // The researcher's status per experiment as stored (absent: open).
     private readonly ConcurrentDictionary<string, ExperimentStatus> _status;
 
-    public SessionService(IStore store, IEnumerable<Experiment> experiments, TimeProvider time)
+    private readonly OutcomeDeriver? _deriver;
+
+    /// <param name="deriver">derives task outcomes when a participant leaves a task step and when what they read changes; without it none are stored.</param>
+    public SessionService(IStore store, IEnumerable<Experiment> experiments, TimeProvider time, OutcomeDeriver? deriver = null)
     {
         _store = store;
         _time = time;
+        _deriver = deriver;
         _experiments = experiments.ToDictionary(e => e.Id);
         _slots = _experiments.Keys.ToDictionary(id => id, id => new SlotTable(
             store.SessionsOf(id).Where(s => s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot)));
@@ -255,7 +261,65 @@ public sealed class SessionService
             EndedAt = finished ? now : null,
         };
         _lastSeen[session.Id] = now;
+        // Leaving a task step, or answering what a task compares with (name, home town): its outcome is derived now.
+        advanced = Derived(advanced) ?? advanced;
         return reactivated ? await SaveHoldingSlot(advanced) : await Save(advanced);
+    }
+
+    /// <summary>
+    /// Derives the session's task outcomes again from what is stored now (late events, new codes)
+    /// and stores them if they changed. Returns the session as stored.
+    /// </summary>
+    public Task<Session> UpdateOutcomes(Session session) => Exclusive(session, async current =>
+    {
+        var updated = Derived(current);
+        return updated is null ? current : await Save(updated);
+    });
+
+    /// <summary>Stores a coder's code and derives the coded session's outcomes again (the code decides them).</summary>
+    public async Task SaveCode(CoderCode code)
+    {
+        await _store.SaveCode(code);
+        if (_store.FindSession(code.SessionId) is { } session) await UpdateOutcomes(session);
+    }
+
+    /// <summary>
+    /// Derives outcomes again: of every session of the experiment (all experiments when null) with a
+    /// task step left, or only those never derived or derived by an older rule. Outcomes whose
+    /// identifiers are gone stay as they are. Returns how many sessions changed.
+    /// </summary>
+    public async Task<int> Rederive(string? experimentId = null, bool onlyStale = false)
+    {
+        var changed = 0;
+        foreach (var experiment in _experiments.Values.Where(e => experimentId is null || e.Id == experimentId))
+            foreach (var session in _store.SessionsOf(experiment.Id))
+            {
+                if (onlyStale && !Stale(experiment, session)) continue;
+                var before = session.Outcomes;
+                var after = await UpdateOutcomes(_byToken.GetValueOrDefault(session.Token) ?? session);
+                if (!ReferenceEquals(before, after.Outcomes)) changed++;
+            }
+        return changed;
+    }
+
+    /// <summary>Whether a task step the session left has no outcome, or one of an older rule that can still be derived again.</summary>
+    public static bool Stale(Experiment experiment, Session session)
+    {
+        for (var index = 0; index < session.Steps.Count; index++)
+        {
+            if (!OutcomeDeriver.Left(session, index) || experiment.Steps.FirstOrDefault(s => s.Id == session.Steps[index]) is not { } step
+                || StepTypes.TaskOf(step) is not { } type) continue;
+            if (session.Outcomes.GetValueOrDefault(step.Id) is not { } stored || (!stored.Deidentified && stored.Rule != type.RuleVersion)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The session with its outcomes derived again; null when they are as stored.</summary>
+    private Session? Derived(Session session)
+    {
+        if (_deriver is null || Experiment(session.ExperimentId) is not { } experiment) return null;
+        var outcomes = _deriver.Derive(experiment, session, _store.Events(session.Id), _store.CodesOf(session.Id), Now);
+        return outcomes is null ? null : session with { Outcomes = outcomes };
     }
 
     /// <summary>The participant declines consent: the session shrinks to its refusal and its slot is freed.</summary>
@@ -361,7 +425,9 @@ public sealed class SessionService
                 {
                     // Checked again under the session's lock: the participant may have consented or sent something meanwhile.
                     if (current.Status != SessionStatus.Active || !Overdue(current, experiment, now)) return current;
-                    var saved = await Save(current with { Status = SessionStatus.Abandoned, LastSeenAt = LastSeen(current) });
+                    var abandoned = current with { Status = SessionStatus.Abandoned, LastSeenAt = LastSeen(current) };
+                    // Left on a task step: what was done there is derived now.
+                    var saved = await Save(Derived(abandoned) ?? abandoned);
                     // Freed under the same lock that a returning participant's Touch takes, so they never cross.
                     _slots[experiment.Id].Release(current.Slot);
                     released = true;

@@ -38,6 +38,8 @@ public interface IStore : IDisposable
     /// <summary>Stores a coder's code, replacing that coder's earlier code of the same answer.</summary>
     Task SaveCode(CoderCode code);
     IReadOnlyList<CoderCode> Codes(string experimentId);
+    /// <summary>The codes given to one session.</summary>
+    IReadOnlyList<CoderCode> CodesOf(string sessionId);
 
     /// <summary>The session whose withdrawal code this is (as issued, see Secrets.NormalizeWithdrawalCode); compared exactly.</summary>
     Session? FindSessionByWithdrawalCode(string code);

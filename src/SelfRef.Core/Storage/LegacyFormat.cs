@@ -7,6 +7,7 @@ using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
 using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
+using SelfRef.Core.Tasks;
 
 namespace SelfRef.Core.Storage;
 
@@ -83,6 +84,7 @@ internal static class LegacyFormat
             {
                 Answers = session.Answers.ToDictionary(a => a.Key, a => Open(legacyKey, session.Id, a.Value), StringComparer.Ordinal),
                 Recruitment = session.Recruitment.ToDictionary(a => a.Key, a => Open(legacyKey, session.Id, a.Value), StringComparer.Ordinal),
+                Outcomes = FrozenOutcomes(document),
             };
             var sid = keys.StorageId(session.Id);
             sessions.Insert(LiteDbStore.SessionDocument(session, sid, keys.Create(sid), options.Identifying));
@@ -133,6 +135,32 @@ internal static class LegacyFormat
             target.GetCollection(name).InsertBulk(old.GetCollection(name).FindAll());
         target.GetCollection("meta").Upsert(new BsonDocument { ["_id"] = "keys", ["file"] = keys.Id });
         return count;
+    }
+
+    /// <summary>Outcomes the old format froze when retention ended: kept as outcomes without identifiers (they cannot be derived again).</summary>
+    private static Dictionary<string, StoredOutcome> FrozenOutcomes(BsonDocument session)
+    {
+        var outcomes = new Dictionary<string, StoredOutcome>(StringComparer.Ordinal);
+        if (!session.TryGetValue("FrozenOutcomes", out var frozen) || !frozen.IsDocument) return outcomes;
+        foreach (var (stepId, value) in frozen.AsDocument)
+        {
+            if (!value.IsDocument) continue;
+            var o = value.AsDocument;
+            double? Number(string name) => o.TryGetValue(name, out var v) && v.IsNumber ? v.AsDouble : null;
+            string? Text(string name) => o.TryGetValue(name, out var v) && v.IsString ? v.AsString : null;
+            var distance = Number("DistanceKm");
+            outcomes[stepId] = new StoredOutcome
+            {
+                LatencyMs = Number("LatencyMs"),
+                SelfReference = o.TryGetValue("SelfReference", out var self) && self.IsBoolean ? self.AsBoolean : null,
+                MissingReason = Text("MissingReason"),
+                MatchDetail = Text("MatchDetail"),
+                PointerType = Text("PointerType"),
+                Columns = distance is { } km ? new() { ["distance_km"] = km.ToString("R", System.Globalization.CultureInfo.InvariantCulture) } : [],
+                Deidentified = true,
+            };
+        }
+        return outcomes;
     }
 
     /// <summary>The session's old key (wrapped by Data Protection in its record); null if it had none.</summary>

@@ -476,13 +476,17 @@ public sealed class LiteDbStore : IStore
     }
 
     public IReadOnlyList<CoderCode> Codes(string experimentId) =>
-        _codes.Find(Query.EQ("experiment", experimentId))
-            .Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal))
-            .Select(d => _keys.Find(d["session"].AsString) is { } keys
-                ? System.Text.Json.JsonSerializer.Deserialize<CoderCode>(Seal.Open(keys.Content, d["body"].AsBinary, $"code/{d["_id"].AsString}"))
-                : null)
-            .OfType<CoderCode>()
-            .ToList();
+        OpenCodes(_codes.Find(Query.EQ("experiment", experimentId)).Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal)));
+
+    public IReadOnlyList<CoderCode> CodesOf(string sessionId) => OpenCodes(_codes.Find(Query.EQ("session", Sid(sessionId))));
+
+    // A code of an erased session cannot be opened: it is as good as gone.
+    private List<CoderCode> OpenCodes(IEnumerable<BsonDocument> documents) => documents
+        .Select(d => _keys.Find(d["session"].AsString) is { } keys
+            ? System.Text.Json.JsonSerializer.Deserialize<CoderCode>(Seal.Open(keys.Content, d["body"].AsBinary, $"code/{d["_id"].AsString}"))
+            : null)
+        .OfType<CoderCode>()
+        .ToList();
 
     // ---- the rest ----
 

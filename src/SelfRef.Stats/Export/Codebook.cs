@@ -68,14 +68,14 @@ public static class Codebook
     {
         var answers = Identifiers.AnswerKeys(experiment).Order(StringComparer.Ordinal).ToList();
         var parameters = Identifiers.RecruitmentParameters(experiment);
-        var eventFields = experiment.Steps.OfType<IIdentifyingTask>()
-            .SelectMany(t => t.IdentifyingEventFields.Select(kv => $"{kv.Key} ({string.Join(", ", kv.Value)})"))
+        var eventFields = Identifiers.EventTypes(experiment).Select(e => $"{e.Type} ({string.Join(", ", e.Fields)})")
             .Distinct().Order(StringComparer.Ordinal).ToList();
         var items = new List<string>();
         if (answers.Count > 0) items.Add($"answers to {string.Join(", ", answers)}");
         if (parameters.Count > 0) items.Add($"recruitment parameters {string.Join(", ", parameters)}");
         if (eventFields.Count > 0) items.Add($"event data fields {string.Join("; ", eventFields)}");
-        items.Add($"outcome columns {string.Join(", ", OutcomeColumns.Identifying)}");
+        var columns = OutcomeColumns.TaskColumns(experiment.Steps.Select(s => StepTypes.TaskOf(s)?.Name).OfType<string>()).Where(c => c.Identifying).Select(c => c.Name).ToList();
+        if (columns.Count > 0) items.Add($"outcome columns {string.Join(", ", columns)}");
         return string.Join("; ", items);
     }
 

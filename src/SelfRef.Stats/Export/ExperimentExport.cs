@@ -19,7 +19,7 @@ public static class ExperimentExport
         var tables = new[]
         {
             ParticipantTable.Of(source, include),
-            OutcomeTable.Of(OutcomeDerivation.Rows(source.Experiment, source.Ordered, source.EventsOf, source.Codes, source.Services), include),
+            OutcomeTable.Of(OutcomeDerivation.Rows(source.Experiment, source.Ordered), include, source.Tasks),
             EventTable.Of(source, include),
         };
         var written = new List<(string File, ExportTable Table, long? Rows)>();

@@ -1,3 +1,4 @@
+using SelfRef.Core.Tasks;
 using SelfRef.Stats.Outcomes;
 using C = SelfRef.Stats.Outcomes.OutcomeColumns;
 
@@ -8,32 +9,44 @@ public static class OutcomeTable
 {
     public const string Name = "outcomes";
 
-    public static readonly IReadOnlyList<ExportField<OutcomeRow>> Fields =
+    /// <summary>The columns every task has.</summary>
+    public static readonly IReadOnlyList<ExportField<OutcomeRow>> Common =
     [
         Field(C.Participant, ColumnKind.Text, "The participant's random pseudonym (the same in every file of this export); never a name.", "", "P- and 10 letters or digits, e.g. P-7KQ2M9XH4T", r => r.Participant),
         Field(C.Experiment, ColumnKind.Text, "Experiment id, as in the experiment file.", "", "text", r => r.Experiment),
-        Field(C.Task, ColumnKind.Text, "Task type of the step.", "", "pen, map (one value per task type)", r => r.Task),
+        Field(C.Task, ColumnKind.Text, "Task type of the step.", "", "one value per task type: " + string.Join(", ", SelfRef.Core.Experiments.StepTypes.Tasks.Select(t => t.Name)), r => r.Task),
         Field(C.Condition, ColumnKind.Text, "Between-subject condition the participant was assigned to.", "", "a condition id of the experiment file; 'default' when it has none", r => r.Condition),
         Field(C.TaskOrder, ColumnKind.Integer, "Position of this task among the participant's tasks.", "", "1, 2, ...; empty when unknown", r => r.TaskOrder),
         Field(C.Device, ColumnKind.Text, "Device class, from what the browser reported when the task appeared.", "", "desktop, tablet, phone; empty when the task never appeared", r => r.Device),
         Field(C.PointerType, ColumnKind.Text, "Pointer of the first action.", "", "mouse, touch, pen, keyboard; empty when there was no action", r => r.PointerType),
-        Field(C.Language, ColumnKind.Text, "Language the participant saw.", "", "de, en", r => r.Language),
+        Field(C.Language, ColumnKind.Text, "Language the participant saw.", "", "a language tag of the experiment, e.g. de, en", r => r.Language),
         Field(C.LatencyMs, ColumnKind.Number, "Time from the first frame of the task to the first action, from the browser's event timestamps.", "ms", "number >= 0; empty when there was no action", r => r.LatencyMs),
-        Field(C.SelfReference, ColumnKind.Flag, "Whether the first action referred to the self: pen, the first word is the own name; map, the first target lies within the home radius of the home town.", "", "1 = self-referential, 0 = not; empty = cannot be said (see missing_reason)", r => r.SelfReference),
-        Field(C.MissingReason, ColumnKind.Text, "Why self_reference is empty.", "", "e.g. no action, not coded, unreadable, no name given, not reached, home town not in gazetteer; empty when self_reference is given", r => r.MissingReason),
+        Field(C.SelfReference, ColumnKind.Flag, "Whether the first action referred to the self, as the task type defines it (pen: the first word is the own name; map: the first target lies within the home radius of the home town).", "", "1 = self-referential, 0 = not; empty = cannot be said (see missing_reason)", r => r.SelfReference),
+        Field(C.MissingReason, ColumnKind.Text, "Why self_reference is empty.", "", "e.g. no action, not coded, unreadable, no name given, not reached, in progress, home town not in gazetteer; empty when self_reference is given", r => r.MissingReason),
         Field(C.MatchDetail, ColumnKind.Text, "How the classification was reached.", "", "e.g. 'first name (fuzzy 0.93)', 'coded by 2: OwnName, OwnName'; empty when not classified", r => r.MatchDetail),
-        Field(C.DistanceKm, ColumnKind.Number, "Map task: great-circle distance from the first target to the named home town.", "km", "number >= 0; empty for the pen task or when either place is unknown", r => r.DistanceKm),
         Field(C.Completed, ColumnKind.Flag, "Whether the participant reached the end of the experiment.", "", "1 = completed, 0 = not (yet)", r => r.Completed),
-        Field(C.TargetLat, ColumnKind.Number, "Map task: latitude of the first target (WGS 84).", "degrees", "between -90 and 90; empty for the pen task or without a target", r => r.TargetLat),
-        Field(C.TargetLon, ColumnKind.Number, "Map task: longitude of the first target (WGS 84).", "degrees", "between -180 and 180; empty for the pen task or without a target", r => r.TargetLon),
-        Field(C.HomeLat, ColumnKind.Number, "Map task: latitude of the named home town (WGS 84). Identifies the participant.", "degrees", "between -90 and 90; empty when no home town was named or found", r => r.HomeLat),
-        Field(C.HomeLon, ColumnKind.Number, "Map task: longitude of the named home town (WGS 84). Identifies the participant.", "degrees", "between -180 and 180; empty when no home town was named or found", r => r.HomeLon),
     ];
 
-    // Which columns identify is said once, in OutcomeColumns.Identifying.
-    private static ExportField<OutcomeRow> Field(string name, ColumnKind kind, string description, string unit, string values, Func<OutcomeRow, object?> value) =>
-        new(new ExportColumn(name, kind, description, unit, values, Identifying: C.Identifying.Contains(name)), value);
+    /// <summary>The common columns, then the own columns of the given task types, each with the codebook text its task type declares.</summary>
+    public static IReadOnlyList<ExportField<OutcomeRow>> Fields(IEnumerable<string>? tasks = null) =>
+    [
+        .. Common,
+        .. C.TaskColumns(tasks).Select(c => new ExportField<OutcomeRow>(
+            new ExportColumn(c.Name, c.Kind switch { OutcomeColumnKind.Number => ColumnKind.Number, OutcomeColumnKind.Boolean => ColumnKind.Flag, _ => ColumnKind.Text },
+                c.Description, c.Unit, c.Values, c.Identifying),
+            r => Value(r, c))),
+    ];
 
-    public static ExportTable Of(IEnumerable<OutcomeRow> rows, bool includeIdentifiers) =>
-        ExportTable.Of(Name, "One row per participant and task: what was done first, how fast, and whether it referred to the self.", Fields, rows, includeIdentifiers);
+    private static object? Value(OutcomeRow row, OutcomeColumn column) => column.Kind switch
+    {
+        OutcomeColumnKind.Number => row.Number(column.Name),
+        OutcomeColumnKind.Boolean => row.Columns.GetValueOrDefault(column.Name) is { } text ? text == "true" : null,
+        _ => row.Columns.GetValueOrDefault(column.Name),
+    };
+
+    private static ExportField<OutcomeRow> Field(string name, ColumnKind kind, string description, string unit, string values, Func<OutcomeRow, object?> value) =>
+        new(new ExportColumn(name, kind, description, unit, values), value);
+
+    public static ExportTable Of(IEnumerable<OutcomeRow> rows, bool includeIdentifiers, IEnumerable<string>? tasks = null) =>
+        ExportTable.Of(Name, "One row per participant and task: what was done first, how fast, and whether it referred to the self.", Fields(tasks), rows, includeIdentifiers);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SelfRef.Core.Tasks;
 using SelfRef.Stats.Outcomes;
 
 namespace SelfRef.Stats.Figures;
@@ -19,7 +20,13 @@ public static class FirstTargetMapFigure
 
     /// <summary>Map rows with a first target that has coordinates: the points this figure draws.</summary>
     public static IReadOnlyList<OutcomeRow> Points(IEnumerable<OutcomeRow> rows) =>
-        rows.Where(r => r.Task == "map" && r.TargetLat is not null && r.TargetLon is not null).ToList();
+        rows.Where(r => TargetLat(r) is not null && TargetLon(r) is not null).ToList();
+
+    // Read by what the columns mean (their role), so any task with a first target on a map is drawn.
+    private static double? TargetLat(OutcomeRow r) => r.Number(OutcomeColumnRole.TargetLatitude);
+    private static double? TargetLon(OutcomeRow r) => r.Number(OutcomeColumnRole.TargetLongitude);
+    private static double? HomeLat(OutcomeRow r) => r.Number(OutcomeColumnRole.HomeLatitude);
+    private static double? HomeLon(OutcomeRow r) => r.Number(OutcomeColumnRole.HomeLongitude);
 
     public static Figure Create(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<IReadOnlyList<LonLat>> outlines, double matchRadiusKm)
     {
@@ -36,16 +43,16 @@ public static class FirstTargetMapFigure
             outline.LineWidth = 0.8f;
         }
 
-        var linked = points.Where(r => r.HomeLat is not null && r.HomeLon is not null).ToList();
+        var linked = points.Where(r => HomeLat(r) is not null && HomeLon(r) is not null).ToList();
         foreach (var r in linked)
         {
-            var link = plot.Add.Line(r.TargetLon!.Value, r.TargetLat!.Value, r.HomeLon!.Value, r.HomeLat!.Value);
+            var link = plot.Add.Line(TargetLon(r)!.Value, TargetLat(r)!.Value, HomeLon(r)!.Value, HomeLat(r)!.Value);
             link.LineColor = FigureStyle.Black.WithAlpha(0.35);
             link.LineWidth = 1;
         }
         if (linked.Count > 0)
         {
-            var homes = plot.Add.Markers(linked.Select(r => r.HomeLon!.Value).ToArray(), linked.Select(r => r.HomeLat!.Value).ToArray(),
+            var homes = plot.Add.Markers(linked.Select(r => HomeLon(r)!.Value).ToArray(), linked.Select(r => HomeLat(r)!.Value).ToArray(),
                 MarkerShape.OpenSquare, 9, FigureStyle.Black);
             homes.MarkerLineWidth = 1.5f;
             homes.LegendText = "home town";
@@ -77,7 +84,7 @@ public static class FirstTargetMapFigure
     private static void AddTargets(Plot plot, List<OutcomeRow> rows, Color color, string label)
     {
         if (rows.Count == 0) return;
-        var markers = plot.Add.Markers(rows.Select(r => r.TargetLon!.Value).ToArray(), rows.Select(r => r.TargetLat!.Value).ToArray(),
+        var markers = plot.Add.Markers(rows.Select(r => TargetLon(r)!.Value).ToArray(), rows.Select(r => TargetLat(r)!.Value).ToArray(),
             MarkerShape.FilledCircle, 9, color.WithAlpha(0.85));
         markers.LegendText = label;
     }
@@ -85,8 +92,8 @@ public static class FirstTargetMapFigure
     /// <summary>West, east, south, north: the targets and home towns with a margin, within the world.</summary>
     internal static (double West, double East, double South, double North) Extent(IReadOnlyList<OutcomeRow> points)
     {
-        var lons = points.Select(r => r.TargetLon!.Value).Concat(points.Where(r => r.HomeLon is not null).Select(r => r.HomeLon!.Value)).ToList();
-        var lats = points.Select(r => r.TargetLat!.Value).Concat(points.Where(r => r.HomeLat is not null).Select(r => r.HomeLat!.Value)).ToList();
+        var lons = points.Select(r => TargetLon(r)!.Value).Concat(points.Where(r => HomeLon(r) is not null).Select(r => HomeLon(r)!.Value)).ToList();
+        var lats = points.Select(r => TargetLat(r)!.Value).Concat(points.Where(r => HomeLat(r) is not null).Select(r => HomeLat(r)!.Value)).ToList();
         if (lons.Count == 0) return (-180, 180, -90, 90);
         var (west, east) = Pad(lons.Min(), lons.Max(), 180);
         var (south, north) = Pad(lats.Min(), lats.Max(), 90);

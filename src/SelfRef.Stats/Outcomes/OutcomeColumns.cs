@@ -1,3 +1,6 @@
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Tasks;
+
 namespace SelfRef.Stats.Outcomes;
 
 /// <summary>Column names of the outcome table, snake_case so R and pandas read them as they are.</summary>
@@ -15,23 +18,27 @@ public static class OutcomeColumns
     public const string SelfReference = "self_reference";
     public const string MissingReason = "missing_reason";
     public const string MatchDetail = "match_detail";
-    public const string DistanceKm = "distance_km";
     public const string Completed = "completed";
-    public const string TargetLat = "target_lat";
-    public const string TargetLon = "target_lon";
-    public const string HomeLat = "home_lat";
-    public const string HomeLon = "home_lon";
 
-    public static readonly IReadOnlyList<string> All =
+    /// <summary>The columns every task has, in the order they are written.</summary>
+    public static readonly IReadOnlyList<string> Common =
     [
         Participant, Experiment, Task, Condition, TaskOrder, Device, PointerType, Language,
-        LatencyMs, SelfReference, MissingReason, MatchDetail, DistanceKm, Completed,
-        TargetLat, TargetLon, HomeLat, HomeLon,
+        LatencyMs, SelfReference, MissingReason, MatchDetail, Completed,
     ];
 
-    /// <summary>Columns that would point at the participant (the home town's coordinates): left out of exports unless asked for.</summary>
-    public static readonly IReadOnlyList<string> Identifying = [HomeLat, HomeLon];
+    public static readonly IReadOnlyList<string> Required = [Participant, Task, Condition, SelfReference, LatencyMs];
 
-    public static readonly IReadOnlyList<string> Required =
-        [Participant, Task, Condition, SelfReference, LatencyMs, DistanceKm];
+    /// <summary>The task types' own columns, of the given tasks (all when null), in the order the task types are registered.</summary>
+    public static IReadOnlyList<OutcomeColumn> TaskColumns(IEnumerable<string>? tasks = null)
+    {
+        var wanted = tasks?.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return StepTypes.Tasks.Where(t => wanted is null || wanted.Contains(t.Name)).SelectMany(t => t.Columns).DistinctBy(c => c.Name).ToList();
+    }
+
+    /// <summary>Every column of a table of these tasks: the common ones, then the tasks' own.</summary>
+    public static IReadOnlyList<string> All(IEnumerable<string>? tasks = null) => [.. Common, .. TaskColumns(tasks).Select(c => c.Name)];
+
+    /// <summary>Task columns that point at the participant: left out of exports unless asked for.</summary>
+    public static IReadOnlySet<string> Identifying { get; } = StepTypes.Tasks.SelectMany(t => t.Columns).Where(c => c.Identifying).Select(c => c.Name).ToHashSet();
 }

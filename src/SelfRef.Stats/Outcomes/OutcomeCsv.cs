@@ -1,13 +1,17 @@
 using System.Globalization;
 using CsvHelper;
+using SelfRef.Core.Tasks;
 
 namespace SelfRef.Stats.Outcomes;
 
 /// <summary>
-/// Reads and writes the outcome table (one row per participant and task) as CSV.
-/// Only <see cref="OutcomeColumns.Required"/> must be present; a missing optional column
-/// reads as empty text, as null, or (for <c>completed</c>) as true, because a minimal
-/// export lists only participants who have outcomes. "NA" reads as missing, as R writes it.
+/// Reads and writes the outcome table (one row per participant and task) as CSV: the columns
+/// every task has, then the task types' own columns (OutcomeColumns.TaskColumns). Only
+/// <see cref="OutcomeColumns.Required"/> must be present; a missing optional column reads as
+/// empty text, as null, or (for <c>completed</c>) as true, because a minimal export lists only
+/// participants who have outcomes. "NA" reads as missing, as R writes it. A task column is
+/// checked against its declaration (a number, degrees within range, a distance not negative);
+/// a column no task declares is kept as text.
 /// </summary>
 public static class OutcomeCsv
 {
@@ -43,14 +47,19 @@ public static class OutcomeCsv
     {
         var rows = new List<OutcomeRow>();
         var checkedHeader = false;
+        IReadOnlyList<(string Name, int Index, OutcomeColumn? Declared)> extra = [];
         while (ReadRecord(csv, source))
         {
             if (!checkedHeader)
             {
                 CheckHeader(csv.Headers ?? [], source);
                 checkedHeader = true;
+                var declared = OutcomeColumns.TaskColumns().ToDictionary(c => c.Name);
+                extra = (csv.Headers ?? []).Select((name, index) => (name, index))
+                    .Where(h => !OutcomeColumns.Common.Contains(h.name, StringComparer.Ordinal))
+                    .Select(h => (h.name, h.index, declared.GetValueOrDefault(h.name))).ToList();
             }
-            rows.Add(new FieldReader(csv, source).Row());
+            rows.Add(new FieldReader(csv, source).Row(extra));
         }
         if (!checkedHeader)
         {
@@ -81,17 +90,19 @@ public static class OutcomeCsv
         }
     }
 
-    public static void Write(string path, IEnumerable<OutcomeRow> rows)
+    public static void Write(string path, IEnumerable<OutcomeRow> rows, IEnumerable<string>? tasks = null)
     {
         using var writer = new StreamWriter(path);
-        Write(writer, rows);
+        Write(writer, rows, tasks);
     }
 
-    public static void Write(TextWriter writer, IEnumerable<OutcomeRow> rows)
+    /// <param name="tasks">the task types whose own columns the table has; null: those of every registered task type.</param>
+    public static void Write(TextWriter writer, IEnumerable<OutcomeRow> rows, IEnumerable<string>? tasks = null)
     {
         // Formula-injection escaping would alter values (e.g. a leading "-"); this is a data file, not a spreadsheet.
         using var csv = CsvWriter.Create(writer, CsvWriterOptions.Default with { NewLine = "\n" }, leaveOpen: true);
-        csv.WriteRecord([.. OutcomeColumns.All]);
+        var extra = OutcomeColumns.TaskColumns(tasks).Select(c => c.Name).ToList();
+        csv.WriteRecord([.. OutcomeColumns.Common, .. extra]);
         foreach (var r in rows)
         {
             csv.WriteRecord(
@@ -108,12 +119,8 @@ public static class OutcomeCsv
                 r.SelfReference switch { true => "1", false => "0", null => "" },
                 r.MissingReason ?? "",
                 r.MatchDetail ?? "",
-                Number(r.DistanceKm),
                 r.Completed ? "1" : "0",
-                Number(r.TargetLat),
-                Number(r.TargetLon),
-                Number(r.HomeLat),
-                Number(r.HomeLon),
+                .. extra.Select(name => r.Columns.GetValueOrDefault(name) ?? ""),
             ]);
         }
         csv.Flush();
@@ -124,7 +131,7 @@ public static class OutcomeCsv
 
     private sealed class FieldReader(CsvReader csv, string source)
     {
-        public OutcomeRow Row() => new(
+        public OutcomeRow Row(IReadOnlyList<(string Name, int Index, OutcomeColumn? Declared)> extra) => new(
             Participant: Required(OutcomeColumns.Participant),
             Experiment: Text(OutcomeColumns.Experiment) ?? "",
             Task: Required(OutcomeColumns.Task),
@@ -137,12 +144,38 @@ public static class OutcomeCsv
             SelfReference: Flag(OutcomeColumns.SelfReference, "1, 0 or empty"),
             MissingReason: Text(OutcomeColumns.MissingReason),
             MatchDetail: Text(OutcomeColumns.MatchDetail),
-            DistanceKm: NonNegative(OutcomeColumns.DistanceKm),
-            Completed: Flag(OutcomeColumns.Completed, "1 or 0") ?? true,
-            TargetLat: Degrees(OutcomeColumns.TargetLat, 90),
-            TargetLon: Degrees(OutcomeColumns.TargetLon, 180),
-            HomeLat: Degrees(OutcomeColumns.HomeLat, 90),
-            HomeLon: Degrees(OutcomeColumns.HomeLon, 180));
+            Completed: Flag(OutcomeColumns.Completed, "1 or 0") ?? true)
+        {
+            Columns = extra.Count == 0 ? new Dictionary<string, string?>() : extra.ToDictionary(c => c.Name, c => Checked(c.Name, c.Declared)),
+        };
+
+        /// <summary>A task column's text, checked as its declaration says; kept as it is (numbers round-trip with "R").</summary>
+        private string? Checked(string column, OutcomeColumn? declared)
+        {
+            var text = Text(column);
+            if (IsMissing(text) || declared is null || declared.Kind != OutcomeColumnKind.Number) return IsMissing(text) ? null : text;
+            var value = declared.Role switch
+            {
+                OutcomeColumnRole.TargetLatitude or OutcomeColumnRole.HomeLatitude => Degrees(column, 90),
+                OutcomeColumnRole.TargetLongitude or OutcomeColumnRole.HomeLongitude => Degrees(column, 180),
+                OutcomeColumnRole.DistanceKm => NonNegative(column),
+                OutcomeColumnRole.Chance => Share(column),
+                _ => AnyNumber(column),
+            };
+            return value?.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        private double? AnyNumber(string column)
+        {
+            var text = Text(column);
+            if (IsMissing(text)) return null;
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+                ? value
+                : throw Bad(column, text!, text!.Contains(',') ? "a number with a decimal point, not a comma" : "a number or empty");
+        }
+
+        private double? Share(string column) =>
+            AnyNumber(column) is { } value ? value is >= 0 and <= 1 ? value : throw Bad(column, Text(column)!, "a share between 0 and 1 or empty") : null;
 
         private string? Text(string column)
         {

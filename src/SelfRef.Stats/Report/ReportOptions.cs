@@ -6,9 +6,9 @@ namespace SelfRef.Stats.Report;
 /// <summary>What the replication report compares against and how it is labelled.</summary>
 public sealed record ReportOptions
 {
-    /// <summary>Gallup reference values: 96 % of 500 wrote their own name, 447 of 500 looked for their home town.</summary>
+    /// <summary>The reference proportion each task type declares (the Gallup figures: 96 % of 500 wrote their own name, 447 of 500 looked for their home town).</summary>
     public static readonly IReadOnlyDictionary<string, double> GallupReferences =
-        new Dictionary<string, double> { ["pen"] = 0.96, ["map"] = 0.894 };
+        SelfRef.Core.Experiments.StepTypes.Tasks.Where(t => t.ReferenceProportion is not null).ToDictionary(t => t.Name, t => t.ReferenceProportion!.Value);
 
     public IReadOnlyDictionary<string, double> References { get; init; } = GallupReferences;
     public string ExperimentTitle { get; init; } = "Self-reference replication";

@@ -1,3 +1,5 @@
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Tasks;
 using SelfRef.Stats.Estimators;
 using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
@@ -18,10 +20,13 @@ public sealed record ReplicationResults(
     CohensKappaResult? Kappa,
     int Participants)
 {
-    /// <summary>Task order: pen, map, then any other task alphabetically.</summary>
-    public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows) =>
-        rows.Select(r => r.Task).Distinct(StringComparer.Ordinal)
-            .OrderBy(t => t switch { "pen" => 0, "map" => 1, _ => 2 }).ThenBy(t => t, StringComparer.Ordinal).ToList();
+    /// <summary>Task order: as the task types are registered (pen, map, …), then any other task alphabetically.</summary>
+    public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows)
+    {
+        var registered = StepTypes.Tasks.Select(t => t.Name).ToList();
+        return rows.Select(r => r.Task).Distinct(StringComparer.Ordinal)
+            .OrderBy(t => registered.IndexOf(t) is var i && i >= 0 ? i : int.MaxValue).ThenBy(t => t, StringComparer.Ordinal).ToList();
+    }
 
     public static ReplicationResults Compute(IReadOnlyList<OutcomeRow> outcomes, ReportOptions options)
     {
@@ -40,7 +45,7 @@ public sealed record ReplicationResults(
             taskResults,
             tasks.Select(t => ConditionComparison.Compute(outcomes, t, options.ConfidenceLevel, options.Fisher)).OfType<ConditionComparison>().ToList(),
             LatencyGroup.Compute(outcomes, tasks),
-            outcomes.Where(r => r.DistanceKm is not null).Select(r => r.DistanceKm!.Value).ToList(),
+            outcomes.Select(r => r.Number(OutcomeColumnRole.DistanceKm)).OfType<double>().ToList(),
             options.Funnel ?? FunnelStage.FromOutcomes(outcomes, tasks),
             power,
             coding,

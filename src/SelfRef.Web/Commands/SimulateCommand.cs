@@ -1,3 +1,4 @@
+using SelfRef.Core.Sessions;
 using System.Globalization;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Gazetteer;
@@ -74,7 +75,7 @@ public static class SimulateCommand
         // Through the keys the server encrypted identifiers with: name matching needs the names.
         using (var store = IdentifierProtection.OpenStore(database, IdentifierProtection.DefaultKeyFolder(database), [experiment]))
         {
-            await SimulatedCoders.Save(store, experimentId, result.Codes, DateTime.UtcNow);
+            await SimulatedCoders.Save(new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver()), experimentId, result.Codes, DateTime.UtcNow);
             var analysis = ExperimentAnalysis.Of(experiment, store);
             output.WriteLine();
             output.WriteLine("analysis (95 % Wilson intervals) against the simulated truth:");

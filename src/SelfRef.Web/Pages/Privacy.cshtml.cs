@@ -41,7 +41,7 @@ public sealed class PrivacyModel(SessionService sessions, UiText ui) : PageModel
             .SelectMany(step => step.Questions.Where(q => keys.Contains($"{step.Id}.{q.Id}")).Select(q => q.Label.In(Lang)))
             .ToList();
         RecruitmentParameters = Identifiers.RecruitmentParameters(experiment);
-        TypedText = experiment.Steps.OfType<IIdentifyingTask>().Any(t => t.IdentifyingEventFields.Count > 0);
+        TypedText = Identifiers.EventTypes(experiment).Any();
         Days = experiment.Privacy.Days;
         Retention = experiment.Privacy.Effective(experiment) switch
         {

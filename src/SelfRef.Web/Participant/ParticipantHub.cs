@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.SignalR;
 using SelfRef.Core.Events;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks;
+using SelfRef.Web.Hosting;
 
 namespace SelfRef.Web.Participant;
 
@@ -12,7 +14,7 @@ namespace SelfRef.Web.Participant;
 /// budget of calls (<see cref="CallsPerSecond"/>); calls beyond it wait their turn, and a
 /// connection that would have to wait longer than <see cref="MaxThrottleWait"/> is closed.
 /// </summary>
-public sealed class ParticipantHub(SessionService sessions, IStore store, TimeProvider time) : Hub
+public sealed class ParticipantHub(SessionService sessions, IStore store, TimeProvider time, OutcomeUpdater outcomes) : Hub
 {
     public const string Path = "/hubs/participant";
     public const long MaxMessageBytes = 512 * 1024;
@@ -62,10 +64,16 @@ public sealed class ParticipantHub(SessionService sessions, IStore store, TimePr
         var index = session.Steps.IndexOf(batch.Step);
         if (index < 0) throw new HubException($"batch refused: step '{batch.Step}' is not part of this session");
         if (index > session.StepIndex) throw new HubException($"batch refused: step '{batch.Step}' is not reached yet");
+        var step = sessions.Experiment(session.ExperimentId)?.Steps.FirstOrDefault(s => s.Id == batch.Step)
+            ?? throw new HubException($"batch refused: step '{batch.Step}' is not part of this experiment");
+        if (BatchRules.Problem(batch, step) is { } wrong) throw new HubException($"batch refused: {wrong}");
         session = await sessions.Touch(session);
         try
         {
-            return await store.Append(session.Id, batch);
+            var durable = await store.Append(session.Id, batch);
+            // Events of a step the participant has left (sent late, after a reload or from a second tab) change its outcome.
+            if (OutcomeDeriver.Left(session, index)) outcomes.Request(session);
+            return durable;
         }
         catch (BatchRefusedException e)
         {

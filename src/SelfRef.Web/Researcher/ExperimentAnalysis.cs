@@ -15,7 +15,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
     {
         var sessions = store.SessionsOf(experiment.Id);
         var codes = store.Codes(experiment.Id);
-        var rows = OutcomeDerivation.Rows(experiment, sessions, store.Events, codes, services).ToList();
+        var rows = OutcomeDerivation.Rows(experiment, sessions).ToList();
         var references = new Dictionary<string, double>(ReportOptions.GallupReferences);
         foreach (var (task, value) in experiment.References) references[task] = value;
         var options = new ReportOptions

@@ -28,7 +28,7 @@ public static class ExportEndpoints
         if (sessions.Experiment(id) is not { } experiment) return Results.NotFound();
         if (ExportFormats.Parse(format ?? "csv") is not { } chosen) return UnknownFormat(format);
         if (includeIdentifiers == true) return Results.Redirect(ConfirmPage(id, chosen));
-        return Zip(http, ExportSource.From(experiment, store, services), new ExportOptions(chosen, false, DateTime.UtcNow));
+        return Zip(http, ExportSource.From(experiment, store), new ExportOptions(chosen, false, DateTime.UtcNow));
     }
 
     private static IResult DownloadWithIdentifiers(string id, [FromForm] string? format, [FromForm] string? confirm, HttpContext http, SessionService sessions, IStore store, IServiceProvider services)
@@ -36,7 +36,7 @@ public static class ExportEndpoints
         if (sessions.Experiment(id) is not { } experiment) return Results.NotFound();
         if (ExportFormats.Parse(format ?? "csv") is not { } chosen) return UnknownFormat(format);
         if (confirm?.Trim() != experiment.Id) return Results.Redirect(ConfirmPage(id, chosen, mismatch: true));
-        return Zip(http, ExportSource.From(experiment, store, services), new ExportOptions(chosen, true, DateTime.UtcNow));
+        return Zip(http, ExportSource.From(experiment, store), new ExportOptions(chosen, true, DateTime.UtcNow));
     }
 
     private static IResult UnknownFormat(string? format) =>

@@ -3,6 +3,7 @@ using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
+using SelfRef.Core.Tasks;
 
 namespace SelfRef.Core.Tests.Privacy;
 
@@ -17,12 +18,10 @@ public class RetentionRulesTests
     {
         Id = "P-1", ExperimentId = e.Id, Status = SessionStatus.Completed, Steps = ["consent", "intro", "pen", "about-you", "debrief"],
         StepIndex = 4, EndedAt = Ended, LastSeenAt = Ended,
+        // Something was written on the sheet: a coder must look at it.
+        Outcomes = new() { ["pen"] = new StoredOutcome { Task = "pen", LatencyMs = 10, MissingReason = "not coded" } },
     };
 
-    private static readonly IReadOnlyList<StoredBatch> Strokes =
-    [
-        new("P-1", "", 1, 2, "pen", Ended, [new StoredEvent(1, 10, "pen.down", """{"s":0,"pt":"pen","x":0.1,"y":0.2}"""), new StoredEvent(2, 50, "pen.up", """{"s":0}""")]),
-    ];
 
     private static CoderCode Code(string coder, CodeValue value) => new() { SessionId = "P-1", StepId = "pen", Coder = coder, Value = value };
 
@@ -32,16 +31,16 @@ public class RetentionRulesTests
         Assert.Equal(IdentifierRetention.AfterCoding, With("gallup-pen.json", new()).Privacy.Effective(With("gallup-pen.json", new())));
         var keyboard = With("gallup-pen-keyboard.json", new());
         Assert.Equal(IdentifierRetention.AfterOutcome, keyboard.Privacy.Effective(keyboard));
-        Assert.True(RetentionPass.Ended(keyboard, Completed(keyboard), [], () => [], Ended));
+        Assert.True(RetentionPass.Ended(keyboard, Completed(keyboard), [], Ended));
     }
 
     [Fact]
     public void After_days_counts_from_the_end_of_the_session()
     {
         var e = With("gallup-pen.json", new() { DeleteIdentifiers = IdentifierRetention.AfterDays, Days = 14 });
-        Assert.False(RetentionPass.Ended(e, Completed(e), [], () => Strokes, Ended.AddDays(14).AddSeconds(-1)));
-        Assert.True(RetentionPass.Ended(e, Completed(e), [], () => Strokes, Ended.AddDays(14)));
-        Assert.False(RetentionPass.Ended(e, Completed(e) with { Status = SessionStatus.Active }, [], () => Strokes, Ended.AddDays(400)));
+        Assert.False(RetentionPass.Ended(e, Completed(e), [], Ended.AddDays(14).AddSeconds(-1)));
+        Assert.True(RetentionPass.Ended(e, Completed(e), [], Ended.AddDays(14)));
+        Assert.False(RetentionPass.Ended(e, Completed(e) with { Status = SessionStatus.Active }, [], Ended.AddDays(400)));
     }
 
     [Fact]
@@ -49,12 +48,12 @@ public class RetentionRulesTests
     {
         var e = With("gallup-pen.json", new() { Coders = 2 });
         var session = Completed(e);
-        Assert.False(RetentionPass.Ended(e, session, [Code("a", CodeValue.OwnName)], () => Strokes, Ended));
-        Assert.False(RetentionPass.Ended(e, session, [Code("a", CodeValue.OwnName), Code("b", CodeValue.Other)], () => Strokes, Ended));
-        Assert.True(RetentionPass.Ended(e, session, [Code("a", CodeValue.Unreadable), Code("b", CodeValue.Unreadable)], () => Strokes, Ended));
-        Assert.True(RetentionPass.Ended(e, session, [], () => [], Ended));
+        Assert.False(RetentionPass.Ended(e, session, [Code("a", CodeValue.OwnName)], Ended));
+        Assert.False(RetentionPass.Ended(e, session, [Code("a", CodeValue.OwnName), Code("b", CodeValue.Other)], Ended));
+        Assert.True(RetentionPass.Ended(e, session, [Code("a", CodeValue.Unreadable), Code("b", CodeValue.Unreadable)], Ended));
+        Assert.True(RetentionPass.Ended(e, session with { Outcomes = new() { ["pen"] = new StoredOutcome { MissingReason = "no action" } } }, [], Ended));
         var one = With("gallup-pen.json", new() { Coders = 1 });
-        Assert.True(RetentionPass.Ended(one, Completed(one), [Code("a", CodeValue.Other)], () => Strokes, Ended));
+        Assert.True(RetentionPass.Ended(one, Completed(one), [Code("a", CodeValue.Other)], Ended));
     }
 
     [Theory]

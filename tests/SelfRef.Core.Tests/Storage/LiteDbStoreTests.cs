@@ -95,14 +95,22 @@ public class LiteDbStoreTests : IDisposable
         Assert.Equal(5, batches.Sum(b => b.Events.Count));
     }
 
+    private static ClientEvent Onset(double at) =>
+        new(0, "step.onset", JsonDocument.Parse($$"""{"index":1,"wall":{{at}},"timeOrigin":0,"at":{{at}},"viewport":{"width":800,"height":600},"coarsePointer":false}""").RootElement.Clone());
+
     [Fact]
-    public async Task A_step_is_read_from_the_tab_that_first_sent_its_events()
+    public async Task A_step_is_read_from_every_tab_and_reload_on_the_clock_of_its_first_onset()
     {
-        await _store.Append("P-A", Batch(1, 2, "pen") with { Stream = "first" });
-        await _store.Append("P-A", Batch(1, 5, "pen") with { Stream = "second" });
-        await _store.Append("P-A", Batch(3, 1, "pen") with { Stream = "first" });
+        // Tab one shows the step at 1,000 ms and draws at 100 ms; a second tab shows it 5 s later and draws at 50 ms;
+        // tab one is reloaded 10 s after its first onset and draws at 20 ms.
+        ClientEvent Point(double t) => new(t, "pen.point", JsonDocument.Parse("""{"x":0.5}""").RootElement.Clone());
+        await _store.Append("P-A", new EventBatch(1, "pen", [Onset(1_000), Point(100)], "first"));
+        await _store.Append("P-A", new EventBatch(1, "pen", [Onset(6_000), Point(50)], "second"));
+        await _store.Append("P-A", new EventBatch(3, "pen", [Onset(11_000), Point(20)], "first"));
         var events = StepEvents.Of(_store.Events("P-A"), "pen");
-        Assert.Equal([1L, 2, 3], events.Select(e => e.N));
+        Assert.Equal([0.0, 100, 5_000, 5_050, 10_000, 10_020], events.Select(e => e.T));
+        Assert.Equal([0, 0, 2, 2, 1, 1], events.Select(e => e.Segment));
+        Assert.Equal([0.0, 0, 5_000, 5_000, 10_000, 10_000], events.Select(e => e.Offset));
     }
 
     [Fact]

@@ -13,10 +13,11 @@ public class ExportFileTests
     [Fact]
     public void The_outcome_export_has_the_outcome_table_columns_with_home_coordinates_only_when_identifiers_are_included()
     {
-        Assert.Equal(OutcomeColumns.All, OutcomeTable.Fields.Select(f => f.Column.Name));
-        Assert.Equal(OutcomeColumns.Identifying, OutcomeTable.Fields.Where(f => f.Column.Identifying).Select(f => f.Column.Name));
-        Assert.Equal(OutcomeColumns.All.Except(OutcomeColumns.Identifying), new ExportedFiles(ExportFormat.Csv, false).Csv("outcomes.csv").Header);
-        Assert.Equal(OutcomeColumns.All, new ExportedFiles(ExportFormat.Csv, true).Csv("outcomes.csv").Header);
+        var all = OutcomeColumns.All(ExportFixture.Source().Tasks);
+        Assert.Equal(all, OutcomeTable.Fields(ExportFixture.Source().Tasks).Select(f => f.Column.Name));
+        Assert.Equal(all.Where(OutcomeColumns.Identifying.Contains), OutcomeTable.Fields(ExportFixture.Source().Tasks).Where(f => f.Column.Identifying).Select(f => f.Column.Name));
+        Assert.Equal(all.Except(OutcomeColumns.Identifying), new ExportedFiles(ExportFormat.Csv, false).Csv("outcomes.csv").Header);
+        Assert.Equal(all, new ExportedFiles(ExportFormat.Csv, true).Csv("outcomes.csv").Header);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public class ExportFileTests
         Assert.Equal(ExportFixture.ProlificId, participants[0].GetProperty("PROLIFIC_PID").GetString());
 
         var outcomes = Lines(export.Text("outcomes.jsonl"));
-        Assert.Equal(OutcomeColumns.All, outcomes[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(OutcomeColumns.All(ExportFixture.Source().Tasks), outcomes[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(812.5, outcomes[0].GetProperty("latency_ms").GetDouble());
 
         var events = Lines(export.Text("events.jsonl"));

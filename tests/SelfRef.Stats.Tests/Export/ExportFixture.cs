@@ -42,8 +42,8 @@ public static class ExportFixture
 
     public static readonly IReadOnlyList<Session> Sessions =
     [
-        Completed("P-AAAAAAAAAA", 0, "=HYPERLINK(\"http://evil.example\",\"click\")"),
-        Completed("P-BBBBBBBBBB", 1, "+1") with { Language = "de" },
+        Derived(Completed("P-AAAAAAAAAA", 0, "=HYPERLINK(\"http://evil.example\",\"click\")")),
+        Derived(Completed("P-BBBBBBBBBB", 1, "+1") with { Language = "de" }),
         new Session
         {
             Id = "P-CCCCCCCCCC", Token = "t3", ExperimentId = "export-test", ConditionId = "default", Status = SessionStatus.Active,
@@ -66,8 +66,19 @@ public static class ExportFixture
         _ => [],
     };
 
+    /// <summary>The session with its outcomes derived, as the server stores them when the participant moves on.</summary>
+    private static Session Derived(Session session) =>
+        session with { Outcomes = new SelfRef.Core.Tasks.OutcomeDeriver(new Gazetteers()).Derive(Experiment, session, EventsOf(session.Id), [], Start) ?? session.Outcomes };
+
+    private sealed class Gazetteers : IServiceProvider
+    {
+        public object? GetService(Type type) => type == typeof(SelfRef.Core.Gazetteer.Gazetteer)
+            ? SelfRef.Core.Gazetteer.GazetteerFile.Shared(SelfRef.Core.Gazetteer.GazetteerFile.Locate())
+            : null;
+    }
+
     public static ExportSource Source(Func<string, IReadOnlyList<StoredBatch>>? eventsOf = null) =>
-        new(Experiment, Sessions, eventsOf ?? EventsOf, []);
+        new(Experiment, Sessions, eventsOf ?? EventsOf);
 
     public static int EventCount => Sessions.Where(s => s.ExperimentId == Experiment.Id).Sum(s => EventsOf(s.Id).Sum(b => b.Events.Count));
 

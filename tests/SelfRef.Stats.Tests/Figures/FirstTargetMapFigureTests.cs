@@ -8,8 +8,8 @@ namespace SelfRef.Stats.Tests.Figures;
 public class FirstTargetMapFigureTests
 {
     private static OutcomeRow Map(string id, bool? home, double lat, double lon, double? homeLat, double? homeLon) =>
-        new(id, "exp", "map", "a", 1, "desktop", "mouse", "de", 900, home, home is null ? "home town not in gazetteer" : null, null,
-            homeLat is null ? null : 1, true, lat, lon, homeLat, homeLon);
+        new OutcomeRow(id, "exp", "map", "a", 1, "desktop", "mouse", "de", 900, home, home is null ? "home town not in gazetteer" : null, null, true)
+            .With(("distance_km", homeLat is null ? null : 1), ("target_lat", lat), ("target_lon", lon), ("home_lat", homeLat), ("home_lon", homeLon));
 
     /// <summary>A few participants in Central Europe: two found home first, two did not, one named no known home town.</summary>
     internal static IReadOnlyList<OutcomeRow> Europe { get; } =
@@ -19,7 +19,7 @@ public class FirstTargetMapFigureTests
         Map("P-3", false, 48.86, 2.35, 45.76, 4.84),      // Paris, home Lyon
         Map("P-4", true, 47.37, 8.54, 47.38, 8.53),       // Zurich, at home
         Map("P-5", null, 48.21, 16.37, null, null),       // Vienna, home unknown
-        new("P-1", "exp", "pen", "a", 2, "desktop", "mouse", "de", 700, true, null, null, null, true),
+        new("P-1", "exp", "pen", "a", 2, "desktop", "mouse", "de", 700, true, null, null, true),
     ];
 
     private static IReadOnlyList<IReadOnlyList<LonLat>> Outlines =>
@@ -69,7 +69,7 @@ public class FirstTargetMapFigureTests
         {
             File.WriteAllText(outlines, TopoJsonTests.Tiny);
             var withOutlines = new ReportOptions { CountryOutlines = outlines };
-            var withoutCoordinates = Europe.Select(r => r with { TargetLat = null, TargetLon = null }).ToList();
+            var withoutCoordinates = Europe.Select(r => r.With(("target_lat", null), ("target_lon", null))).ToList();
             bool HasMap(IReadOnlyList<OutcomeRow> rows, ReportOptions options) =>
                 ReportFigures.Create(ReplicationResults.Compute(rows, options), options, rows).Any(f => f.Name == FirstTargetMapFigure.Name);
 

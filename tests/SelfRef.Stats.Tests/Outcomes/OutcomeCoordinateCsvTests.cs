@@ -11,15 +11,17 @@ public class OutcomeCoordinateCsvTests
     {
         OutcomeRow[] rows =
         [
-            new("P-1", "exp", "map", "a", 1, "desktop", "mouse", "en", 1234.5, false, null, "click", 5570.25, true, 40.7128, -74.006, 51.5072, -0.1276),
-            new("P-2", "exp", "map", "a", 1, "phone", "touch", "en", 800, null, "home town not in gazetteer", "click", null, false, -33.8688, 151.2093),
-            new("P-3", "exp", "pen", "a", 2, "phone", "touch", "en", 700, true, null, null, null, true),
+            new OutcomeRow("P-1", "exp", "map", "a", 1, "desktop", "mouse", "en", 1234.5, false, null, "click", true)
+                .With(("distance_km", 5570.25), ("target_lat", 40.7128), ("target_lon", -74.006), ("home_lat", 51.5072), ("home_lon", -0.1276)),
+            new OutcomeRow("P-2", "exp", "map", "a", 1, "phone", "touch", "en", 800, null, "home town not in gazetteer", "click", false)
+                .With(("target_lat", -33.8688), ("target_lon", 151.2093)),
+            new("P-3", "exp", "pen", "a", 2, "phone", "touch", "en", 700, true, null, null, true),
         ];
         var writer = new StringWriter();
-        OutcomeCsv.Write(writer, rows);
+        OutcomeCsv.Write(writer, rows, ["map"]);
         var text = writer.ToString();
-        Assert.EndsWith(",completed,target_lat,target_lon,home_lat,home_lon", text.Split('\n')[0]);
-        Assert.Contains(",1,40.7128,-74.006,51.5072,-0.1276\n", text);
+        Assert.EndsWith(",completed,distance_km,target_lat,target_lon,home_lat,home_lon", text.Split('\n')[0]);
+        Assert.Contains(",1,5570.25,40.7128,-74.006,51.5072,-0.1276\n", text);
         Assert.Equal(rows, Read(text));
     }
 
@@ -27,8 +29,8 @@ public class OutcomeCoordinateCsvTests
     public void A_table_without_coordinate_columns_reads_them_as_missing()
     {
         var row = Assert.Single(Read("participant,task,condition,self_reference,latency_ms,distance_km,completed\nP-1,map,a,1,900,2.5,1\n"));
-        Assert.Equal((null, null, null, null), (row.TargetLat, row.TargetLon, row.HomeLat, row.HomeLon));
-        Assert.Equal(2.5, row.DistanceKm);
+        Assert.Equal((null, null, null, null), (row.Number("target_lat"), row.Number("target_lon"), row.Number("home_lat"), row.Number("home_lon")));
+        Assert.Equal(2.5, row.Number("distance_km"));
     }
 
     [Theory]
@@ -48,7 +50,7 @@ public class OutcomeCoordinateCsvTests
     public void Na_reads_as_a_missing_coordinate()
     {
         var row = Assert.Single(Read("participant,task,condition,self_reference,latency_ms,distance_km,target_lat,target_lon\nP-1,map,a,,900,NA,NA,NA\n"));
-        Assert.Null(row.TargetLat);
-        Assert.Null(row.TargetLon);
+        Assert.Null(row.Number("target_lat"));
+        Assert.Null(row.Number("target_lon"));
     }
 }

@@ -13,8 +13,8 @@ public class OutcomeCsvTests
     {
         var rows = Read(Minimal + "a,pen,neutral,1,812.5,\nb,map,neutral,0,1200,3.25\nc,pen,explicit,,,\n");
         Assert.Equal(3, rows.Count);
-        Assert.Equal(new OutcomeRow("a", "", "pen", "neutral", null, "", "", "", 812.5, true, null, null, null, true), rows[0]);
-        Assert.Equal((false, 3.25), (rows[1].SelfReference!.Value, rows[1].DistanceKm!.Value));
+        Assert.Equal(new OutcomeRow("a", "", "pen", "neutral", null, "", "", "", 812.5, true, null, null, true), rows[0]);
+        Assert.Equal((false, 3.25), (rows[1].SelfReference!.Value, rows[1].Number("distance_km")!.Value));
         Assert.Null(rows[2].SelfReference);
         Assert.Null(rows[2].LatencyMs);
     }
@@ -25,14 +25,14 @@ public class OutcomeCsvTests
         var rows = SyntheticOutcomes.Create(20);
         var writer = new StringWriter();
         OutcomeCsv.Write(writer, rows);
-        Assert.StartsWith(string.Join(",", OutcomeColumns.All) + "\n", writer.ToString());
+        Assert.StartsWith(string.Join(",", OutcomeColumns.All()) + "\n", writer.ToString());
         Assert.Equal(rows, Read(writer.ToString()));
     }
 
     [Fact]
     public void Quotes_text_with_commas_and_quotes_and_reads_it_back()
     {
-        var row = new OutcomeRow("p1", "exp", "pen", "wording \"A\", long", 1, "tablet", "pen", "de", 0.1 + 0.2, true, null, "full name, fuzzy 0.91; C:\\dir\\, \"q\" \\", null, false);
+        var row = new OutcomeRow("p1", "exp", "pen", "wording \"A\", long", 1, "tablet", "pen", "de", 0.1 + 0.2, true, null, "full name, fuzzy 0.91; C:\\dir\\, \"q\" \\", false);
         var writer = new StringWriter();
         OutcomeCsv.Write(writer, [row]);
         Assert.Equal(row, Assert.Single(Read(writer.ToString())));
@@ -72,7 +72,7 @@ public class OutcomeCsvTests
     public void An_empty_file_says_what_header_is_expected()
     {
         var e = Assert.Throws<OutcomeCsvException>(() => Read(""));
-        Assert.Contains("participant,task,condition,self_reference,latency_ms,distance_km", e.Message);
+        Assert.Contains("participant,task,condition,self_reference,latency_ms", e.Message);
     }
 
     [Fact]

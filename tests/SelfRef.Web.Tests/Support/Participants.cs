@@ -38,7 +38,7 @@ public static class Participants
 
     public static EventBatch Batch(long seq, int count, string step = "consent") =>
         new(seq, step, Enumerable.Range(0, count)
-            .Select(i => new ClientEvent(i * 16.7, "ui.point", JsonDocument.Parse($$"""{"x":{{i}}}""").RootElement.Clone()))
+            .Select(i => new ClientEvent(i * 16.7, "ui.click", JsonDocument.Parse($$"""{"target":"button-{{i}}"}""").RootElement.Clone()))
             .ToList());
 
     public static Task<long> Append(this HubConnection hub, string token, EventBatch batch) =>

@@ -22,7 +22,7 @@ public static class FirstTargetRules
 {
     public static FirstTarget? Find(MapStep step, IReadOnlyList<StoredEvent> events)
     {
-        var ordered = events.OrderBy(e => e.N).ToList();
+        var ordered = events.OrderBy(e => e.T).ThenBy(e => e.N).ToList();
         var choice = MapEvents.Choices(ordered).FirstOrDefault();
         var hold = FirstHold(step, ordered);
         var fromChoice = choice is null ? null : new FirstTarget(choice.Lat, choice.Lng, choice.T, double.NaN, TargetInference.Search, choice.Id);
@@ -33,7 +33,7 @@ public static class FirstTargetRules
 
     /// <summary>Time of the participant's first action on the map: a move of the view, a click or a keystroke in the search box.</summary>
     public static double? FirstActionT(IReadOnlyList<StoredEvent> events) =>
-        events.OrderBy(e => e.N)
+        events
             .Where(e => e.Type is MapEvents.Click or MapEvents.PointerDown or MapEvents.SearchInput or MapEvents.SearchChoose
                 || (e.Type == MapEvents.View && !MapEvents.Views([e]).Any(v => v.Initial)))
             .Select(e => (double?)e.T)

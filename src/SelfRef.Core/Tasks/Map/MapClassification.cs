@@ -1,23 +1,14 @@
 using System.Globalization;
-using SelfRef.Core.Gazetteer;
 
 namespace SelfRef.Core.Tasks.Map;
 
 /// <summary>The map step's row of the outcome table: "looked for home first" by distance from the first target to the home town.</summary>
-public static class MapClassification
+public sealed class MapClassification(Gazetteer.Gazetteer gazetteer) : ITaskDeriver
 {
-    public static TaskOutcome Outcome(TaskEvidence evidence)
+    public TaskOutcome Derive(TaskEvidence evidence)
     {
         var step = (MapStep)evidence.Step;
-        // The server registers its gazetteer; a command-line analysis has no services and loads the shipped file.
-        var gazetteer = evidence.Services?.GetService(typeof(Gazetteer.Gazetteer)) as Gazetteer.Gazetteer;
-        try { gazetteer ??= GazetteerFile.Shared(GazetteerFile.Locate()); }
-        catch (FileNotFoundException)
-        {
-            return new TaskOutcome(FirstTargetRules.FirstActionT(evidence.Events), null, "no gazetteer loaded", null, null, MapEvents.Pointer(evidence.Events));
-        }
-        var answer = evidence.Session.Answers.FirstOrDefault(a => a.Key.EndsWith("." + step.HomeTownQuestion, StringComparison.Ordinal)).Value;
-        return Outcome(MapOutcome.Extract(step, evidence.Events, answer, gazetteer), MapEvents.Pointer(evidence.Events));
+        return Outcome(MapOutcome.Extract(step, evidence.Events, evidence.Answer(step.HomeTownQuestion), gazetteer), MapEvents.Pointer(evidence.Events));
     }
 
     public static TaskOutcome Outcome(MapOutcome map, string? pointer)
@@ -29,8 +20,10 @@ public static class MapClassification
             : map.HomeTown.Place is null ? "home town not in gazetteer"
             : null;
         var home = map.HomeTown?.Place;
-        return new TaskOutcome(map.LatencyMs, map.HomeFirst, missing, detail, map.DistanceKm, pointer,
-            map.Target?.Lat, map.Target?.Lng, home?.Lat, home?.Lon);
+        return new TaskOutcome(map.LatencyMs, map.HomeFirst, missing, detail, pointer)
+            .With("distance_km", map.DistanceKm)
+            .With("target_lat", map.Target?.Lat).With("target_lon", map.Target?.Lng)
+            .With("home_lat", home?.Lat).With("home_lon", home?.Lon);
     }
 
     private static string Describe(FirstTarget target, ResolvedPlace? place)

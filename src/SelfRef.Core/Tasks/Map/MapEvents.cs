@@ -23,6 +23,34 @@ public static class MapEvents
     /// <summary>A suggestion chosen: {id, name, lat, lng, q, rank}.</summary>
     public const string SearchChoose = "map.search.choose";
 
+    /// <param name="Bounds">[south, west, north, east] in degrees.</param>
+    /// <param name="Initial">the view the step opened with.</param>
+    public sealed record ViewData(double Lat, double Lng, double Zoom, IReadOnlyList<double>? Bounds, bool? Initial);
+
+    /// <param name="Pointer">mouse, touch or pen.</param>
+    public sealed record ClickData(double Lat, double Lng, double? Zoom, string? Pointer);
+
+    public sealed record PointerData(string? Pointer);
+
+    public sealed record InputData(string Q);
+
+    /// <param name="Ids">gazetteer ids of the places suggested, in order.</param>
+    public sealed record SuggestionsData(string Q, IReadOnlyList<long>? Ids);
+
+    /// <param name="Matched">the spelling of the place's name the query matched, when it was another than <paramref name="Name"/>.</param>
+    public sealed record ChooseData(long Id, string? Name, string? Matched, double Lat, double Lng, string? Q, int? Rank);
+
+    // What a participant searches for is most often their home town: the typed text and the place chosen.
+    public static readonly IReadOnlyList<EventDeclaration> All =
+    [
+        EventDeclaration.Of<ViewData>(View, "The viewport, once per animation frame while it moves and once when it settles."),
+        EventDeclaration.Of<ClickData>(Click, "A click or tap on the map (not a drag)."),
+        EventDeclaration.Of<PointerData>(PointerDown, "A pointer went down on the map."),
+        EventDeclaration.Of<InputData>(SearchInput, "The search box's text as typed.", "q"),
+        EventDeclaration.Of<SuggestionsData>(SearchSuggestions, "Suggestions shown for a query.", "q", "ids"),
+        EventDeclaration.Of<ChooseData>(SearchChoose, "A suggestion was chosen.", "id", "name", "matched", "q", "lat", "lng"),
+    ];
+
     public sealed record ViewEvent(double T, double Lat, double Lng, double Zoom, double South, double West, double North, double East, bool Initial);
 
     public sealed record ClickEvent(double T, double Lat, double Lng, double Zoom);

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using SelfRef.Core.Experiments;
-using SelfRef.Core.Privacy;
 
 namespace SelfRef.Core.Tasks.Map;
 
@@ -9,10 +8,8 @@ namespace SelfRef.Core.Tasks.Map;
 public enum MapLayer { Countries, States }
 
 /// <summary>The map task: a map to explore freely; which place does the participant single out first?</summary>
-public sealed record MapStep : Step, IStepRules, IIdentifyingTask
+public sealed record MapStep : Step, IStepRules
 {
-    public static readonly StepType Type = new("map", typeof(MapStep), IsTask: true, MapClassification.Outcome);
-
     [Description("Neutral instruction shown above the map, per language (e.g. 'take a look at the map').")]
     public required LocalizedText Instruction { get; init; }
 
@@ -73,23 +70,6 @@ public sealed record MapStep : Step, IStepRules, IIdentifyingTask
     [Description("The 'continue' button is enabled only after this many seconds.")]
     [Range(0, 600)]
     public int MinDurationSeconds { get; init; } = 0;
-
-    IEnumerable<string> IIdentifyingTask.IdentifyingQuestions => [HomeTownQuestion];
-
-    // What a participant searches for is most often their home town: the typed text and the place chosen.
-    IReadOnlyDictionary<string, IReadOnlyList<string>> IIdentifyingTask.IdentifyingEventFields { get; } = new Dictionary<string, IReadOnlyList<string>>
-    {
-        ["map.search.input"] = ["q"],
-        ["map.search.suggestions"] = ["q", "ids"],
-        ["map.search.choose"] = ["id", "name", "matched", "q", "lat", "lng"],
-    };
-
-    // "zoom 11 held: Munich (DE, town)" names the place looked at first, most often the home town: keep how, not where.
-    TaskOutcome IIdentifyingTask.WithoutIdentifiers(TaskOutcome outcome) => outcome with
-    {
-        MatchDetail = outcome.MatchDetail?.Split(':')[0],
-        TargetLat = null, TargetLon = null, HomeLat = null, HomeLon = null,
-    };
 
     public IEnumerable<(string Field, string Message)> Check(Experiment experiment)
     {

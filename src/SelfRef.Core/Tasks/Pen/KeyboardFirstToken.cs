@@ -17,7 +17,7 @@ public static class KeyboardFirstToken
     {
         string? token = null;
         double start = 0, last = 0;
-        foreach (var e in events.Where(e => e.Type == "text.input" && e.DataJson is not null).OrderBy(e => e.N))
+        foreach (var e in events.Where(e => e.Type == "text.input" && e.DataJson is not null).OrderBy(e => e.T).ThenBy(e => e.N))
         {
             using var doc = JsonDocument.Parse(e.DataJson!);
             var text = doc.RootElement.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";

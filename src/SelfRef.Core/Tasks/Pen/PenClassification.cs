@@ -8,25 +8,35 @@ namespace SelfRef.Core.Tasks.Pen;
 /// Whether the first thing written was the participant's own name: typed words are matched
 /// automatically against the name given later; handwriting is decided by human coders.
 /// </summary>
-public static class PenClassification
+public sealed class PenClassification : ITaskDeriver
 {
+    public TaskOutcome Derive(TaskEvidence evidence) => Outcome(evidence);
+
     public static TaskOutcome Outcome(TaskEvidence evidence)
     {
         var step = (PenStep)evidence.Step;
         var pen = PenOutcome.Extract(step, evidence.Events);
-        if (!pen.Acted) return new TaskOutcome(null, null, "no action", null, null, null);
+        if (!pen.Acted) return TaskOutcome.Missing("no action");
+        var outcome = Classify(evidence, step, pen);
+        return pen.FirstWord is { } word
+            ? outcome.With("first_word_strokes", word.Strokes.Count).With("first_word_ms", Math.Round(word.DurationMs, 2)).With("word_end", Describe(word.EndedBy))
+            : pen.FirstToken is { } token
+                ? outcome.With("first_word_ms", Math.Round(token.EndMs - token.StartMs, 2)).With("word_end", Describe(token.EndedBy))
+                : outcome;
+    }
 
+    private static TaskOutcome Classify(TaskEvidence evidence, PenStep step, PenOutcome pen)
+    {
         if (step.Input == PenInput.Keyboard)
         {
-            var firstName = Answer(evidence, step.FirstNameQuestion);
-            var surname = Answer(evidence, step.SurnameQuestion);
-            if (firstName is null && surname is null)
-                return new TaskOutcome(pen.LatencyMs, null, "no name given", null, null, pen.PointerType);
+            var firstName = evidence.Answer(step.FirstNameQuestion);
+            var surname = evidence.Answer(step.SurnameQuestion);
+            if (firstName is null && surname is null) return TaskOutcome.Missing("no name given", pen.LatencyMs, pen.PointerType);
             var match = NameMatcher.Match(pen.FirstToken?.Text, firstName, surname);
             var detail = match.Matched
                 ? $"{Describe(match.Part)} ({match.Score.ToString("0.00", CultureInfo.InvariantCulture)})"
                 : $"no match (closest {match.Score.ToString("0.00", CultureInfo.InvariantCulture)})";
-            return new TaskOutcome(pen.LatencyMs, match.Matched, null, detail, null, pen.PointerType);
+            return new TaskOutcome(pen.LatencyMs, match.Matched, null, detail, pen.PointerType);
         }
 
         var codes = evidence.Codes.Where(c => c.SessionId == evidence.Session.Id && c.StepId == step.Id).ToList();
@@ -34,16 +44,19 @@ public static class PenClassification
         var coded = codes.Count == 0 ? null : $"coded by {codes.Count}: {string.Join(", ", codes.OrderBy(c => c.Coder).Select(c => c.Value))}";
         return value switch
         {
-            CodeValue.OwnName => new TaskOutcome(pen.LatencyMs, true, null, coded, null, pen.PointerType),
-            CodeValue.Other => new TaskOutcome(pen.LatencyMs, false, null, coded, null, pen.PointerType),
-            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, "unreadable", coded, null, pen.PointerType),
-            _ => new TaskOutcome(pen.LatencyMs, null, missing, coded, null, pen.PointerType),
+            CodeValue.OwnName => new TaskOutcome(pen.LatencyMs, true, null, coded, pen.PointerType),
+            CodeValue.Other => new TaskOutcome(pen.LatencyMs, false, null, coded, pen.PointerType),
+            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, "unreadable", coded, pen.PointerType),
+            _ => new TaskOutcome(pen.LatencyMs, null, missing, coded, pen.PointerType),
         };
     }
 
-    /// <summary>The answer to a questionnaire question, whichever questionnaire step asked it.</summary>
-    public static string? Answer(TaskEvidence evidence, string questionId) =>
-        evidence.Session.Answers.FirstOrDefault(a => a.Key.EndsWith("." + questionId, StringComparison.Ordinal)).Value;
+    private static string Describe(WordEnd end) => end switch
+    {
+        WordEnd.Pause => "pause",
+        WordEnd.NewLine => "new line",
+        _ => "end of writing",
+    };
 
     private static string Describe(NamePart part) => part switch
     {

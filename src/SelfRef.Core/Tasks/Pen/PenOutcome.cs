@@ -18,7 +18,8 @@ public sealed record PenOutcome(
 
     public static PenOutcome Extract(PenStep step, IEnumerable<StoredEvent> stepEvents)
     {
-        var events = stepEvents.OrderBy(e => e.N).ToList();
+        // In the order they happened on the step's timeline (StepEvents.Of); within a tab, by number.
+        var events = stepEvents.OrderBy(e => e.T).ThenBy(e => e.N).ToList();
         if (step.Input == PenInput.Keyboard)
         {
             var firstKey = events.FirstOrDefault(e => e.Type == "key.down");

@@ -2,17 +2,14 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using SelfRef.Core.Experiments;
-using SelfRef.Core.Privacy;
 
 namespace SelfRef.Core.Tasks.Pen;
 
 public enum PenInput { Pen, Keyboard }
 
 /// <summary>The pen task: a blank sheet and a pen; what does the participant write first?</summary>
-public sealed partial record PenStep : Step, IStepRules, IIdentifyingTask
+public sealed partial record PenStep : Step, IStepRules
 {
-    public static readonly StepType Type = new("pen", typeof(PenStep), IsTask: true, PenClassification.Outcome);
-
     [Description("Neutral instruction shown above the sheet, per language (e.g. 'try the pen'); it must not mention names.")]
     public required LocalizedText Instruction { get; init; }
 
@@ -49,13 +46,6 @@ public sealed partial record PenStep : Step, IStepRules, IIdentifyingTask
 
     [GeneratedRegex(@"\bnamen?s?\b|\bname\b|\bnom\b", RegexOptions.IgnoreCase)]
     private static partial Regex MentionsName();
-
-    IEnumerable<string> IIdentifyingTask.IdentifyingQuestions => [FirstNameQuestion, SurnameQuestion];
-
-    // Typed letters spell whatever the participant wrote, their name first of all; strokes are no text.
-    IReadOnlyDictionary<string, IReadOnlyList<string>> IIdentifyingTask.IdentifyingEventFields => Input == PenInput.Keyboard
-        ? new Dictionary<string, IReadOnlyList<string>> { ["key.down"] = ["key", "code"], ["text.input"] = ["text"] }
-        : new Dictionary<string, IReadOnlyList<string>>();
 
     public IEnumerable<(string Field, string Message)> Check(Experiment experiment)
     {

@@ -37,26 +37,31 @@ public sealed record PenStroke(int Index, string PointerType, IReadOnlyList<PenP
 /// <summary>The strokes of a pen step, rebuilt from the logged pen.down / pen.points events.</summary>
 public static class PenStrokes
 {
+    /// <summary>
+    /// The strokes of a step's timeline (StepEvents.Of), numbered in the order they began. A
+    /// stroke is known by its page load and its number there, since a reload or a second tab
+    /// numbers its strokes from 0 again; its points' times are moved onto the timeline too.
+    /// </summary>
     public static IReadOnlyList<PenStroke> From(IEnumerable<StoredEvent> events)
     {
-        var strokes = new SortedDictionary<int, (string PointerType, List<PenPoint> Points)>();
+        var strokes = new Dictionary<(int Segment, int S), (string PointerType, List<PenPoint> Points)>();
         foreach (var e in events)
         {
             if (e.DataJson is null || e.Type is not ("pen.down" or "pen.points")) continue;
             using var doc = JsonDocument.Parse(e.DataJson);
             var data = doc.RootElement;
-            var index = data.GetProperty("s").GetInt32();
+            var key = (e.Segment, data.GetProperty("s").GetInt32());
             if (e.Type == "pen.down")
             {
-                strokes[index] = (data.TryGetProperty("pt", out var pt) ? pt.GetString() ?? "" : "",
+                strokes[key] = (data.TryGetProperty("pt", out var pt) ? pt.GetString() ?? "" : "",
                     [new PenPoint(data.GetProperty("x").GetDouble(), data.GetProperty("y").GetDouble(), e.T, Pressure(data, "p"))]);
                 continue;
             }
-            if (!strokes.TryGetValue(index, out var stroke)) continue;
+            if (!strokes.TryGetValue(key, out var stroke)) continue;
             foreach (var p in data.GetProperty("pts").EnumerateArray())
-                stroke.Points.Add(new PenPoint(p[0].GetDouble(), p[1].GetDouble(), p[2].GetDouble(), p.GetArrayLength() > 3 ? p[3].GetDouble() : 0.5));
+                stroke.Points.Add(new PenPoint(p[0].GetDouble(), p[1].GetDouble(), p[2].GetDouble() + e.Offset, p.GetArrayLength() > 3 ? p[3].GetDouble() : 0.5));
         }
-        return strokes.Select(s => new PenStroke(s.Key, s.Value.PointerType, s.Value.Points)).ToList();
+        return strokes.Values.OrderBy(s => s.Points[0].T).Select((s, i) => new PenStroke(i, s.PointerType, s.Points)).ToList();
     }
 
     private static double Pressure(JsonElement data, string name) =>

@@ -39,7 +39,7 @@ public sealed class CodingModel(SessionService sessions, IStore store, PenSheets
     public async Task<IActionResult> OnPostAsync(string id, string session, string step, CodeValue value)
     {
         if (sessions.Experiment(id) is null || sheets.Load(session, step) is not { } sheet || sheet.Session.ExperimentId != id) return NotFound();
-        await store.SaveCode(new CoderCode
+        await sessions.SaveCode(new CoderCode
         {
             ExperimentId = id, SessionId = session, StepId = step, Coder = Coder, Value = value, At = time.GetUtcNow().UtcDateTime,
         });

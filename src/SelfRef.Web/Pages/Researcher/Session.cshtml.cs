@@ -1,18 +1,15 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
-using SelfRef.Core.Tasks.Map;
-using SelfRef.Core.Tasks.Pen;
 using SelfRef.Stats.Outcomes;
 
 namespace SelfRef.Web.Pages.Researcher;
 
 /// <summary>One session: its steps with times and event counts, its answers and outcome rows, and links to replay its tasks.</summary>
-public sealed class SessionModel(IStore store, SessionService sessions, IServiceProvider services) : PageModel
+public sealed class SessionModel(IStore store, SessionService sessions) : PageModel
 {
     public sealed record StepRow(int Index, string Id, string Type, DateTime? EnteredAt, DateTime? LeftAt, int Events, string? ReplayUrl, string? TypedText, bool Current)
     {
@@ -38,28 +35,17 @@ public sealed class SessionModel(IStore store, SessionService sessions, IService
             var step = experiment.Step(stepId);
             var visit = session.Visits.FirstOrDefault(v => v.StepId == stepId);
             var events = StepEvents.Of(batches, stepId);
-            var replay = step switch
-            {
-                PenStep { Input: PenInput.Pen } when events.Any(e => e.Type == "pen.down") => $"/researcher/sessions/{id}/steps/{stepId}/replay",
-                MapStep when events.Any(e => e.Type == MapEvents.View) => $"/researcher/sessions/{id}/steps/{stepId}/replay",
-                _ => null,
-            };
-            var typed = step is PenStep { Input: PenInput.Keyboard } ? LastTypedText(events) : null;
+            var task = StepTypes.TaskOf(step);
+            // A task with a replay module, once something beyond the step's onset happened in it.
+            var replay = task?.ReplayModule(step) is not null && events.Any(e => e.Type != CommonEvents.Onset && e.Type != "ui.click" && e.Type != "page.visibility")
+                ? $"/researcher/sessions/{id}/steps/{stepId}/replay" : null;
+            var typed = task?.WrittenText(step, events);
             return new StepRow(index + 1, stepId, StepTypes.Of(step).Name, visit?.EnteredAt, visit?.LeftAt,
                 batches.Where(b => b.Step == stepId).Sum(b => b.Events.Count), replay, typed, session.IsOpen && index == session.StepIndex);
         }).ToList();
         if (session.Status != SessionStatus.Declined)
-            Outcomes = OutcomeDerivation.Rows(experiment, [session], _ => batches, store.Codes(experiment.Id), services).ToList();
+            Outcomes = OutcomeDerivation.Rows(experiment, [session]).ToList();
         return Page();
-    }
-
-    /// <summary>The keyboard variant's text box as the participant left it.</summary>
-    private static string? LastTypedText(IEnumerable<StoredEvent> events)
-    {
-        var last = events.LastOrDefault(e => e.Type == "text.input" && e.DataJson is not null);
-        if (last is null) return null;
-        using var data = JsonDocument.Parse(last.DataJson!);
-        return data.RootElement.TryGetProperty("text", out var text) ? text.GetString() : null;
     }
 
     public static string Time(DateTime? at) => at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss") + " UTC" : "—";

@@ -96,16 +96,18 @@ public class MapOutcomeTests(GazetteerFixture fixture)
         var outcome = MapOutcome.Extract(Step, ZoomIntoMunichThenSearchBerlin().Events, "München", Places);
         var row = MapClassification.Outcome(outcome, "mouse");
         var munich = Places.Find(Munich)!;
-        Assert.Equal(new TaskOutcome(700, true, null, "zoom 11 held: Munich (DE, town)", outcome.DistanceKm, "mouse", 48.14, 11.58, munich.Lat, munich.Lon), row);
+        Assert.Equal((700.0, true, (string?)null, "zoom 11 held: Munich (DE, town)", "mouse"), (row.LatencyMs!.Value, row.SelfReference!.Value, row.MissingReason, row.MatchDetail, row.PointerType));
+        Assert.Equal((outcome.DistanceKm, 48.14, 11.58, munich.Lat, munich.Lon),
+            (row.Number("distance_km"), row.Number("target_lat")!.Value, row.Number("target_lon")!.Value, row.Number("home_lat")!.Value, row.Number("home_lon")!.Value));
     }
 
     [Fact]
     public void The_outcome_row_has_the_target_without_home_coordinates_when_the_home_town_is_unknown()
     {
         var row = MapClassification.Outcome(MapOutcome.Extract(Step, ZoomIntoMunichThenSearchBerlin().Events, "Xyzzyhausen", Places), "mouse");
-        Assert.Equal((48.14, 11.58), (row.TargetLat!.Value, row.TargetLon!.Value));
-        Assert.Null(row.HomeLat);
-        Assert.Null(row.HomeLon);
+        Assert.Equal((48.14, 11.58), (row.Number("target_lat")!.Value, row.Number("target_lon")!.Value));
+        Assert.Null(row.Number("home_lat"));
+        Assert.Null(row.Number("home_lon"));
     }
 
     [Fact]

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using SelfRef.Core.Coding;
+using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Sessions;
+
+namespace SelfRef.Core.Tasks;
+
+/// <summary>
+/// Derives a session's task outcomes from its events, answers and codes, once per change of what
+/// they read, with each task type's derivation (<see cref="TaskType.Deriver"/>, made with the
+/// services its constructor asks for). One bad or missing event spoils one outcome: it gets a
+/// missing reason, never an error for the session, the experiment or the caller.
+/// </summary>
+public sealed class OutcomeDeriver(IServiceProvider services)
+{
+    private readonly ConcurrentDictionary<TaskType, ITaskDeriver> _derivers = new();
+
+    public ITaskDeriver For(TaskType type) => _derivers.GetOrAdd(type, Create);
+
+    private ITaskDeriver Create(TaskType type)
+    {
+        var constructor = type.Deriver.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        var arguments = constructor.GetParameters().Select(p => services.GetService(p.ParameterType)
+            ?? throw new InvalidOperationException($"the {type.Name} task needs a {p.ParameterType.Name} to derive its outcome, and none is registered")).ToArray();
+        return (ITaskDeriver)constructor.Invoke(arguments);
+    }
+
+    /// <summary>Whether the participant is done with the step: moved past it, or the session ended while on it.</summary>
+    public static bool Left(Session session, int index) =>
+        index < session.StepIndex || (index == session.StepIndex && session.Status is SessionStatus.Completed or SessionStatus.Abandoned);
+
+    /// <summary>
+    /// The session's outcomes: those it has, with every task step it left derived again now
+    /// (outcomes whose identifiers are gone are kept as they are). Returns null when nothing changed.
+    /// </summary>
+    public Dictionary<string, StoredOutcome>? Derive(Experiment experiment, Session session, IReadOnlyList<StoredBatch> batches, IReadOnlyList<CoderCode> codes, DateTime now)
+    {
+        Dictionary<string, StoredOutcome>? changed = null;
+        for (var index = 0; index < session.Steps.Count; index++)
+        {
+            if (!Left(session, index)) continue;
+            var step = experiment.Steps.FirstOrDefault(s => s.Id == session.Steps[index]);
+            if (step is null || StepTypes.TaskOf(step) is not { } type) continue;
+            var kept = session.Outcomes.GetValueOrDefault(step.Id);
+            if (kept is { Deidentified: true }) continue;
+            var events = StepEvents.Of(batches, step.Id);
+            var outcome = DeriveOne(type, new TaskEvidence(experiment, session, step, events, codes));
+            var stored = StoredOutcome.Of(type, outcome, Device(events), now);
+            if (stored.SameAs(kept)) continue;
+            changed ??= new Dictionary<string, StoredOutcome>(session.Outcomes);
+            changed[step.Id] = stored;
+        }
+        return changed;
+    }
+
+    public TaskOutcome DeriveOne(TaskType type, TaskEvidence evidence)
+    {
+        // A service that cannot be made (e.g. no gazetteer file) spoils the outcome, not the participant's request; it is made again next time.
+        try { return For(type).Derive(evidence); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return TaskOutcome.Missing($"could not be derived: {e.Message}");
+        }
+    }
+
+    /// <summary>Desktop, tablet or phone, from what the browser said when the step first appeared.</summary>
+    public static string Device(IEnumerable<StoredEvent> events)
+    {
+        var onset = events.FirstOrDefault(e => e.Type == CommonEvents.Onset && e.DataJson is not null);
+        if (onset is null) return "";
+        try
+        {
+            using var doc = JsonDocument.Parse(onset.DataJson!);
+            var data = doc.RootElement;
+            var coarse = data.TryGetProperty("coarsePointer", out var c) && c.ValueKind == JsonValueKind.True;
+            var width = data.TryGetProperty("viewport", out var v) && v.TryGetProperty("width", out var w) && w.TryGetDouble(out var px) ? px : 0;
+            return !coarse ? "desktop" : width < 700 ? "phone" : "tablet";
+        }
+        catch (JsonException) { return ""; }
+    }
+}

@@ -1,0 +1,55 @@
+using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
+
+namespace SelfRef.Core.Tasks;
+
+/// <summary>
+/// A task type as one unit, the way a jsPsych plugin is one: its parameters (the step record),
+/// the events its page logs with their data and identifying fields (checked on arrival), the
+/// outcome it derives from them with the extra columns that outcome carries (each with its
+/// codebook text), the version of that rule, whether a human codes it, its browser module and
+/// replay module (wwwroot/tasks/{name}.js, {name}-replay.js) and its synthetic participant's
+/// script. Everything else — the hub, the store, privacy, the outcome table, exports, report,
+/// views, simulation — reads this, never the task's name.
+/// </summary>
+public abstract class TaskType(string name, Type recordType) : StepType(name, recordType)
+{
+    public override bool IsTask => true;
+
+    /// <summary>Raised whenever the derivation changes what it says: stored outcomes of an older rule are derived again (rederive).</summary>
+    public abstract int RuleVersion { get; }
+
+    /// <summary>The proportion of self-referential first actions the report tests against by default (the task's reference study), or null.</summary>
+    public virtual double? ReferenceProportion => null;
+
+    /// <summary>The outcome's own columns, beside the ones every task has (latency, self-reference, …).</summary>
+    public abstract IReadOnlyList<OutcomeColumn> Columns { get; }
+
+    /// <summary>The class that derives the outcome; made by dependency injection, so it asks for what it needs (e.g. the gazetteer) in its constructor.</summary>
+    public abstract Type Deriver { get; }
+
+    /// <summary>The answers the derivation compares with what was done (own name, home town): identifying wherever they are.</summary>
+    public virtual IReadOnlyList<string> IdentifyingQuestions(Step step) => [];
+
+    /// <summary>Whether human coders decide the outcome of this step (handwriting); the coding queue lists it.</summary>
+    public virtual bool NeedsCoding(Step step) => false;
+
+    /// <summary>The browser module that replays a session's step for the researcher, or null if there is none.</summary>
+    public virtual string? ReplayModule(Step step) => null;
+
+    /// <summary>Text the participant typed in this step, as they left it, for the researcher's session view; null when the task has none.</summary>
+    public virtual string? WrittenText(Step step, IReadOnlyList<StoredEvent> events) => null;
+
+    /// <summary>Extra origins the participant page needs for this step (e.g. a tile server): the security policy allows them.</summary>
+    public virtual IReadOnlyList<string> ExternalOrigins(Step step) => [];
+
+    /// <summary>The outcome as it may be kept once the session's identifiers are gone: identifying columns are dropped; a task may say more.</summary>
+    public virtual TaskOutcome WithoutIdentifiers(Step step, TaskOutcome outcome) =>
+        outcome with { Columns = outcome.Columns.Where(c => !Columns.Any(d => d.Name == c.Key && d.Identifying)).ToDictionary(c => c.Key, c => c.Value) };
+}
+
+/// <summary>Derives one task step's outcome (see <see cref="TaskType.Deriver"/>).</summary>
+public interface ITaskDeriver
+{
+    TaskOutcome Derive(TaskEvidence evidence);
+}
