@@ -33,7 +33,12 @@ public static class SimulateCommand
     private static readonly Option<double> DropOut = VerbOptions.Number("--drop-out", "Probability of leaving during any one step", Defaults.DropOut);
     private static readonly Option<double> Decline = VerbOptions.Number("--decline", "Probability of declining consent", Defaults.Decline);
     private static readonly Option<double> CoderAgreement = VerbOptions.Number("--coder-agreement", "Probability that both simulated coders give the true code", Defaults.CoderAgreement);
-    private static readonly Option<string> Url = VerbOptions.Text("--url", "URL", "A running server on this machine to simulate against, instead of starting one");
+    private static readonly Option<Uri> Url = new("--url")
+    {
+        HelpName = "URL",
+        Description = "A running server on this machine to simulate against, instead of starting one",
+        CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : NotAUrl(result),
+    };
     private static readonly Option<string> Database = VerbOptions.Text("--db", "FILE", "The database of the server it starts (default a new file in the temp folder, kept and printed); not the configured database");
     private static readonly Option<string> Out = VerbOptions.Text("--out", "DIR", "Also write the report there");
     private static readonly Option<bool> PowerFlag = VerbOptions.Flag("--power", "Instead: Monte Carlo power of the exact binomial test beside the exact power (no server)");
@@ -58,6 +63,12 @@ public static class SimulateCommand
         },
         Run);
 
+    private static Uri? NotAUrl(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"--url needs an address such as http://127.0.0.1:5080, was '{result.Tokens[0].Value}'");
+        return null;
+    }
+
     private static double ReferenceNumber(System.CommandLine.Parsing.ArgumentResult result)
     {
         var text = result.Tokens[0].Value;
@@ -74,10 +85,14 @@ public static class SimulateCommand
             if (run.Get(Experiment) is not { } experimentId) return run.Usage("give --experiment ID (and --participants N), or --power");
             return Study(run, experimentId).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException or ExperimentLoadException or InvalidDataException)
+        catch (ArgumentException e)
         {
-            run.Error.WriteLine($"simulate: {e.Message}");
-            return 2;
+            // Values the parser cannot judge alone (SimulationOptions.Validate: counts and probabilities in range).
+            return run.Usage(e.Message);
+        }
+        catch (Exception e) when (e is IOException or ExperimentLoadException or InvalidDataException)
+        {
+            return run.Failed(e.Message);
         }
     }
 
@@ -99,7 +114,7 @@ public static class SimulateCommand
 
         if (url is not null)
         {
-            var remote = await Simulate(console, Options(run, new Uri(url), experimentId, behaviour), gazetteer);
+            var remote = await Simulate(console, Options(run, url, experimentId, behaviour), gazetteer);
             Summary(output, remote);
             output.WriteLine($"{remote.Codes.Count / 2} handwritten answers were not coded: against a running server the simulated coders cannot store codes; code them in the researcher's coding view, or simulate with the built-in server.");
             output.WriteLine($"analyse once the server has stopped: dotnet run --project src/SelfRef.Web -- analyze --experiment {experimentId} --db <its database>");
@@ -107,7 +122,7 @@ public static class SimulateCommand
         }
 
         var experiment = ExperimentLoader.LoadFolder(experimentsFolder).FirstOrDefault(e => e.Id == experimentId)
-            ?? throw new ArgumentException($"no experiment '{experimentId}' in {experimentsFolder}");
+            ?? throw new IOException($"no experiment '{experimentId}' in {experimentsFolder}");
         var database = Path.GetFullPath(run.Get(Database)
             ?? Path.Combine(Path.GetTempPath(), $"selfref-simulation-{experimentId}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.db"));
         output.WriteLine($"starting a server on this machine with database {database}");

@@ -6,7 +6,8 @@ namespace SelfRef.Web.Commands;
 /// <summary>
 /// A verb of the program: its command line (name, description, options and arguments: what
 /// --help shows and what every argument is checked against) and what it does. A new verb is one
-/// file with a <c>public static Verb Verb</c> and one line in <see cref="CommandLine.Verbs"/>.
+/// file with a <c>public static Verb Verb</c> (declared below its options: static fields start in
+/// order) and one line in <see cref="CommandLine.Verbs"/>.
 /// </summary>
 public sealed record Verb(Command Command, Func<VerbRun, int> Run);
 
