@@ -27,7 +27,7 @@ catch (ExperimentLoadException e)
 }
 
 // Services: one store per database file, identifiers in it encrypted with keys kept outside it,
-// the session rules, hubs, researcher login.
+// the session rules and their limits, hubs, researcher login.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddKeyFolder(settings.KeyFolderPath);
 builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments, settings.SessionQuotaBytes, Console.Out));
@@ -38,6 +38,8 @@ builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<ISt
 builder.Services.AddSingleton<UiText>();
 builder.Services.AddGazetteer(builder.Configuration);
 builder.Services.AddHostedService<AbandonedSessionSweeper>();
+builder.Services.AddClientAddresses();
+builder.Services.AddSessionStartLimit();
 builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<SessionService>(), sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>(), sp));
 builder.Services.AddSingleton<PrivacySweeper>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacySweeper>());
@@ -60,11 +62,13 @@ builder.Services.AddSingleton<ExperimentNotifier>();
 
 var app = builder.Build();
 
-// Middleware.
+// Middleware: the client's address and scheme first (forwarded by configured proxies only).
+app.UseClientAddresses();
 app.UseSecurityHeaders(experiments);
 app.UseParticipantPrivacyHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -69,6 +69,9 @@ public sealed class ServerProcess : IAsyncDisposable
             if (json is System.Text.Json.Nodes.JsonObject experiment && experiment.ContainsKey("id"))
             {
                 experiment["targetSampleSize"] = 1_000_000;
+                // Load clients may stream on the consent step and never agree: keep their slots for the whole run.
+                if (experiment["assignment"] is not System.Text.Json.Nodes.JsonObject assignment) experiment["assignment"] = assignment = new();
+                assignment["consentWithinMinutes"] = 10_080;
                 settings?.Experiment?.Invoke(experiment);
             }
             File.WriteAllText(Path.Combine(experiments, Path.GetFileName(file)), json.ToJsonString());
@@ -82,6 +85,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         info.Environment["SelfRef__ResearcherPassword"] = "benchmark-only-" + Guid.NewGuid().ToString("N");
+        // Thousands of clients start sessions from this one machine: no start limit per address.
+        info.Environment["SelfRef__StartsPerAddress"] = "0";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (name, value) in settings?.Environment ?? new Dictionary<string, string>()) info.Environment[name] = value;

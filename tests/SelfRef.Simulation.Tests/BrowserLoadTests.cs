@@ -12,7 +12,8 @@ namespace SelfRef.Simulation.Tests;
 /// </summary>
 public sealed class BrowserLoadTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly SelfRefFactory _factory = new();
+    // Every visit starts its session from this one machine: the start limit per address is off.
+    private readonly SelfRefFactory _factory = new() { Settings = { ["SelfRef:StartsPerAddress"] = "0" } };
     private Uri _baseUrl = null!;
 
     public Task InitializeAsync()

@@ -16,7 +16,8 @@ namespace SelfRef.Simulation.Tests;
 /// </summary>
 public sealed class SimulatedStudyTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly SelfRefFactory _factory = new();
+    // 200 simulated participants arrive from this one machine: the start limit per address is off.
+    private readonly SelfRefFactory _factory = new() { Settings = { ["SelfRef:StartsPerAddress"] = "0" } };
     private Uri _baseUrl = null!;
 
     public Task InitializeAsync()

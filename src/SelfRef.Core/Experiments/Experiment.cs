@@ -93,4 +93,8 @@ public sealed record Assignment
     [Description("Minutes without any sign of life after which an unfinished session's condition slot is given to the next participant.")]
     [Range(1, 10_080)]
     public int AbandonAfterMinutes { get; init; } = 60;
+
+    [Description("Minutes a new session may stay on the consent step before its condition slot is given to the next participant (a link opened and left, or opened by a script, holds no slot for long). A participant who consents later still goes on and gets a slot then.")]
+    [Range(1, 10_080)]
+    public int ConsentWithinMinutes { get; init; } = 10;
 }

@@ -97,9 +97,7 @@ public sealed class SessionService
             throw new ExperimentUnavailableException(experimentId, stored);
         if (!_slots[experimentId].TryTake(experiment.TargetSampleSize, out var slot))
             throw new ExperimentUnavailableException(experimentId, ExperimentStatus.Full);
-        var conditions = experiment.EffectiveConditions;
-        var condition = conditions[BlockRandomization.ConditionOf(experiment.Assignment.Seed, conditions.Count, slot)];
-        var steps = ExperimentFlow.StepsFor(experiment, condition).Select(s => s.Id).ToList();
+        var (condition, steps) = Assigned(experiment, slot);
         var now = Now;
         var session = new Session
         {
@@ -124,6 +122,14 @@ public sealed class SessionService
         try { await _store.InsertSession(session); }
         catch { _slots[experimentId].Release(slot); throw; }
         return Stored(session);
+    }
+
+    /// <summary>The condition of an assignment slot (balanced seeded blocks) and the step ids it walks.</summary>
+    private static (Condition Condition, List<string> Steps) Assigned(Experiment experiment, int slot)
+    {
+        var conditions = experiment.EffectiveConditions;
+        var condition = conditions[BlockRandomization.ConditionOf(experiment.Assignment.Seed, conditions.Count, slot)];
+        return (condition, ExperimentFlow.StepsFor(experiment, condition).Select(s => s.Id).ToList());
     }
 
     public Session? Find(string token)
@@ -161,8 +167,49 @@ public sealed class SessionService
         _lastSeen[session.Id] = Now;
         if (session.Status != SessionStatus.Abandoned) return session;
         return await Exclusive(session, current => current.Status == SessionStatus.Abandoned
-            ? Save(current with { Status = SessionStatus.Active, LastSeenAt = Now })
+            ? SaveHoldingSlot(Reactivated(current))
             : Task.FromResult(current));
+    }
+
+    /// <summary>Whether the participant has not agreed yet: the session is still on its consent step.</summary>
+    private static bool NeverConsented(Session session, Experiment experiment) =>
+        experiment.Steps.FirstOrDefault(s => s.Id == session.CurrentStep) is ConsentStep;
+
+    /// <summary>
+    /// An abandoned session that shows a sign of life takes part again and holds a slot again, so
+    /// that every active session holds one and the slots stay balanced. One that never consented
+    /// has seen nothing of its condition yet (consent comes first), so it arrives again like a new
+    /// participant: the lowest free slot and that slot's condition, even when the study has filled
+    /// up meanwhile (it may finish above the target rather than be sent away from an open page).
+    /// One that had consented keeps its condition and takes its own slot back if nobody has it
+    /// since; otherwise it finishes beside the one who took it (one more in that condition).
+    /// </summary>
+    private Session Reactivated(Session session)
+    {
+        var experiment = Experiment(session.ExperimentId)!;
+        var slots = _slots[session.ExperimentId];
+        var now = Now;
+        if (NeverConsented(session, experiment))
+        {
+            var slot = slots.Take();
+            var (condition, steps) = Assigned(experiment, slot);
+            if (steps.Count > 0 && steps[0] == session.CurrentStep)
+                return session with { Status = SessionStatus.Active, Slot = slot, ConditionId = condition.Id, Steps = steps, StepIndex = 0, LastSeenAt = now };
+            slots.Release(slot);
+        }
+        slots.TryTakeSlot(session.Slot);
+        return session with { Status = SessionStatus.Active, LastSeenAt = now };
+    }
+
+    // A reactivated session's slot is taken in memory before it is stored; a failed write gives it back.
+    private async Task<Session> SaveHoldingSlot(Session session)
+    {
+        try { return await Save(session); }
+        catch
+        {
+            _slots[session.ExperimentId].Release(session.Slot);
+            throw;
+        }
     }
 
     /// <summary>
@@ -180,6 +227,7 @@ public sealed class SessionService
         if (index < session.StepIndex) return session;
         if (index > session.StepIndex) throw new SessionException($"step '{stepId}' is not reached yet; the current step is '{session.CurrentStep}'");
         if (session.StepIndex == session.Steps.Count - 1) return session;
+        var reactivated = session.Status == SessionStatus.Abandoned;
 
         var experiment = Experiment(session.ExperimentId)!;
         var stored = new Dictionary<string, string>(session.Answers);
@@ -190,6 +238,8 @@ public sealed class SessionService
             foreach (var (question, value) in checkedAnswers) stored[$"{stepId}.{question}"] = value;
         }
 
+        // A participant given up as abandoned (e.g. who did not consent in time) goes on, holding a slot again.
+        if (reactivated) session = Reactivated(session);
         var now = Now;
         var next = session.StepIndex + 1;
         var visits = session.Visits.Select(v => v.StepId == stepId && v.LeftAt is null ? v with { LeftAt = now } : v).ToList();
@@ -205,7 +255,7 @@ public sealed class SessionService
             EndedAt = finished ? now : null,
         };
         _lastSeen[session.Id] = now;
-        return await Save(advanced);
+        return reactivated ? await SaveHoldingSlot(advanced) : await Save(advanced);
     }
 
     /// <summary>The participant declines consent: the session shrinks to its refusal and its slot is freed.</summary>
@@ -290,29 +340,45 @@ public sealed class SessionService
         session.Language == language ? Task.FromResult(session) : Exclusive(session, current => Save(current with { Language = language }));
 
     /// <summary>
-    /// Marks unfinished sessions silent for longer than the experiment allows as abandoned and
-    /// gives their condition slots to the next participants. Returns how many were freed.
+    /// Gives the condition slots of unfinished sessions to the next participants: sessions silent
+    /// for longer than the experiment allows (<see cref="Assignment.AbandonAfterMinutes"/>) and
+    /// sessions still on the consent step longer than <see cref="Assignment.ConsentWithinMinutes"/>
+    /// after they started (a link opened and left, or opened by a script). Both are marked
+    /// abandoned; a participant who comes back goes on (see <see cref="Reactivated"/>). Returns how
+    /// many were freed.
     /// </summary>
     public async Task<int> ReleaseAbandoned()
     {
         var freed = 0;
+        var now = Now;
         foreach (var experiment in _experiments.Values)
         {
-            var cutoff = Now - TimeSpan.FromMinutes(experiment.Assignment.AbandonAfterMinutes);
             foreach (var session in _store.SessionsOf(experiment.Id).Where(s => s.Status == SessionStatus.Active))
             {
-                var seen = _lastSeen.TryGetValue(session.Id, out var memory) && memory > session.LastSeenAt ? memory : session.LastSeenAt;
-                if (seen >= cutoff) continue;
-                var released = await Exclusive(session, current => current.Status == SessionStatus.Active
-                    ? Save(current with { Status = SessionStatus.Abandoned, LastSeenAt = seen })
-                    : Task.FromResult(current));
-                if (released.Status != SessionStatus.Abandoned) continue;
-                _slots[experiment.Id].Release(session.Slot);
-                freed++;
+                if (!Overdue(session, experiment, now)) continue;
+                var released = false;
+                await Exclusive(session, async current =>
+                {
+                    // Checked again under the session's lock: the participant may have consented or sent something meanwhile.
+                    if (current.Status != SessionStatus.Active || !Overdue(current, experiment, now)) return current;
+                    var saved = await Save(current with { Status = SessionStatus.Abandoned, LastSeenAt = LastSeen(current) });
+                    // Freed under the same lock that a returning participant's Touch takes, so they never cross.
+                    _slots[experiment.Id].Release(current.Slot);
+                    released = true;
+                    return saved;
+                });
+                if (released) freed++;
             }
         }
         return freed;
     }
+
+    private DateTime LastSeen(Session session) =>
+        _lastSeen.TryGetValue(session.Id, out var memory) && memory > session.LastSeenAt ? memory : session.LastSeenAt;
+
+    private bool Overdue(Session session, Experiment experiment, DateTime now) =>
+        LastSeen(session) < now - TimeSpan.FromMinutes(experiment.Assignment.AbandonAfterMinutes)
+        || (NeverConsented(session, experiment) && session.StartedAt < now - TimeSpan.FromMinutes(experiment.Assignment.ConsentWithinMinutes));
 
     public ExperimentCounts Counts(string experimentId)
     {

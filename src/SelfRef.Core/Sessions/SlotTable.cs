@@ -44,6 +44,24 @@ public sealed class SlotTable
         }
     }
 
+    /// <summary>
+    /// Takes this one slot if nobody holds it (a returning session asking for its own slot back);
+    /// false if it is taken.
+    /// </summary>
+    public bool TryTakeSlot(int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        lock (_lock)
+        {
+            if (_taken.Contains(slot)) return false;
+            // A slot above all taken ones (known only from a session stored before a restart): the ones between are free.
+            for (; _next <= slot; _next++) _free.Add(_next);
+            _free.Remove(slot);
+            _taken.Add(slot);
+            return true;
+        }
+    }
+
     public void Release(int slot)
     {
         lock (_lock)

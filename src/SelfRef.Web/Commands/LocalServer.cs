@@ -36,6 +36,8 @@ public sealed class LocalServer : IAsyncDisposable
         // A new database gets a researcher account; its password is nobody's business here.
         info.Environment["SelfRef__ResearcherPassword"] = "simulation-" + Guid.NewGuid().ToString("N");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Every simulated participant arrives from this machine: no start limit per address.
+        info.Environment["SelfRef__StartsPerAddress"] = "0";
         var process = Process.Start(info) ?? throw new IOException("could not start the server process");
         var server = new LocalServer(process, baseUrl);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);

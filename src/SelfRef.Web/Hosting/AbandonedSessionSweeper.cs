@@ -3,7 +3,7 @@ using SelfRef.Core.Sessions;
 
 namespace SelfRef.Web.Hosting;
 
-/// <summary>Frees the condition slots of sessions that went silent (see Assignment.AbandonAfterMinutes).</summary>
+/// <summary>Frees the condition slots of sessions that went silent or did not consent in time (see Assignment.AbandonAfterMinutes and ConsentWithinMinutes).</summary>
 public sealed class AbandonedSessionSweeper(SessionService sessions, IOptions<SelfRefOptions> options, ILogger<AbandonedSessionSweeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -14,7 +14,7 @@ public sealed class AbandonedSessionSweeper(SessionService sessions, IOptions<Se
             try
             {
                 var freed = await sessions.ReleaseAbandoned();
-                if (freed > 0) log.LogInformation("Released the condition slots of {Count} abandoned session(s)", freed);
+                if (freed > 0) log.LogInformation("Released the condition slots of {Count} session(s) that went silent or did not consent in time", freed);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -31,10 +31,23 @@ public sealed class SelfRefOptions
     /// <summary>Folder of the keys that encrypt identifiers; outside the database, backed up separately, never handed out with it.</summary>
     public string? KeyFolder { get; set; }
 
+    /// <summary>New sessions one client address may start at once (a class behind one router shares an address); 0 switches the limit off.</summary>
+    [Range(0, 1_000_000)] public int StartsPerAddress { get; set; } = 60;
+
+    /// <summary>After those, how many more one address may start an hour (given back evenly, one at a time).</summary>
+    [Range(1, 3_600_000)] public int StartsPerAddressPerHour { get; set; } = 120;
+
+    /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default. A list, or one comma-separated string.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of reverse proxies (CIDR, e.g. 10.0.0.0/8) whose forwarded headers are believed; none by default. A list, or one comma-separated string.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
     /// <summary>The most event data one session may store, in MB; a batch beyond it is refused and the browser stops sending.</summary>
     [Range(1, 4096)] public int SessionQuotaMegabytes { get; set; } = Core.Storage.StoreOptions.DefaultSessionQuotaMegabytes;
 
     public long SessionQuotaBytes => SessionQuotaMegabytes * 1024L * 1024;
+
     public string DatabasePath => Path.GetFullPath(Database);
     public string KeyFolderPath => KeyFolder is { Length: > 0 } folder ? Path.GetFullPath(folder) : IdentifierProtection.DefaultKeyFolder(DatabasePath);
     public string ExperimentsPath => Path.GetFullPath(Experiments);

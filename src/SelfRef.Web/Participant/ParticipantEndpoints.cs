@@ -12,7 +12,7 @@ public static class ParticipantEndpoints
 {
     public static void MapParticipant(this WebApplication app)
     {
-        app.MapGet("/s/{experimentId}", StartOrResume);
+        app.MapGet("/s/{experimentId}", StartOrResume).RequireRateLimiting(SessionStartLimit.Policy);
         app.MapGet("/p/{token}", (string token, IWebHostEnvironment env) =>
             Results.File(env.WebRootFileProvider.GetFileInfo("participant.html").CreateReadStream(), "text/html; charset=utf-8"));
 
@@ -26,11 +26,16 @@ public static class ParticipantEndpoints
 
     private static string CookieName(string experimentId) => $"selfref.{experimentId}";
 
+    /// <summary>The session this browser already has in the experiment (by its resume cookie), if any.</summary>
+    public static Session? Resumable(HttpContext http, string experimentId, SessionService sessions) =>
+        http.Request.Cookies[CookieName(experimentId)] is { } known ? sessions.Find(known) : null;
+
     /// <summary>
     /// The link participants get. A browser that already has a session of this experiment goes
     /// back to it (also when the experiment is paused, closed or full since: a started session may
     /// finish); otherwise a session starts with the recruitment parameters of the link, unless the
-    /// experiment takes nobody new, which gets a polite page instead.
+    /// experiment takes nobody new, which gets a polite page instead. Starts are limited per client
+    /// address (<see cref="SessionStartLimit"/>); resuming is not.
     /// </summary>
     private static async Task<IResult> StartOrResume(string experimentId, HttpContext http, SessionService sessions, UiText ui)
     {
@@ -40,7 +45,7 @@ public static class ParticipantEndpoints
             var language = ui.Choose(http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);
             return Results.Content(ui.NotFoundPage(language), "text/html; charset=utf-8", statusCode: 404);
         }
-        if (http.Request.Cookies[CookieName(experimentId)] is { } known && sessions.Find(known) is { } existing)
+        if (Resumable(http, experimentId, sessions) is { } existing)
             return Results.Redirect($"/p/{existing.Token}");
 
         var lang = LanguageChoice.Choose(experiment, http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);

@@ -45,9 +45,18 @@ public sealed class UiText
         _ => Page(language, Get(language, "unavailable.closed.title"), Get(language, "unavailable.closed.text")),
     };
 
-    private static string Page(string language, string title, string text) =>
+    /// <summary>
+    /// The page a new arrival sees when their address has started too many sessions just now (a
+    /// crowd behind one router): try again in a while; the page itself tries again then.
+    /// </summary>
+    public string TooManyStartsPage(string language, TimeSpan wait) =>
+        Page(language, Get(language, "tooManyStarts.title"),
+            string.Format(CultureInfo.InvariantCulture, Get(language, "tooManyStarts.text"), Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))),
+            $"""<meta http-equiv="refresh" content="{(int)Math.Ceiling(wait.TotalSeconds)}">""");
+
+    private static string Page(string language, string title, string text, string head = "") =>
         $"""
-        <!doctype html><html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <!doctype html><html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{head}
         <title>{WebUtility.HtmlEncode(title)}</title><link rel="stylesheet" href="/css/participant.css"></head>
         <body><main class="page"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p></main></body></html>
         """;

@@ -55,4 +55,23 @@ public class AssignmentTests
         Assert.Equal(4, table.Take());
         Assert.Equal(5, table.TakenCount);
     }
+
+    [Fact]
+    public void A_returning_session_takes_its_own_slot_back_only_while_it_is_free()
+    {
+        var table = new SlotTable([]);
+        Assert.Equal([0, 1, 2], Enumerable.Range(0, 3).Select(_ => table.Take()));
+        table.Release(1);
+        Assert.True(table.TryTakeSlot(1));
+        Assert.False(table.TryTakeSlot(1));
+        Assert.Equal(3, table.Take());
+    }
+
+    [Fact]
+    public void A_slot_above_every_taken_one_leaves_the_ones_between_free()
+    {
+        var table = new SlotTable([0]);
+        Assert.True(table.TryTakeSlot(3));
+        Assert.Equal([1, 2, 4], Enumerable.Range(0, 3).Select(_ => table.Take()));
+    }
 }

@@ -116,8 +116,8 @@ public class SessionServiceTests : IDisposable
     [Fact]
     public async Task A_silent_session_is_abandoned_after_the_timeout_and_its_slot_reused()
     {
-        var quiet = await Start();
-        var busy = await Start();
+        var quiet = await _sessions.Advance(await Start(), "consent", null);
+        var busy = await _sessions.Advance(await Start(), "consent", null);
         _clock.Now += TimeSpan.FromMinutes(59);
         await _sessions.Touch(busy);
         _clock.Now += TimeSpan.FromMinutes(2);
@@ -128,7 +128,7 @@ public class SessionServiceTests : IDisposable
 
         var back = await _sessions.Touch(_sessions.Find(quiet.Token)!);
         Assert.Equal(SessionStatus.Active, back.Status);
-        Assert.Equal("consent", (await _sessions.Advance(back, "consent", null)).Steps[0]);
+        Assert.Equal("intro", (await _sessions.Advance(back, "intro", null)).Steps[1]);
     }
 
     [Fact]

@@ -6,9 +6,14 @@ namespace SelfRef.EndToEnd.Tests.Support;
 /// One server on a real loopback socket and one Debian Chromium per test class; each test opens
 /// its own browser context (its own cookies and localStorage, like a new participant).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
-    public SelfRefFactory Server { get; } = new();
+    public BrowserFixture() : this(new SelfRefFactory()) { }
+
+    /// <summary>For a fixture whose server is set up differently (xunit wants one public constructor).</summary>
+    protected BrowserFixture(SelfRefFactory server) => Server = server;
+
+    public SelfRefFactory Server { get; }
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
     private IPlaywright _playwright = null!;

@@ -29,6 +29,9 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
     /// <summary>The server's clock, when a test needs to move time (e.g. <see cref="ManualClock"/>).</summary>
     public TimeProvider? Time { get; init; }
 
+    /// <summary>Settings a test gives the server (e.g. "SelfRef:StartsPerAddress"), as if from appsettings.json.</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
+
     /// <summary>Services a test adds to or replaces in the server's.</summary>
     public Action<IServiceCollection>? ExtraServices { get; init; }
 
@@ -54,6 +57,7 @@ public sealed class SelfRefFactory : WebApplicationFactory<Program>
         builder.UseSetting("SelfRef:Experiments", ExperimentsFolder);
         builder.UseSetting("SelfRef:ResearcherPassword", ResearcherPassword);
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Time is { } time) builder.ConfigureTestServices(services => services.AddSingleton(time));
         if (ExtraServices is { } extra) builder.ConfigureTestServices(extra);
     }

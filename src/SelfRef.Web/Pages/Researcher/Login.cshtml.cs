@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SelfRef.Web.Hosting;
 using SelfRef.Web.Researcher;
 
 namespace SelfRef.Web.Pages.Researcher;
@@ -17,7 +18,8 @@ public sealed class LoginModel(ResearcherAccounts accounts, LoginThrottle thrott
 
     public async Task<IActionResult> OnPostAsync(string? password)
     {
-        var address = HttpContext.Connection.RemoteIpAddress?.ToString();
+        // The client, also behind a configured reverse proxy (see ClientAddresses); an IPv6 client by its /64.
+        var address = ClientAddresses.Key(HttpContext.Connection.RemoteIpAddress);
         // A locked name or address is refused before the password is looked at.
         if (throttle.LockedUntil(User ?? "", address) is { } until)
         {

@@ -2,6 +2,11 @@
 // until the server acknowledges them as durable, and sent over SignalR; after a reconnect or a
 // reload whatever is not acknowledged is sent again, and the server ignores what it already has.
 //
+// When the server refuses a batch because the session's storage quota is used up, nothing of
+// the current step will be stored any more: the outbox drops what waits, sends nothing more of
+// that step (the next step tries again, and the server decides), and says so through its status
+// (`storageFull`), so that the page can tell the participant that they can go on.
+//
 // Each browser tab numbers its events in a stream of its own (kept across the tab's reloads in
 // sessionStorage), so two tabs of one session never hand the server the same numbers. A tab
 // holds a Web Lock on its stream while it is open; events left behind by a closed tab are sent
@@ -48,6 +53,7 @@ export class Outbox {
   #sinceBegin = null;     // events of the current step logged before its onset frame was known
   #connection = null; #inflight = false; #waiters = []; #adoptions = []; #onStatus;
   #onset = 0; #step = null; #retryTimer = null; #stopped = false;
+  #full = null;           // the step during which the server refused events for good (storage quota)
 
   constructor(token, onStatus = () => {}) {
     this.#token = token;
@@ -88,9 +94,12 @@ export class Outbox {
     return at - this.#onset;
   }
 
+  /** Whether the server takes no more events of the current step (its storage quota for the session is used up). */
+  get storageFull() { return this.#full !== null && this.#full === this.#step; }
+
   /** Records an event of the current step; `t` is ms since the step's onset. */
   log(type, data = null, t = this.stamp()) {
-    if (!this.#step || this.#stopped) return;
+    if (!this.#step || this.#stopped || this.storageFull) return;
     const e = { step: this.#step, t, type, data };
     this.#sinceBegin?.push(e);
     if (!this.#key) { this.#early.push(e); return; }
@@ -176,6 +185,18 @@ export class Outbox {
       return;
     }
     if (message.includes('sequence gap')) { this.#resume().catch(() => {}); return; }
+    if (message.includes('storage quota')) {
+      // Nothing more will be stored: resending would be refused forever. What waits is dropped, the
+      // numbers go on after the last stored one, and the rest of this step is not sent at all.
+      console.warn('SelfRef: the session\'s storage quota is used up; events of this step are no longer sent', message);
+      this.#full = this.#step;
+      this.#state.pending = [];
+      this.#renumberFrom(this.#state.acked + 1);
+      this.#save();
+      this.#settle();
+      this.#status();
+      return;
+    }
     if (message.includes('session has ended') || message.includes('unknown session')) {
       // The session ended or its data was deleted: nothing of it will ever be stored again.
       this.#state.pending = [];
@@ -257,8 +278,10 @@ export class Outbox {
         try {
           await this.#connection.invoke('Append', this.#token, batch);
         } catch (error) {
-          if (!String(error?.message).includes('batch refused')) throw error;
-          state.pending.splice(0, batch.events.length);
+          const message = String(error?.message);
+          if (!message.includes('batch refused')) throw error;
+          // A used-up quota refuses the rest as well; anything else only this batch.
+          state.pending.splice(0, message.includes('storage quota') ? state.pending.length : batch.events.length);
         }
         localStorage.setItem(key, JSON.stringify(state));
       } catch {
@@ -270,7 +293,7 @@ export class Outbox {
 
   #status() {
     const connected = this.#connection?.state === signalR.HubConnectionState.Connected && navigator.onLine !== false;
-    this.#onStatus({ connected, pending: this.pending, acknowledged: this.#state.acked });
+    this.#onStatus({ connected, pending: this.pending, acknowledged: this.#state.acked, storageFull: this.storageFull });
   }
 
   #save() {

@@ -6,14 +6,29 @@ import { el, format } from './dom.js';
 const token = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const main = document.getElementById('step');
 const saveStatus = document.getElementById('save-status');
+const notice = document.getElementById('notice');
 let state = null;
 let ui = {};
+// Steps the page shows itself; every other step type is a task module.
+const builtInSteps = ['consent', 'instructions', 'questionnaire', 'debrief'];
 
-const outbox = new Outbox(token, ({ connected, pending }) => {
+const outbox = new Outbox(token, ({ connected, pending, storageFull }) => {
   saveStatus.classList.toggle('offline', !connected && pending > 0);
   saveStatus.textContent = !connected && pending > 0 ? ui['save.offline'] ?? ''
     : pending > 0 ? ui['save.saving'] ?? '' : '';
+  showStorageFull(storageFull);
 });
+
+// The server stores nothing more of this step (the session's storage quota is used up): in a
+// task, say so in an alert region that screen readers announce, and let the participant go on. On
+// the page's own steps only the page's events are lost, never answers (they are sent with
+// "Continue"), so nothing is said there.
+function showStorageFull(full) {
+  const inTask = state !== null && !builtInSteps.includes(state.step.type);
+  const text = full && inTask ? ui['save.quotaFull'] ?? '' : '';
+  if (notice.textContent !== text) notice.textContent = text;
+}
+
 // Visible to tests and to the browser console, for checking what is still unsent.
 window.selfref = { outbox };
 
@@ -61,6 +76,7 @@ async function withdraw() {
   document.getElementById('language').replaceChildren();
   document.getElementById('privacy-links').replaceChildren();
   saveStatus.textContent = '';
+  notice.textContent = '';
   main.replaceChildren(el('h1', { id: 'withdrawn' }, ui['withdrawn.title']), el('p', { class: 'text' }, ui['withdrawn.text']));
   main.focus();
 }
@@ -93,6 +109,7 @@ async function show(next) {
   const module = await stepModule(next);
   main.replaceChildren();
   outbox.beginStep(next.step.id);
+  showStorageFull(outbox.storageFull);
   await module.render(main, next.step, context);
   main.focus();
   // The step's clock starts at the frame that first shows it; what the participant does is timed from there.
@@ -110,8 +127,7 @@ async function show(next) {
 
 async function stepModule(view) {
   if (view.status === 'declined') return import('./steps/declined.js');
-  const builtIn = ['consent', 'instructions', 'questionnaire', 'debrief'];
-  return builtIn.includes(view.step.type) ? import(`./steps/${view.step.type}.js`) : import(`/tasks/${view.step.type}.js`);
+  return builtInSteps.includes(view.step.type) ? import(`./steps/${view.step.type}.js`) : import(`/tasks/${view.step.type}.js`);
 }
 
 function renderChrome(view) {
