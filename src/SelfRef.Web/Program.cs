@@ -4,29 +4,19 @@ using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Core.Tasks;
-using SelfRef.Web.Commands;
 using SelfRef.Web.Hosting;
 using SelfRef.Web.Participant;
 using SelfRef.Web.Researcher;
 
-// Verbs that do not serve run and leave before any host is built.
+// The verbs (validate, export, …), --help and mistakes in the arguments end here, before any host is built.
 var command = CommandLine.Parse(args);
-switch (command.Verb)
-{
-    case "validate": return ValidateCommand.Run(command, Console.Out, Console.Error);
-    case "schema": return SchemaCommand.Run(command, Console.Out);
-    case "analyze": return AnalyzeCommand.Run(command, Console.Out, Console.Error);
-    case "export": return ExportCommand.Run(command, Console.In, Console.Out, Console.Error);
-    case "simulate": return SimulateCommand.Run(command, Console.Out, Console.Error);
-    case "account": return AccountCommand.Run(command, Console.In, Console.Out, Console.Error);
-}
+if (!command.Serves) return command.Run(Console.In, Console.Out, Console.Error);
 
-// Configuration: appsettings.json beside the program, SELFREF__… environment, command line.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = command.Options, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddCommandLine(command.Options, CommandLine.Switches);
+// Configuration, the same for serving and every verb (SelfRefHost): appsettings.json beside the
+// program, SelfRef__… environment, command line; a wrong setting is one line before anything starts.
+var builder = SelfRefHost.CreateBuilder(command.Settings, serving: true);
+if (SelfRefHost.Settings(builder.Configuration, Console.Error) is not { } settings) return 2;
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddOptions<SelfRefOptions>().BindConfiguration(SelfRefOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-var settings = builder.Configuration.GetSection(SelfRefOptions.Section).Get<SelfRefOptions>() ?? new SelfRefOptions();
 
 // Experiments are checked before anything is served: a broken file stops the server.
 IReadOnlyList<Experiment> experiments;
@@ -101,7 +91,12 @@ app.Services.GetRequiredService<ResearcherAccounts>().EnsureFirstAccount(Console
 // Researchers' live pages hear of every session change from the first one on.
 app.Services.GetRequiredService<ExperimentNotifier>();
 app.Lifetime.ApplicationStarted.Register(() => StartupLinks.Print(app, experiments, Console.Out));
-app.Run();
+try { app.Run(); }
+catch (IOException e) when (AddressInUse.Is(e))
+{
+    Console.Error.WriteLine(AddressInUse.Describe(e));
+    return 1;
+}
 return exitCode();
 
 public partial class Program;

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using SelfRef.Tests.Support;
-using SelfRef.Web.Commands;
 using SelfRef.Web.Hosting;
 
 namespace SelfRef.Web.Tests;
@@ -17,7 +16,7 @@ public class AccountCommandTests : IAsyncLifetime
     private (int Exit, string Output, string Error) Account(string input, params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = AccountCommand.Run(CommandLine.Parse(["account", .. args, "--db", _factory.DatabasePath]), new StringReader(input), output, error);
+        var exit = CommandLine.Run(["account", .. args, "--db", _factory.DatabasePath], new StringReader(input), output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -1,5 +1,4 @@
 using SelfRef.Tests.Support;
-using SelfRef.Web.Commands;
 using SelfRef.Web.Hosting;
 
 namespace SelfRef.Web.Tests;
@@ -13,7 +12,7 @@ public class CommandTests
     {
         var output = new StringWriter();
         var files = Directory.GetFiles(Experiments, "gallup-*.json");
-        Assert.Equal(0, ValidateCommand.Run(CommandLine.Parse(["validate", .. files]), output, new StringWriter()));
+        Assert.Equal(0, CommandLine.Run(["validate", .. files], TextReader.Null, output, new StringWriter()));
         Assert.Equal(4, output.ToString().Split('\n').Count(l => l.StartsWith("ok ")));
     }
 
@@ -25,22 +24,28 @@ public class CommandTests
         try
         {
             var error = new StringWriter();
-            Assert.Equal(1, ValidateCommand.Run(CommandLine.Parse(["validate", broken]), new StringWriter(), error));
+            Assert.Equal(1, CommandLine.Run(["validate", broken], TextReader.Null, new StringWriter(), error));
             Assert.Contains($"{broken}: $.steps[2].firstWordGapMs: \"long\" is of the wrong type", error.ToString());
         }
         finally { File.Delete(broken); }
     }
 
     [Theory]
-    [InlineData(new[] { "validate", "a.json", "--experiments", "x" }, "validate", "a.json")]
-    [InlineData(new[] { "--db", "other.db" }, "serve", null)]
+    [InlineData(new[] { "validate", "a.json", "--experiments", "x" }, "validate", "--SelfRef:Experiments=x")]
+    [InlineData(new[] { "--db", "other.db" }, "serve", "--SelfRef:Database=other.db")]
     [InlineData(new string[0], "serve", null)]
-    [InlineData(new[] { "serve", "--urls", "http://127.0.0.1:6000" }, "serve", null)]
-    public void The_verb_and_files_are_read_from_the_command_line(string[] args, string verb, string? file)
+    [InlineData(new[] { "serve", "--urls", "http://127.0.0.1:6000" }, "serve", "--urls=http://127.0.0.1:6000")]
+    [InlineData(new[] { "export", "--out", "x", "--SelfRef:Database", "y.db" }, "export", "--SelfRef:Database=y.db")]
+    // A test host (WebApplicationFactory) passes its settings this way: each section empty, then its keys.
+    [InlineData(new[] { "--urls=http://127.0.0.1:0", "--SelfRef=", "--SelfRef:Database=/tmp/t.db", "--environment=Development", "--contentRoot=/src", "--applicationName=SelfRef.Web" }, "serve", "--SelfRef:Database=/tmp/t.db")]
+    public void The_verb_and_its_settings_are_read_from_the_command_line(string[] args, string verb, string? setting)
     {
         var command = CommandLine.Parse(args);
+        Assert.Null(command.Problem);
         Assert.Equal(verb, command.Verb);
-        Assert.Equal(file, command.Files.FirstOrDefault());
+        Assert.Equal(verb == "serve", command.Serves);
+        if (setting is not null) Assert.Contains(setting, command.Settings);
+        else Assert.Empty(command.Settings);
     }
 }
 
@@ -77,7 +82,7 @@ public class AnalyzeCommandTests
         try
         {
             var error = new StringWriter();
-            Assert.Equal(1, Commands.AnalyzeCommand.Run(Hosting.CommandLine.Parse(["analyze", "--outcomes", csv, "--out", Path.GetTempPath()]), new StringWriter(), error));
+            Assert.Equal(1, CommandLine.Run(["analyze", "--outcomes", csv, "--out", Path.GetTempPath()], TextReader.Null, new StringWriter(), error));
             Assert.Contains("line 2", error.ToString());
             Assert.Contains("latency_ms", error.ToString());
         }
@@ -89,7 +94,7 @@ public class AnalyzeCommandTests
         Assert.Equal(2, Analyze(["analyze", "--out", "x"], new StringWriter()));
 
     private static int Analyze(string[] args, StringWriter output) =>
-        Commands.AnalyzeCommand.Run(Hosting.CommandLine.Parse(args), output, new StringWriter());
+        CommandLine.Run(args, TextReader.Null, output, new StringWriter());
 }
 
 public class CountryOutlineTests : IAsyncLifetime

@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using CsvHelper;
 using SelfRef.Core.Events;
 using SelfRef.Tests.Support;
-using SelfRef.Web.Commands;
 using SelfRef.Web.Hosting;
 
 namespace SelfRef.Web.Tests;
@@ -207,7 +206,7 @@ public class ExportTests : IAsyncLifetime
     private static (int Exit, string Output, string Error) Export(string[] args, string input = "")
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = ExportCommand.Run(CommandLine.Parse(args), new StringReader(input), output, error);
+        var exit = CommandLine.Run(args, new StringReader(input), output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

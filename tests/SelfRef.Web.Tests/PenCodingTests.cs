@@ -155,13 +155,13 @@ public class PenCodingTests : IAsyncLifetime
         {
             string[] args = ["analyze", "--experiment", "gallup-pen-keyboard", "--db", _factory.DatabasePath, "--experiments", _factory.ExperimentsFolder, "--out", output.FullName];
             var busy = new StringWriter();
-            Assert.Equal(1, Commands.AnalyzeCommand.Run(Hosting.CommandLine.Parse(args), new StringWriter(), busy));
+            Assert.Equal(1, Hosting.CommandLine.Run(args, TextReader.Null, new StringWriter(), busy));
             Assert.Contains("in use by another SelfRef process", busy.ToString());
 
             await _factory.StopAsync();
             var said = new StringWriter();
             var problem = new StringWriter();
-            Assert.True(Commands.AnalyzeCommand.Run(Hosting.CommandLine.Parse(args), said, problem) == 0, problem.ToString());
+            Assert.True(Hosting.CommandLine.Run(args, TextReader.Null, said, problem) == 0, problem.ToString());
             Assert.Contains("pen: 1/2 = 50", said.ToString());
             var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output.FullName, "results.json"))).RootElement;
             var pen = results.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("task").GetString() == "pen");

@@ -152,8 +152,8 @@ public class PrivacyTests : IAsyncLifetime
         try
         {
             var said = new StringWriter();
-            var exit = Commands.AnalyzeCommand.Run(CommandLine.Parse(["analyze", "--experiment", "gallup-map", "--db", _factory.DatabasePath,
-                "--experiments", _factory.ExperimentsFolder, "--out", outDir.FullName]), said, said);
+            var exit = CommandLine.Run(["analyze", "--experiment", "gallup-map", "--db", _factory.DatabasePath,
+                "--experiments", _factory.ExperimentsFolder, "--out", outDir.FullName], TextReader.Null, said, said);
             Assert.True(exit == 0, said.ToString());
             Assert.Contains("map: 1/1", said.ToString());
             foreach (var file in Directory.GetFiles(outDir.FullName, "*", SearchOption.AllDirectories))

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using SelfRef.Core.Sessions;
@@ -18,23 +19,32 @@ public static partial class AccountCommand
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
     private static partial Regex UserName();
 
-    public static int Run(CommandLine command, TextReader input, TextWriter output, TextWriter error)
-    {
-        var action = command.Files.FirstOrDefault();
-        if (action is not ("add" or "list") || (action == "add") != (command.Files.Length == 2) || (action == "list" && command.Files.Length != 1))
+    private static readonly Argument<string> Action = new("action") { Description = "add or list", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Argument<string> User = new("name") { Description = "The user name for add: 1 to 64 letters, digits, '.', '-', '_' or '@'", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Option<bool> PasswordStdin = VerbOptions.Flag("--password-stdin", "Read the password (10 characters or more) from the first line of standard input instead of generating one");
+    private static readonly Option<bool> Reset = VerbOptions.Flag("--reset", "Give an existing account a new password");
+
+    public static Verb Verb { get; } = new(
+        new Command("account", "Add a researcher account or list them, in the database (the server stopped).")
         {
-            error.WriteLine("account: use 'account add NAME [--password-stdin] [--reset]' or 'account list' (with --db FILE for another database)");
-            return 2;
-        }
+            Action, User, PasswordStdin, Reset, SettingOption.Database, SettingOption.Environment,
+        },
+        Run);
+
+    private static int Run(VerbRun run)
+    {
+        var action = run.Get(Action);
+        var user = run.Get(User);
+        if (action is not ("add" or "list") || (action == "add") != (user is not null))
+            return run.Usage("use 'account add NAME [--password-stdin] [--reset]' or 'account list' (with --db FILE for another database)");
         try
         {
-            using var store = new LiteDbStore(Path.GetFullPath(command.Option("--db") ?? "data/selfref.db"));
-            return action == "list" ? List(store, output) : Add(store, command.Files[1], command, input, output, error);
+            using var store = new LiteDbStore(run.Settings.DatabasePath);
+            return action == "list" ? List(store, run.Output) : Add(store, user!, run);
         }
         catch (IOException e)
         {
-            error.WriteLine($"account: {e.Message}");
-            return 1;
+            return run.Failed(e.Message);
         }
     }
 
@@ -47,29 +57,18 @@ public static partial class AccountCommand
         return 0;
     }
 
-    private static int Add(IStore store, string user, CommandLine command, TextReader input, TextWriter output, TextWriter error)
+    private static int Add(IStore store, string user, VerbRun run)
     {
-        if (!UserName().IsMatch(user))
-        {
-            error.WriteLine($"account: '{user}' is not a valid user name: use 1 to 64 letters, digits, '.', '-', '_' or '@'");
-            return 1;
-        }
+        if (!UserName().IsMatch(user)) return run.Failed($"'{user}' is not a valid user name: use 1 to 64 letters, digits, '.', '-', '_' or '@'");
         var exists = store.FindAccount(user) is not null;
-        if (exists && !command.Flag("--reset"))
-        {
-            error.WriteLine($"account: '{user}' exists already; add --reset to give it a new password");
-            return 1;
-        }
-        var fromInput = command.Flag("--password-stdin");
-        var password = fromInput ? input.ReadLine()?.TrimEnd('\r', '\n') ?? "" : Secrets.Token();
+        if (exists && !run.Get(Reset)) return run.Failed($"'{user}' exists already; add --reset to give it a new password");
+        var fromInput = run.Get(PasswordStdin);
+        var password = fromInput ? run.Input.ReadLine()?.TrimEnd('\r', '\n') ?? "" : Secrets.Token();
         if (password.Length < MinPasswordLength)
-        {
-            error.WriteLine($"account: the password from standard input is too short ({password.Length} characters; at least {MinPasswordLength})");
-            return 1;
-        }
-        new ResearcherAccounts(store, Options.Create(new SelfRefOptions()), TimeProvider.System).Create(user, password).GetAwaiter().GetResult();
+            return run.Failed($"the password from standard input is too short ({password.Length} characters; at least {MinPasswordLength})");
+        new ResearcherAccounts(store, Options.Create(run.Settings), TimeProvider.System).Create(user, password).GetAwaiter().GetResult();
         var verb = exists ? "Reset the password of" : "Added";
-        output.WriteLine(fromInput
+        run.Output.WriteLine(fromInput
             ? $"{verb} researcher account '{user}' with the password from standard input."
             : $"{verb} researcher account '{user}' with password: {password}\n  (shown only now; keep it somewhere safe)");
         return 0;

@@ -1,6 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
 using SelfRef.Core.Experiments;
-using SelfRef.Core.Storage;
 using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
 using SelfRef.Web.Hosting;
@@ -14,44 +14,49 @@ namespace SelfRef.Web.Commands;
 /// </summary>
 public static class AnalyzeCommand
 {
-    public static int Run(CommandLine command, TextWriter output, TextWriter error)
-    {
-        var outDir = command.Option("--out") ?? "report";
-        var outcomesFile = command.Option("--outcomes");
-        var experimentId = command.Option("--experiment");
-        if ((outcomesFile is null) == (experimentId is null))
+    private static readonly Option<string> Experiment = VerbOptions.Text("--experiment", "ID", "The experiment whose sessions the database holds");
+    private static readonly Option<string> Outcomes = VerbOptions.Text("--outcomes", "FILE.csv", "An outcome table instead of the database (participant, task, condition, self_reference, latency_ms, distance_km)");
+    private static readonly Option<string> Out = new("--out") { HelpName = "DIR", Description = "The folder the report goes to", DefaultValueFactory = _ => "report" };
+    private static readonly Option<string> Title = VerbOptions.Text("--title", "TEXT", "The report's title with --outcomes (default the file's name)");
+
+    public static Verb Verb { get; } = new(
+        new Command("analyze", "Write the replication report (HTML, Markdown, results.json, outcomes.csv, figures) from the database (the server stopped) or from an outcome table.")
         {
-            error.WriteLine("analyze: give either --experiment ID (read the database) or --outcomes FILE.csv, and --out DIR");
-            return 2;
-        }
+            Experiment, Outcomes, Out, Title, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+        },
+        Run);
+
+    private static int Run(VerbRun run)
+    {
+        var outDir = run.Get(Out)!;
+        var outcomesFile = run.Get(Outcomes);
+        var experimentId = run.Get(Experiment);
+        if ((outcomesFile is null) == (experimentId is null))
+            return run.Usage("give either --experiment ID (read the database) or --outcomes FILE.csv, and --out DIR");
         try
         {
-            var report = outcomesFile is not null ? FromCsv(outcomesFile, command, outDir) : FromStore(experimentId!, command, outDir);
+            var report = outcomesFile is not null
+                ? ReplicationReport.WriteFromCsv(outcomesFile, new ReportOptions { ExperimentTitle = run.Get(Title) ?? Path.GetFileNameWithoutExtension(outcomesFile) }, outDir)
+                : FromStore(experimentId!, run.Settings, outDir);
             foreach (var task in report.Results.Tasks)
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                run.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{task.Task}: {task.K}/{task.N} = {task.Proportion:P1} (95 % CI {task.Wilson.Low:P1}–{task.Wilson.High:P1}), reference {task.Reference:P1}, exact binomial p = {task.Binomial?.PValue:G3}"));
-            output.WriteLine($"wrote {Path.GetFullPath(report.HtmlPath)}");
-            output.WriteLine($"      {Path.GetFullPath(report.MarkdownPath)}, {Path.GetFileName(report.JsonPath)}, {Path.GetFileName(report.OutcomesPath)} and {report.FigurePaths.Count} figure files");
+            run.Output.WriteLine($"wrote {Path.GetFullPath(report.HtmlPath)}");
+            run.Output.WriteLine($"      {Path.GetFullPath(report.MarkdownPath)}, {Path.GetFileName(report.JsonPath)}, {Path.GetFileName(report.OutcomesPath)} and {report.FigurePaths.Count} figure files");
             return 0;
         }
         catch (Exception e) when (e is OutcomeCsvException or ExperimentLoadException or IOException or System.Security.Cryptography.CryptographicException)
         {
-            error.WriteLine($"analyze: {e.Message}");
-            return 1;
+            return run.Failed(e.Message);
         }
     }
 
-    private static ReportOutput FromCsv(string file, CommandLine command, string outDir) =>
-        ReplicationReport.WriteFromCsv(file, new ReportOptions { ExperimentTitle = command.Option("--title") ?? Path.GetFileNameWithoutExtension(file) }, outDir);
-
-    private static ReportOutput FromStore(string experimentId, CommandLine command, string outDir)
+    private static ReportOutput FromStore(string experimentId, SelfRefOptions settings, string outDir)
     {
-        var experiments = ExperimentLoader.LoadFolder(Path.GetFullPath(command.Option("--experiments") ?? "experiments"));
+        var experiments = ExperimentLoader.LoadFolder(settings.ExperimentsPath);
         var experiment = experiments.FirstOrDefault(e => e.Id == experimentId)
             ?? throw new IOException($"no experiment '{experimentId}'; known: {string.Join(", ", experiments.Select(e => e.Id))}");
-        var database = Path.GetFullPath(command.Option("--db") ?? "data/selfref.db");
-        var keys = command.Option("--keys") is { } folder ? Path.GetFullPath(folder) : IdentifierProtection.DefaultKeyFolder(database);
-        using var store = IdentifierProtection.OpenStore(database, keys, experiments);
+        using var store = IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments);
         var analysis = ExperimentAnalysis.Of(experiment, store);
         return ReplicationReport.Write(analysis.Rows, analysis.Options, outDir);
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Storage;
 using SelfRef.Stats.Export;
@@ -13,65 +14,70 @@ namespace SelfRef.Web.Commands;
 /// </summary>
 public static class ExportCommand
 {
-    public const string Usage = "usage: export [--experiment ID] [--format csv|jsonl|psych-ds] --out FOLDER [--db FILE] [--keys FOLDER] [--experiments FOLDER] [--include-identifiers [--confirm-identifiers ID]]";
-
-    public static int Run(CommandLine command, TextReader input, TextWriter output, TextWriter error)
+    private static readonly Option<string> Experiment = VerbOptions.Text("--experiment", "ID", "The experiment to export (default every experiment, each to its own subfolder)");
+    private static readonly Option<ExportFormat?> Format = new("--format")
     {
-        var outDir = command.Option("--out");
-        var experimentId = command.Option("--experiment");
-        var formatName = command.Option("--format") ?? "csv";
-        var include = command.Flag("--include-identifiers");
-        var confirmation = command.Option("--confirm-identifiers");
-        if (outDir is null)
+        HelpName = string.Join("|", ExportFormats.Names),
+        Description = "The file format [default: csv]",
+        CustomParser = result => ExportFormats.Parse(result.Tokens[0].Value) is { } format ? format : Unknown(result),
+    };
+    private static readonly Option<string> Out = new("--out") { HelpName = "FOLDER", Description = "Where the files go: a new or empty folder", Required = true };
+    private static readonly Option<bool> IncludeIdentifiers = VerbOptions.Flag("--include-identifiers", "Include identifiers (names, home towns, recruitment ids), after typing the experiment id when asked");
+    private static readonly Option<string> ConfirmIdentifiers = VerbOptions.Text("--confirm-identifiers", "ID", "The experiment id, confirming --include-identifiers in a script");
+
+    public static Verb Verb { get; } = new(
+        new Command("export", "Write the participant, outcome and event tables with their codebook from the database (the server stopped).")
         {
-            error.WriteLine($"export: say where the files go with --out FOLDER\n{Usage}");
-            return 2;
-        }
-        if (ExportFormats.Parse(formatName) is not { } format)
-        {
-            error.WriteLine($"export: unknown format '{formatName}'; use {string.Join(", ", ExportFormats.Names)}");
-            return 2;
-        }
+            Experiment, Format, Out, IncludeIdentifiers, ConfirmIdentifiers, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+        },
+        Run);
+
+    private static ExportFormat? Unknown(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"unknown --format '{result.Tokens[0].Value}'; use {string.Join(", ", ExportFormats.Names)}");
+        return null;
+    }
+
+    private static int Run(VerbRun run)
+    {
+        var outDir = run.Get(Out)!;
+        var experimentId = run.Get(Experiment);
+        var format = run.Get(Format) ?? ExportFormat.Csv;
+        var include = run.Get(IncludeIdentifiers);
+        var confirmation = run.Get(ConfirmIdentifiers);
         if (confirmation is not null && !include)
-        {
-            error.WriteLine("export: --confirm-identifiers is only for --include-identifiers; without it identifiers are left out anyway");
-            return 2;
-        }
+            return run.Usage("--confirm-identifiers is only for --include-identifiers; without it identifiers are left out anyway");
         if (include && experimentId is null)
-        {
-            error.WriteLine("export: --include-identifiers needs --experiment ID: identifiers are confirmed one experiment at a time");
-            return 2;
-        }
+            return run.Usage("--include-identifiers needs --experiment ID: identifiers are confirmed one experiment at a time");
         try
         {
-            var experiments = ExperimentLoader.LoadFolder(Path.GetFullPath(command.Option("--experiments") ?? "experiments"));
+            var settings = run.Settings;
+            var experiments = ExperimentLoader.LoadFolder(settings.ExperimentsPath);
             var chosen = experimentId is null ? experiments : [experiments.FirstOrDefault(e => e.Id == experimentId)
                 ?? throw new IOException($"no experiment '{experimentId}'; known: {string.Join(", ", experiments.Select(e => e.Id))}")];
-            if (include && !Confirmed(chosen[0], confirmation, input, output, error)) return 1;
+            if (include && !Confirmed(chosen[0], confirmation, run.Input, run.Output, run.Error)) return 1;
 
-            var database = Path.GetFullPath(command.Option("--db") ?? "data/selfref.db");
-            if (!File.Exists(database)) throw new IOException($"no database at {database}; give its path with --db FILE");
+            var database = settings.DatabasePath;
+            if (!File.Exists(database)) throw new IOException($"no database at {database}; give its path with --db FILE (or the setting SelfRef:Database)");
             var folders = chosen.ToDictionary(e => e.Id, e => Path.GetFullPath(experimentId is null ? Path.Combine(outDir, e.Id) : outDir));
             foreach (var folder in folders.Values.Where(f => Directory.Exists(f) && Directory.EnumerateFileSystemEntries(f).Any()))
                 throw new IOException($"the folder {folder} is not empty; choose a new one so that no earlier export is overwritten");
 
             // Through the server's keys: identifiers are encrypted in the file (and only read when included).
-            var keys = command.Option("--keys") is { } keyFolder ? Path.GetFullPath(keyFolder) : IdentifierProtection.DefaultKeyFolder(database);
-            using var store = IdentifierProtection.OpenStore(database, keys, experiments);
+            using var store = IdentifierProtection.OpenStore(database, settings.KeyFolderPath, experiments);
             foreach (var experiment in chosen)
             {
                 var folder = folders[experiment.Id];
                 var files = ExperimentExport.Write(ExportSource.From(experiment, store), new ExportOptions(format, include, DateTime.UtcNow), path => Create(folder, path));
-                output.WriteLine($"{experiment.Id}: wrote {files.Count} files to {folder} ({format.Name()}, identifiers {(include ? "INCLUDED" : "left out")})");
+                run.Output.WriteLine($"{experiment.Id}: wrote {files.Count} files to {folder} ({format.Name()}, identifiers {(include ? "INCLUDED" : "left out")})");
                 foreach (var file in files)
-                    output.WriteLine($"  {file.Path}{(file.Rows is { } rows ? $"  {rows:N0} rows" : "")}");
+                    run.Output.WriteLine($"  {file.Path}{(file.Rows is { } rows ? $"  {rows:N0} rows" : "")}");
             }
             return 0;
         }
         catch (Exception e) when (e is ExperimentLoadException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"export: {e.Message}");
-            return 1;
+            return run.Failed(e.Message);
         }
     }
 

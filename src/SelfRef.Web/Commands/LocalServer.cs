@@ -32,16 +32,7 @@ public sealed class LocalServer : IAsyncDisposable
     public static async Task<LocalServer> Start(string database, string experiments, TimeSpan limit)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
-        var program = typeof(LocalServer).Assembly.Location;
-        // The apphost beside the dll when there is one (dotnet run, publish), else the dotnet host.
-        var apphost = Path.ChangeExtension(program, OperatingSystem.IsWindows() ? ".exe" : null);
-        var serverArgs = new[] { "serve", "--urls", baseUrl.ToString().TrimEnd('/'), "--db", database, "--experiments", experiments };
-        var info = File.Exists(apphost)
-            ? new ProcessStartInfo(apphost, serverArgs)
-            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [program, .. serverArgs]);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.WorkingDirectory = Environment.CurrentDirectory;
+        var info = ThisProgram(["serve", "--urls", baseUrl.ToString().TrimEnd('/'), "--db", database, "--experiments", experiments]);
         // A new database gets a researcher account; its password is nobody's business here.
         info.Environment["SelfRef__ResearcherPassword"] = "simulation-" + Guid.NewGuid().ToString("N");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -60,6 +51,21 @@ public sealed class LocalServer : IAsyncDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>This program with the given arguments, its output redirected, in the current folder.</summary>
+    public static ProcessStartInfo ThisProgram(IReadOnlyList<string> args)
+    {
+        var program = typeof(LocalServer).Assembly.Location;
+        // The apphost beside the dll when there is one (dotnet run, publish), else the dotnet host.
+        var apphost = Path.ChangeExtension(program, OperatingSystem.IsWindows() ? ".exe" : null);
+        var info = File.Exists(apphost)
+            ? new ProcessStartInfo(apphost, args)
+            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [program, .. args]);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.WorkingDirectory = Environment.CurrentDirectory;
+        return info;
     }
 
     private void Keep(string? line)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SelfRef.Core.Sessions;
 using System.Globalization;
 using SelfRef.Core.Experiments;
@@ -22,39 +23,99 @@ namespace SelfRef.Web.Commands;
 /// </summary>
 public static class SimulateCommand
 {
-    public static int Run(CommandLine command, TextWriter output, TextWriter error)
+    private static readonly Behaviour Defaults = new();
+
+    private static readonly Option<string> Experiment = VerbOptions.Text("--experiment", "ID", "The experiment the simulated participants take part in");
+    private static readonly Option<int> Participants = VerbOptions.Integer("--participants", "How many simulated participants", 100);
+    private static readonly Option<int> Concurrency = VerbOptions.Integer("--concurrency", "How many run at once", 8);
+    private static readonly Option<int> Seed = VerbOptions.Integer("--seed", "Fixes every draw: the same seed gives the same participants and events", 1);
+    private static readonly Option<double> SelfName = VerbOptions.Number("--self-name", "True probability that the first written word is the own name", Defaults.SelfName);
+    private static readonly Option<double> SelfHome = VerbOptions.Number("--self-home", "True probability that the first map target is the home town", Defaults.SelfHome);
+    private static readonly Option<double> DropOut = VerbOptions.Number("--drop-out", "Probability of leaving during any one step", Defaults.DropOut);
+    private static readonly Option<double> Decline = VerbOptions.Number("--decline", "Probability of declining consent", Defaults.Decline);
+    private static readonly Option<double> CoderAgreement = VerbOptions.Number("--coder-agreement", "Probability that both simulated coders give the true code", Defaults.CoderAgreement);
+    private static readonly Option<Uri> Url = new("--url")
+    {
+        HelpName = "URL",
+        Description = "A running server on this machine to simulate against, instead of starting one",
+        CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : NotAUrl(result),
+    };
+    private static readonly Option<string> Database = VerbOptions.Text("--db", "FILE", "The database of the server it starts (default a new file in the temp folder, kept and printed); not the configured database");
+    private static readonly Option<string> Out = VerbOptions.Text("--out", "DIR", "Also write the report there");
+    private static readonly Option<bool> PowerFlag = VerbOptions.Flag("--power", "Instead: Monte Carlo power of the exact binomial test beside the exact power (no server)");
+    private static readonly Option<double> Reference = new("--reference")
+    {
+        HelpName = "pen|map|P",
+        Description = "--power: the reference proportion, pen (0.96), map (0.894) or a number",
+        DefaultValueFactory = _ => ReportOptions.GallupReferences["pen"],
+        CustomParser = result => result.Tokens[0].Value is "pen" or "map" ? ReportOptions.GallupReferences[result.Tokens[0].Value] : ReferenceNumber(result),
+    };
+    private static readonly Option<IReadOnlyList<double>> Proportions = VerbOptions.Numbers("--proportion", "P,…", "--power: the true proportions [default: 0.9]");
+    private static readonly Option<IReadOnlyList<double>> Sizes = VerbOptions.Numbers("--n", "N,…", "--power: the sample sizes [default: 100,200,500]");
+    private static readonly Option<int> Studies = VerbOptions.Integer("--studies", "--power: simulated studies per proportion and size", 2000);
+    private static readonly Option<double> Alpha = VerbOptions.Number("--alpha", "--power: the significance level", 0.05);
+
+    public static Verb Verb { get; } = new(
+        new Command("simulate", "Run a study with simulated participants through the real participant link and hub, then analyse it; or, with --power, estimate the power of the binomial test.")
+        {
+            Experiment, Participants, Concurrency, Seed, SelfName, SelfHome, DropOut, Decline, CoderAgreement, Url, Database, Out,
+            SettingOption.Experiments, SettingOption.Gazetteer, SettingOption.Environment,
+            PowerFlag, Reference, Proportions, Sizes, Studies, Alpha,
+        },
+        Run);
+
+    private static Uri? NotAUrl(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"--url needs an address such as http://127.0.0.1:5080, was '{result.Tokens[0].Value}'");
+        return null;
+    }
+
+    private static double ReferenceNumber(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
+        result.AddError($"--reference needs pen, map or a number such as 0.9, was '{text}'");
+        return 0;
+    }
+
+    private static int Run(VerbRun run)
     {
         try
         {
-            return command.Flag("--power") ? Power(command, output) : Study(command, output, error).GetAwaiter().GetResult();
+            if (run.Get(PowerFlag)) return Power(run);
+            if (run.Get(Experiment) is not { } experimentId) return run.Usage("give --experiment ID (and --participants N), or --power");
+            return Study(run, experimentId).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException or ExperimentLoadException or InvalidDataException)
+        catch (ArgumentException e)
         {
-            error.WriteLine($"simulate: {e.Message}");
-            return 2;
+            // Values the parser cannot judge alone (SimulationOptions.Validate: counts and probabilities in range).
+            return run.Usage(e.Message);
+        }
+        catch (Exception e) when (e is IOException or ExperimentLoadException or InvalidDataException)
+        {
+            return run.Failed(e.Message);
         }
     }
 
-    private static async Task<int> Study(CommandLine command, TextWriter output, TextWriter error)
+    private static async Task<int> Study(VerbRun run, string experimentId)
     {
-        var experimentId = command.Option("--experiment") ?? throw new ArgumentException("give --experiment ID (and --participants N)");
-        var defaults = new Behaviour();
         var behaviour = new Behaviour
         {
-            SelfName = Number(command, "--self-name", defaults.SelfName),
-            SelfHome = Number(command, "--self-home", defaults.SelfHome),
-            DropOut = Number(command, "--drop-out", defaults.DropOut),
-            Decline = Number(command, "--decline", defaults.Decline),
-            CoderAgreement = Number(command, "--coder-agreement", defaults.CoderAgreement),
+            SelfName = run.Get(SelfName),
+            SelfHome = run.Get(SelfHome),
+            DropOut = run.Get(DropOut),
+            Decline = run.Get(Decline),
+            CoderAgreement = run.Get(CoderAgreement),
         };
-        var url = command.Option("--url");
-        var experimentsFolder = Path.GetFullPath(command.Option("--experiments") ?? "experiments");
-        var gazetteer = GazetteerFile.Shared(GazetteerFile.Locate(command.Option("--gazetteer")));
+        var output = run.Output;
+        var url = run.Get(Url);
+        var experimentsFolder = run.Settings.ExperimentsPath;
+        var gazetteer = GazetteerFile.Shared(GazetteerFile.Locate(run.Configuration[SettingOption.Gazetteer.Key]));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
 
         if (url is not null)
         {
-            var remote = await Simulate(console, Options(command, new Uri(url), experimentId, behaviour), gazetteer);
+            var remote = await Simulate(console, Options(run, url, experimentId, behaviour), gazetteer);
             Summary(output, remote);
             output.WriteLine($"{remote.Codes.Count / 2} handwritten answers were not coded: against a running server the simulated coders cannot store codes; code them in the researcher's coding view, or simulate with the built-in server.");
             output.WriteLine($"analyse once the server has stopped: dotnet run --project src/SelfRef.Web -- analyze --experiment {experimentId} --db <its database>");
@@ -62,13 +123,13 @@ public static class SimulateCommand
         }
 
         var experiment = ExperimentLoader.LoadFolder(experimentsFolder).FirstOrDefault(e => e.Id == experimentId)
-            ?? throw new ArgumentException($"no experiment '{experimentId}' in {experimentsFolder}");
-        var database = Path.GetFullPath(command.Option("--db")
+            ?? throw new IOException($"no experiment '{experimentId}' in {experimentsFolder}");
+        var database = Path.GetFullPath(run.Get(Database)
             ?? Path.Combine(Path.GetTempPath(), $"selfref-simulation-{experimentId}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.db"));
         output.WriteLine($"starting a server on this machine with database {database}");
         SimulationResult result;
         await using (var server = await LocalServer.Start(database, experimentsFolder, TimeSpan.FromSeconds(120)))
-            result = await Simulate(console, Options(command, server.BaseUrl, experimentId, behaviour), gazetteer);
+            result = await Simulate(console, Options(run, server.BaseUrl, experimentId, behaviour), gazetteer);
         Summary(output, result);
 
         // The server has stopped: the database is this process's to code and analyse.
@@ -91,7 +152,7 @@ public static class SimulateCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {task}: {k}/{rows.Count} = {ci.Estimate:P1} (CI {ci.Low:P1}–{ci.High:P1}); true {truth:P1}: {(inside ? "inside" : "OUTSIDE")} the interval; missing: {analysis.Rows.Count(r => r.Task == task && r.SelfReference is null)}"));
             }
-            if (command.Option("--out") is { } outDir)
+            if (run.Get(Out) is { } outDir)
             {
                 var report = ReplicationReport.Write(analysis.Rows, analysis.Options, outDir);
                 output.WriteLine($"wrote {Path.GetFullPath(report.HtmlPath)}");
@@ -102,13 +163,13 @@ public static class SimulateCommand
         return result.Count(SessionEnd.Failed) == 0 && result.EventsLost == 0 ? 0 : 1;
     }
 
-    private static SimulationOptions Options(CommandLine command, Uri baseUrl, string experimentId, Behaviour behaviour) => new()
+    private static SimulationOptions Options(VerbRun run, Uri baseUrl, string experimentId, Behaviour behaviour) => new()
     {
         BaseUrl = baseUrl,
         ExperimentId = experimentId,
-        Participants = Integer(command, "--participants", 100),
-        Concurrency = Integer(command, "--concurrency", 8),
-        Seed = Integer(command, "--seed", 1),
+        Participants = run.Get(Participants),
+        Concurrency = run.Get(Concurrency),
+        Seed = run.Get(Seed),
         Behaviour = behaviour,
     };
 
@@ -138,19 +199,15 @@ public static class SimulateCommand
     }
 
     /// <summary>Monte Carlo power of the exact binomial test at each true proportion and n, beside the exact power.</summary>
-    private static int Power(CommandLine command, TextWriter output)
+    private static int Power(VerbRun run)
     {
-        var reference = command.Option("--reference") switch
-        {
-            null or "pen" => ReportOptions.GallupReferences["pen"],
-            "map" => ReportOptions.GallupReferences["map"],
-            var text => Parse(text, "--reference"),
-        };
-        var proportions = List(command, "--proportion", "0.9").Select(p => Parse(p, "--proportion")).ToList();
-        var sizes = List(command, "--n", "100,200,500").Select(n => (int)Parse(n, "--n")).ToList();
-        var studies = Integer(command, "--studies", 2000);
-        var alpha = Number(command, "--alpha", 0.05);
-        var seed = Integer(command, "--seed", 1);
+        var output = run.Output;
+        var reference = run.Get(Reference);
+        var proportions = run.Get(Proportions) ?? [0.9];
+        var sizes = (run.Get(Sizes) ?? [100, 200, 500]).Select(n => (int)n).ToList();
+        var studies = run.Get(Studies);
+        var alpha = run.Get(Alpha);
+        var seed = run.Get(Seed);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"power of the exact binomial test against p0 = {reference} (alpha {alpha}), {studies:N0} simulated studies each (seed {seed})"));
         output.WriteLine("  true p      n   Monte Carlo power (95 % CI)   exact power");
@@ -165,23 +222,4 @@ public static class SimulateCommand
             }
         return 0;
     }
-
-    private static IEnumerable<string> List(CommandLine command, string name, string fallback) =>
-        (command.Option(name) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static double Number(CommandLine command, string name, double fallback) =>
-        command.Option(name) is { } text ? Parse(text, name) : fallback;
-
-    private static int Integer(CommandLine command, string name, int fallback)
-    {
-        if (command.Option(name) is not { } text) return fallback;
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ArgumentException($"{name} needs a whole number, was '{text}'");
-    }
-
-    private static double Parse(string text, string name) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-            ? value
-            : throw new ArgumentException($"{name} needs a number such as 0.9, was '{text}'");
 }

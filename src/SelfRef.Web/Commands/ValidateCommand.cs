@@ -1,35 +1,41 @@
+using System.CommandLine;
 using SelfRef.Core.Experiments;
-using SelfRef.Web.Hosting;
 
 namespace SelfRef.Web.Commands;
 
 /// <summary>`validate [files]`: checks experiment files without serving; exit code 1 on any error.</summary>
 public static class ValidateCommand
 {
-    public static int Run(CommandLine command, TextWriter output, TextWriter error)
+    private static readonly Argument<string[]> Files = new("files")
     {
-        var files = command.Files.Length > 0
-            ? command.Files
-            : Directory.Exists(command.Option("--experiments") ?? "experiments")
-                ? Directory.GetFiles(command.Option("--experiments") ?? "experiments", "*.json")
-                    .Where(f => Path.GetFileName(f) != ExperimentSchema.FileName).Order().ToArray()
+        Description = "Experiment files to check (default every *.json in the experiments folder)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static Verb Verb { get; } = new(
+        new Command("validate", "Check experiment files without serving; exit code 1 on any error.") { Files, SettingOption.Experiments, SettingOption.Environment },
+        Run);
+
+    private static int Run(VerbRun run)
+    {
+        var folder = run.Settings.Experiments;
+        var files = run.Get(Files) is { Length: > 0 } given
+            ? given
+            : Directory.Exists(folder)
+                ? Directory.GetFiles(folder, "*.json").Where(f => Path.GetFileName(f) != ExperimentSchema.FileName).Order().ToArray()
                 : [];
-        if (files.Length == 0)
-        {
-            error.WriteLine("validate: no experiment files given and none found in ./experiments");
-            return 2;
-        }
+        if (files.Length == 0) return run.Usage($"no experiment files given and none found in {folder}");
         try
         {
             var experiments = ExperimentLoader.LoadFiles(files);
             foreach (var (file, experiment) in files.Zip(experiments))
-                output.WriteLine($"ok  {file}  ({experiment.Id}: {experiment.Steps.Count} steps, {experiment.EffectiveConditions.Count} condition(s))");
+                run.Output.WriteLine($"ok  {file}  ({experiment.Id}: {experiment.Steps.Count} steps, {experiment.EffectiveConditions.Count} condition(s))");
             return 0;
         }
         catch (ExperimentLoadException e)
         {
-            foreach (var problem in e.Errors) error.WriteLine(problem);
-            error.WriteLine($"{e.Errors.Count} error(s) in {e.Errors.Select(p => p.File).Distinct().Count()} file(s)");
+            foreach (var problem in e.Errors) run.Error.WriteLine(problem);
+            run.Error.WriteLine($"{e.Errors.Count} error(s) in {e.Errors.Select(p => p.File).Distinct().Count()} file(s)");
             return 1;
         }
     }

@@ -9,7 +9,7 @@ public sealed class AbandonedSessionSweeper(SessionService sessions, IOptions<Se
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AbandonCheckSeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await timer.NextTickUnlessStopped(stoppingToken))
         {
             try
             {

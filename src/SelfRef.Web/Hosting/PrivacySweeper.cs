@@ -12,7 +12,7 @@ public sealed class PrivacySweeper(RetentionPass retention, TimeProvider time, I
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RetentionCheckSeconds), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await timer.NextTickUnlessStopped(stoppingToken))
         {
             try { await RunOnce(); }
             catch (Exception e) when (e is not OperationCanceledException)
