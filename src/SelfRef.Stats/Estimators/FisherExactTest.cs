@@ -67,7 +67,7 @@ public static class FisherExactTest
     private const double Almost1 = 1 + 64 * 2.220446049250313e-16;
 
     // The network keeps at most this many distinct (node, path weight) entries per stage (about 100 bytes each).
-    private const long NetworkEntries = 3_000_000;
+    private const long NetworkEntries = 1_500_000;
 
     public static FisherExactTestResult Compute(int[,] counts, FisherExactTestOptions? options = null)
     {
@@ -84,36 +84,51 @@ public static class FisherExactTest
         return new FisherExactTestResult(rows, columns, attempt.PValue, odds, attempt.Work, arrangements, FisherMethod.Exact, 0, null);
     }
 
-    /// <summary>The exact sum within <paramref name="budget"/> steps, or a result that says it did not fit.</summary>
+    /// <summary>The exact sum within <paramref name="budget"/> steps in all, or a result that says it did not fit.</summary>
     /// <param name="table">At least 2×2, rows ≤ columns, no empty row or column.</param>
+    /// <remarks>
+    /// 2×K: the depth-first sum when its estimate is within the budget; else the network when
+    /// cells are small (it merges equal paths: many levels with few participants, or a rare
+    /// outcome), then the depth-first sum with what is left of the budget when its estimate is
+    /// within twice the budget. r×c: the network.
+    /// </remarks>
     internal static ExactAttempt Exact(int[,] table, long budget)
     {
         var pGuess = ChiSquareGuess(table);
         long spent = 0;
+        double estimate = double.PositiveInfinity;
         if (table.GetLength(0) == 2)
         {
             var two = TwoRow(table, budget);
-            if (two.EstimatedWork(pGuess) <= 2.0 * budget)
+            estimate = two.EstimatedWork(pGuess);
+            if (estimate <= budget) return two.Run(pGuess);
+        }
+        if (NetworkMayFit(table))
+        {
+            try
             {
-                var result = two.Run(pGuess);
-                if (result.Completed) return result;
-                spent = result.Work;
+                var networked = new FisherNetworkSum(table, budget, NetworkEntries).Run(pGuess);
+                if (networked.Completed) return networked;
+                spent = networked.Work;
+            }
+            catch (OverflowException)
+            {
+                // Too many distinct nodes to key: not a table for the network.
             }
         }
-        if (!NetworkMayFit(table)) return ExactAttempt.Exhausted(spent);
-        FisherNetworkSum network;
-        try { network = new FisherNetworkSum(table, Math.Max(1, budget - spent), NetworkEntries); }
-        catch (OverflowException) { return ExactAttempt.Exhausted(spent); } // too many distinct nodes to key
-        var networked = network.Run(pGuess);
-        return networked with { Work = networked.Work + spent };
+        if (estimate > 2.0 * budget || spent >= budget) return ExactAttempt.Exhausted(spent);
+        var depthFirst = TwoRow(table, budget - spent).Run(pGuess);
+        return depthFirst with { Work = depthFirst.Work + spent };
     }
 
     /// <summary>
-    /// The network pays off where many paths share a weight: few participants per cell. For 2×K
-    /// tables of more than 2,000 participants its stages hold more distinct weights than it may
-    /// keep (the depth-first sum has already had its chance); r×c tables have no other exact sum.
+    /// The network pays off where many paths share a weight: few values per cell. A 2×K table's
+    /// cells cannot exceed its smaller row total, so with more than 2,000 in both rows its stages
+    /// hold more distinct weights than it may keep (the depth-first sum has had its chance);
+    /// r×c tables have no other exact sum.
     /// </summary>
-    private static bool NetworkMayFit(int[,] table) => table.GetLength(0) > 2 || Total(table) <= 2_000;
+    private static bool NetworkMayFit(int[,] table) =>
+        table.GetLength(0) > 2 || Math.Min(RowTotal(table, 0), RowTotal(table, 1)) <= 2_000;
 
     /// <summary>The 2×K sum with the smaller row first (fewer values per cell) and the largest columns last (summed in closed form).</summary>
     internal static FisherTwoRowSum TwoRow(int[,] table, long budget)
@@ -226,10 +241,10 @@ public static class FisherExactTest
         return transposed;
     }
 
-    private static int Total(int[,] t)
+    private static int RowTotal(int[,] t, int row)
     {
         var n = 0;
-        foreach (var x in t) n += x;
+        for (var j = 0; j < t.GetLength(1); j++) n += t[row, j];
         return n;
     }
 

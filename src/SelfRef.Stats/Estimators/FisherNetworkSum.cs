@@ -28,8 +28,10 @@ internal sealed class FisherNetworkSum
     private readonly double _logTotal, _logObserved, _limit;
     private readonly long _budget, _maxEntries;
     private readonly Dictionary<long, Bounds>[] _bounds;
+    private readonly FisherWork _work;
+    private readonly TwoRowPaths? _paths;
+    private readonly double[][]? _columnLogChoose, _massLogChoose;
     private double _skip;
-    private long _work;
     private ScaledProbabilitySum _sum = new(0);
 
     private readonly record struct Bounds(double Mass, double Longest, double Shortest);
@@ -50,8 +52,7 @@ internal sealed class FisherNetworkSum
         for (var i = 0; i < r; i++)
             for (var j = 0; j < c; j++) { rows[i] += table[i, j]; cols[j] += table[i, j]; }
         var n = rows.Sum();
-        _lf = new double[n + 1];
-        for (var k = 2; k <= n; k++) _lf[k] = _lf[k - 1] + Math.Log(k);
+        _lf = LogFactorials(n);
         var order = Enumerable.Range(0, c).OrderBy(j => cols[j]).ToArray();
         _cols = order.Select(j => cols[j]).ToArray();
         _rows = rows.Order().ToArray();
@@ -71,11 +72,35 @@ internal sealed class FisherNetworkSum
             observed += _lf[cols[j]];
             for (var i = 0; i < r; i++) observed -= _lf[table[i, j]];
         }
+        if (r == 2)
+        {
+            // Two rows: every weight is a product of binomial coefficients, computed directly
+            // (log C(c, x) from its ratios) rather than as differences of log-factorials of up to
+            // N, which lose ten digits at N = 100,000.
+            _columnLogChoose = _cols.Select(cj => LogChooseUpTo(cj, Math.Min(cj, _rows[0]))).ToArray();
+            _massLogChoose = new double[c + 1][];
+            for (var j = 0; j <= c; j++) _massLogChoose[j] = LogChooseUpTo(cols.Length == 0 ? 0 : _cols.Skip(j).Sum(), _rows[0]);
+            _logTotal = _massLogChoose[0][_rows[0]];
+            observed = 0;
+            for (var j = 0; j < c; j++)
+            {
+                // log C(c, x) = log C(c, c − x): the first row's cell or its complement, whichever is in range.
+                var x = table[0, j] <= _rows[0] ? table[0, j] : table[1, j];
+                observed += LogChoose(cols[j], x);
+            }
+        }
         _logObserved = observed;
         _limit = observed + Math.Log(1 + 1e-7);
         _budget = budget;
         _maxEntries = maxEntries;
         _bounds = Enumerable.Range(0, c + 1).Select(_ => new Dictionary<long, Bounds>()).ToArray();
+        _work = new FisherWork(budget);
+        if (r == 2)
+        {
+            // Two rows: the exact longest and shortest paths instead of the relaxations. A node's
+            // smaller open row plays the first row (the completions are symmetric in the rows).
+            _paths = new TwoRowPaths(_columnLogChoose!, _cols, _rows[0], 0, _work);
+        }
     }
 
     public double LogObservedProbability => _logObserved - _logTotal;
@@ -109,9 +134,9 @@ internal sealed class FisherNetworkSum
         }
         catch (FisherBudgetExhausted)
         {
-            return ExactAttempt.Exhausted(_work);
+            return ExactAttempt.Exhausted(_work.Count);
         }
-        return new ExactAttempt(true, _sum.Probability(_logTotal), _work, _sum.LeftOutRelative);
+        return new ExactAttempt(true, _sum.Probability(_logTotal), _work.Count, _sum.LeftOutRelative);
     }
 
     /// <summary>Place column k from every node of stage k; returns the undecided paths of stage k + 1.</summary>
@@ -126,6 +151,7 @@ internal sealed class FisherNetworkSum
         foreach (var (key, node) in stage)
         {
             Decode(key, open);
+            var logWeights = node.Weight.Select(w => Math.Log(w)).ToArray();
             foreach (var (y, multiplicity) in Allocations(open, _cols[k]))
             {
                 Step();
@@ -135,6 +161,7 @@ internal sealed class FisherNetworkSum
                     contribution -= _lf[y[i]];
                     child[i] = open[i] - y[i];
                 }
+                if (_columnLogChoose is not null) contribution = _columnLogChoose[k][y[0]];
                 Array.Sort(child);
                 var childKey = Key(child);
                 var b = BoundsOf(k + 1, childKey, child);
@@ -143,7 +170,7 @@ internal sealed class FisherNetworkSum
                 {
                     Step();
                     var past = node.Value[e] + contribution;
-                    var logWeight = Math.Log(node.Weight[e]) + logMultiplicity;
+                    var logWeight = logWeights[e] + logMultiplicity;
                     var mass = past + logWeight + b.Mass;
                     if (terminal)
                     {
@@ -245,8 +272,11 @@ internal sealed class FisherNetworkSum
         var remaining = open.Sum();
         var mass = _lf[remaining];
         foreach (var x in open) mass -= _lf[x];
+        if (_massLogChoose is not null) mass = _massLogChoose[stage][open[0]];
         if (stage == _cols.Length - 1)
             b = new Bounds(mass, mass, mass);
+        else if (_paths is not null)
+            b = new Bounds(mass, _paths.Longest(stage, open[0]), _paths.Shortest(stage, open[0]));
         else
         {
             var cols = _cols.AsSpan(stage);
@@ -299,6 +329,41 @@ internal sealed class FisherNetworkSum
         return value;
     }
 
+    /// <summary>log k! for k = 0..n, summed with compensation so that log N! keeps its last digits.</summary>
+    private static double[] LogFactorials(int n)
+    {
+        var lf = new double[n + 1];
+        double sum = 0, compensation = 0;
+        for (var k = 2; k <= n; k++)
+        {
+            var y = Math.Log(k) - compensation;
+            var t = sum + y;
+            compensation = (t - sum) - y;
+            sum = t;
+            lf[k] = sum;
+        }
+        return lf;
+    }
+
+    /// <summary>log C(n, x) for x = 0..top (top ≤ n), from the ratios C(n, x)/C(n, x − 1) = (n − x + 1)/x.</summary>
+    private static double[] LogChooseUpTo(int n, int top)
+    {
+        top = Math.Min(top, n);
+        var a = new double[top + 1];
+        double sum = 0, compensation = 0;
+        for (var x = 1; x <= top; x++)
+        {
+            var y = Math.Log((n - x + 1) / (double)x) - compensation;
+            var t = sum + y;
+            compensation = (t - sum) - y;
+            sum = t;
+            a[x] = sum;
+        }
+        return a;
+    }
+
+    private static double LogChoose(int n, int x) => LogChooseUpTo(n, Math.Min(x, n - x))[Math.Min(x, n - x)];
+
     private long Key(int[] sortedOpen)
     {
         long key = 0;
@@ -315,8 +380,8 @@ internal sealed class FisherNetworkSum
         }
     }
 
-    private void Step()
-    {
-        if (++_work > _budget) throw new FisherBudgetExhausted();
-    }
+    // A network step (hash look-up, merge) takes about four times as long as a depth-first one: counted so.
+    private const int StepWeight = 4;
+
+    private void Step() => _work.Step(StepWeight);
 }

@@ -26,19 +26,18 @@ internal sealed class FisherTwoRowSum
     // Whole-subtree decisions keep this distance (log units) from the threshold; tables closer than
     // that are decided one by one, so rounding in the bounds can never misplace a table.
     private const double Margin = 1e-9;
-    private const int MaxExactShortestColumns = 16;
 
     private readonly int _k, _row;
     private readonly int[] _c, _cap;
     private readonly double[][] _lb;
     private readonly double _p, _q, _logP, _logQ;
-    private readonly double[]?[] _mass, _longest, _shortest;
-    private readonly int[][][] _subsetSums;
+    private readonly double[]?[] _mass;
+    private readonly TwoRowPaths _paths;
     private readonly double _logTotal, _logObserved, _limit;
     private readonly long _budget;
+    private readonly FisherWork _work;
     private double _skip;
     private ScaledProbabilitySum _sum = new(0);
-    private long _work;
 
     /// <param name="columns">Column totals, all positive, in the order the walk fixes them (the last two are summed in closed form).</param>
     /// <param name="row">Total of the first row: 0 &lt; row &lt; N.</param>
@@ -68,9 +67,8 @@ internal sealed class FisherTwoRowSum
         for (var j = 0; j < _k; j++) _logObserved += _lb[j][observed[j]];
         _limit = _logObserved + Math.Log(1 + 1e-7);
         _mass = new double[_k][];
-        _longest = new double[_k][];
-        _shortest = new double[_k][];
-        _subsetSums = new int[_k][][];
+        _work = new FisherWork(budget);
+        _paths = new TwoRowPaths(_lb, columns, row, _logP - _logQ, _work);
         _pairRuns = new PairRun?[row + 1];
     }
 
@@ -154,9 +152,9 @@ internal sealed class FisherTwoRowSum
         }
         catch (FisherBudgetExhausted)
         {
-            return ExactAttempt.Exhausted(_work);
+            return ExactAttempt.Exhausted(_work.Count);
         }
-        return new ExactAttempt(true, _sum.Probability(_logTotal), _work, _sum.LeftOutRelative);
+        return new ExactAttempt(true, _sum.Probability(_logTotal), _work.Count, _sum.LeftOutRelative);
     }
 
     private enum Outcome { Negligible, AddedAll, Other }
@@ -475,133 +473,6 @@ internal sealed class FisherTwoRowSum
         return slot;
     }
 
-    /// <summary>
-    /// log weight of the most probable way to place <paramref name="left"/> in columns j..K−1: the
-    /// weights are log-concave in each cell, so moving single units while that gains is optimal.
-    /// </summary>
-    private double Longest(int j, int left)
-    {
-        var memo = _longest[j] ??= NewMemo();
-        ref var slot = ref memo[left];
-        if (!double.IsNaN(slot)) return slot;
-        var m = _k - j;
-        Span<int> x = m <= 64 ? stackalloc int[m] : new int[m];
-        var placed = 0;
-        for (var i = 0; i < m; i++)
-        {
-            x[i] = (int)((long)left * _c[j + i] / _cap[j]);
-            placed += x[i];
-        }
-        while (true)
-        {
-            // Best single-unit gain and cheapest single-unit loss.
-            int up = -1, downAt = -1;
-            double gain = double.NegativeInfinity, loss = double.PositiveInfinity;
-            for (var i = 0; i < m; i++)
-            {
-                var t = _lb[j + i];
-                if (x[i] + 1 < t.Length)
-                {
-                    var g = t[x[i] + 1] - t[x[i]];
-                    if (g > gain) { gain = g; up = i; }
-                }
-                if (x[i] > 0)
-                {
-                    var l = t[x[i]] - t[x[i] - 1];
-                    if (l < loss) { loss = l; downAt = i; }
-                }
-            }
-            Step();
-            if (placed < left) { x[up]++; placed++; }
-            else if (up >= 0 && downAt >= 0 && up != downAt && gain > loss) { x[up]++; x[downAt]--; }
-            else break;
-        }
-        double v = 0;
-        for (var i = 0; i < m; i++) v += _lb[j + i][x[i]];
-        return slot = v;
-    }
-
-    /// <summary>
-    /// log weight of the least probable way to place <paramref name="left"/> in columns j..K−1. The
-    /// weight is log-concave, so its minimum is at a vertex: every column empty or full but one.
-    /// Empty and full columns add nothing beyond the p and q factors common to all tables here, so
-    /// the minimum is the binomial coefficient of the one free column closest to its ends, over
-    /// the subset sums of the others. Beyond 16 open columns, a looser bound (that coefficient ≥ 1).
-    /// </summary>
-    private double Shortest(int j, int left)
-    {
-        var memo = _shortest[j] ??= NewMemo();
-        ref var slot = ref memo[left];
-        if (!double.IsNaN(slot)) return slot;
-        // Common part of every table here: Σ x·log p + (c − x)·log q over the open columns.
-        var common = left * _logP + (_cap[j] - left) * _logQ;
-        var m = _k - j;
-        if (m > MaxExactShortestColumns) return slot = common;
-        var sums = _subsetSums[j] ??= SubsetSums(j);
-        var best = double.PositiveInfinity;
-        for (var f = 0; f < m; f++)
-        {
-            var cf = _c[j + f];
-            var s = sums[f];
-            Step();
-            // Subset sums S of the other columns with 0 ≤ left − S ≤ c_f; the free cell x = left − S.
-            var hiIndex = UpperBound(s, left) - 1;                  // largest S ≤ left
-            var loIndex = LowerBound(s, left - cf);                 // smallest S ≥ left − c_f
-            if (hiIndex < loIndex) continue;
-            foreach (var x in (ReadOnlySpan<int>)[left - s[hiIndex], left - s[loIndex]])
-            {
-                // log C(c_f, x) = lb − x log p − (c_f − x) log q; C(c_f, x) ≥ 1, so it can only raise the common part.
-                var coefficient = x < _lb[j + f].Length
-                    ? _lb[j + f][x] - x * _logP - (cf - x) * _logQ
-                    : 0; // beyond the row total the cell cannot be this large: no tighter value needed
-                best = Math.Min(best, Math.Max(0, coefficient));
-            }
-        }
-        // Rounding in the coefficient is far below Margin; never report more than the common part allows.
-        return slot = common + (double.IsPositiveInfinity(best) ? 0 : best) - 1e-12 * Math.Abs(common);
-    }
-
-    private int[][] SubsetSums(int j)
-    {
-        var m = _k - j;
-        var result = new int[m][];
-        for (var f = 0; f < m; f++)
-        {
-            var sums = new List<int> { 0 };
-            for (var i = 0; i < m; i++)
-            {
-                if (i == f) continue;
-                var c = _c[j + i];
-                var count = sums.Count;
-                for (var s = 0; s < count; s++) sums.Add(sums[s] + c);
-            }
-            result[f] = sums.Distinct().Order().ToArray();
-        }
-        return result;
-    }
-
-    private static int LowerBound(int[] a, int value)
-    {
-        int lo = 0, hi = a.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >> 1;
-            if (a[mid] < value) lo = mid + 1; else hi = mid;
-        }
-        return lo;
-    }
-
-    private static int UpperBound(int[] a, int value)
-    {
-        int lo = 0, hi = a.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >> 1;
-            if (a[mid] <= value) lo = mid + 1; else hi = mid;
-        }
-        return lo;
-    }
-
     private double[] NewMemo()
     {
         var a = new double[_row + 1];
@@ -609,9 +480,10 @@ internal sealed class FisherTwoRowSum
         return a;
     }
 
-    private void Step()
-    {
-        if (++_work > _budget) throw new FisherBudgetExhausted();
-    }
+    private void Step() => _work.Step();
+
+    private double Longest(int j, int left) => _paths.Longest(j, left);
+
+    private double Shortest(int j, int left) => _paths.Shortest(j, left);
 
 }
