@@ -66,8 +66,10 @@ public static class FisherExactTest
     // R's fisher.test(simulate.p.value = TRUE): almost.1 <- 1 + 64 * .Machine$double.eps.
     private const double Almost1 = 1 + 64 * 2.220446049250313e-16;
 
-    // The network keeps at most this many distinct (node, path weight) entries per stage (about 100 bytes each).
-    private const long NetworkEntries = 1_500_000;
+    // The network keeps at most this many distinct (node, path weight) entries per stage (about
+    // 100 bytes each). The tables it finishes within the budget peak below 200,000; a table that
+    // needs more is hopeless and should reach Monte Carlo without spending the whole budget.
+    private const long NetworkEntries = 400_000;
 
     public static FisherExactTestResult Compute(int[,] counts, FisherExactTestOptions? options = null)
     {

@@ -26,7 +26,7 @@ internal sealed class FisherNetworkSum
     private readonly long[] _radix;
     private readonly double[] _suffixColumnLf;
     private readonly double _logTotal, _logObserved, _limit;
-    private readonly long _budget, _maxEntries;
+    private readonly long _maxEntries;
     private readonly Dictionary<long, Bounds>[] _bounds;
     private readonly FisherWork _work;
     private readonly TwoRowPaths? _paths;
@@ -91,7 +91,6 @@ internal sealed class FisherNetworkSum
         }
         _logObserved = observed;
         _limit = observed + Math.Log(1 + 1e-7);
-        _budget = budget;
         _maxEntries = maxEntries;
         _bounds = Enumerable.Range(0, c + 1).Select(_ => new Dictionary<long, Bounds>()).ToArray();
         _work = new FisherWork(budget);
@@ -105,11 +104,14 @@ internal sealed class FisherNetworkSum
 
     public double LogObservedProbability => _logObserved - _logTotal;
 
+    /// <summary>The most (node, path weight) entries any stage held in the last run.</summary>
+    public long PeakEntries { get; private set; }
+
     /// <param name="pGuess">Rough p that sets how far out paths count as negligible; the bound on what was left out is checked afterwards.</param>
     public ExactAttempt Run(double pGuess)
     {
         var floor = Math.Max(LogObservedProbability, Math.Log(Math.Max(pGuess, 1e-300)) - Math.Log(1e3));
-        var skip = floor + _logTotal + Math.Log(1e-16) - Math.Log(Math.Max(_budget, 1));
+        var skip = floor + _logTotal + Math.Log(1e-16) - Math.Log(1e8); // a constant: the steps depend on the table alone
         for (var attempt = 0; attempt < 4; attempt++)
         {
             var result = RunOnce(skip);
@@ -195,6 +197,7 @@ internal sealed class FisherNetworkSum
                         target.Value.Add(past);
                         target.Weight.Add(Math.Exp(logWeight));
                         if (++entries > _maxEntries) throw new FisherBudgetExhausted();
+                        PeakEntries = Math.Max(PeakEntries, entries);
                     }
                 }
             }

@@ -34,7 +34,6 @@ internal sealed class FisherTwoRowSum
     private readonly double[]?[] _mass;
     private readonly TwoRowPaths _paths;
     private readonly double _logTotal, _logObserved, _limit;
-    private readonly long _budget;
     private readonly FisherWork _work;
     private double _skip;
     private ScaledProbabilitySum _sum = new(0);
@@ -47,7 +46,6 @@ internal sealed class FisherTwoRowSum
         _k = columns.Length;
         _c = columns;
         _row = row;
-        _budget = budget;
         _cap = new int[_k + 1];
         for (var j = _k - 1; j >= 0; j--) _cap[j] = _cap[j + 1] + columns[j];
         var n = _cap[0];
@@ -93,12 +91,13 @@ internal sealed class FisherTwoRowSum
 
     /// <summary>
     /// log weight below which a subtree is left out: 10⁻¹⁶ of a lower estimate of p, shared among
-    /// as many subtrees as the budget allows steps (the walk leaves out at most two per step).
+    /// up to 10⁸ subtrees (the walk leaves out at most two per step). A constant rather than the
+    /// budget, so that the steps a table takes depend on the table alone.
     /// </summary>
     private double InitialSkip(double pGuess)
     {
         var floor = Math.Max(LogObservedProbability, Math.Log(Math.Max(pGuess, 1e-300)) - Math.Log(1e3));
-        return floor + _logTotal + Math.Log(1e-16) - Math.Log(Math.Max(_budget, 1));
+        return floor + _logTotal + Math.Log(1e-16) - Math.Log(1e8);
     }
 
     /// <summary>
@@ -112,7 +111,9 @@ internal sealed class FisherTwoRowSum
     /// </summary>
     public double EstimatedWork(double pGuess)
     {
-        var logMode = Longest(0, _row);
+        double logMode;
+        try { logMode = Longest(0, _row); }
+        catch (FisherBudgetExhausted) { return double.PositiveInfinity; }
         var r = Math.Sqrt(Math.Max(0, 2 * (logMode - _limit)));
         var z = Math.Max(r, Math.Sqrt(Math.Max(0, 2 * (logMode - InitialSkip(pGuess)))));
         var n = (double)_cap[0];

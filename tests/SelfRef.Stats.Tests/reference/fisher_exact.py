@@ -157,9 +157,17 @@ def halves_p(t, z):
         first, second = second, first
     cols = [a + b for a, b in zip(first, second)]
     k, n, R = len(cols), sum(cols), sum(first)
-    # Per column: the box of first-row values, 50-digit log weights relative to the centre.
+    # Per column: the box of first-row values and 50-digit log weights relative to the centre.
+    # The weight is C(c, x) p^x q^(c - x) with p = R/n: the p and q factors are the same for
+    # every table (sum x = R), and they keep each column's weight near 1 at its centre, so that
+    # products of K of them stay within the range of doubles.
+    lp, lq = log(mpf(R) / n), log(mpf(n - R) / n)
+
+    def col_log(c, x):
+        return log_choose(c, x) + x * lp + (c - x) * lq
+
     centre = [min(c, max(0, round(c * R / n))) for c in cols]
-    log_total = log_choose(n, R) - sum(log_choose(c, m) for c, m in zip(cols, centre))
+    log_total = col_log(n, R) - sum(col_log(c, m) for c, m in zip(cols, centre))
     boxes, logs, weights, left_out = [], [], [], mpf(0)
     for c, m in zip(cols, centre):
         lo, hi = max(0, R - (n - c)), min(c, R)
@@ -186,11 +194,11 @@ def halves_p(t, z):
             ratio = exp(log_marginal(nxt) - log_marginal(edge))
             left_out += p_edge / (1 - ratio) if ratio < 1 else p_edge * (abs(end - edge) + 1)
         xs = list(range(a, b + 1))
-        lw = [log_choose(c, x) - log_choose(c, m) for x in xs]
+        lw = [col_log(c, x) - col_log(c, m) for x in xs]
         boxes.append(xs)
         logs.append(lw)
         weights.append([float(exp(v)) for v in lw])
-    obs_log = sum(log_choose(c, x) - log_choose(c, m) for c, x, m in zip(cols, first, centre))
+    obs_log = sum(col_log(c, x) - col_log(c, m) for c, x, m in zip(cols, first, centre))
     threshold = obs_log + LOG_TOL
     thr = float(threshold)
     h = k // 2
@@ -249,7 +257,9 @@ def halves_p(t, z):
             if counted:
                 terms.append(wa * counted)
     p = mpf(math.fsum(terms)) / exp(log_total)
-    return float(p), float(left_out / p) if p > 0 else float("inf"), ties
+    if not (0 < p <= 1.0000001):
+        raise SystemExit(f"halves_p: p = {p} is not a probability (weights out of range?)")
+    return float(min(p, 1)), float(left_out / p), ties
 
 
 def main():
@@ -262,10 +272,19 @@ def main():
         else:
             rows = [sum(r) for r in reduced]
             cols = [sum(c) for c in zip(*reduced)]
-            if count_tables(rows, cols, 3_000_000) <= 3_000_000:
+            two_rows = len(rows) == 2 or len(cols) == 2
+            small_row = min(rows) if len(rows) == 2 else min(cols)
+            lines = cols if len(rows) == 2 else rows
+            # A 2 x K table has at most prod (min(c_j, R) + 1) first rows: no need to count when that is small or huge.
+            upper = math.prod(min(c, small_row) + 1 for c in lines) if two_rows else None
+            if upper is not None and upper > 10**12:
+                small = False
+            else:
+                small = count_tables(rows, cols, 3_000_000) <= 3_000_000
+            if small:
                 q = rational_p(reduced)
                 p, method, bound, detail = float(q), "rational", 0.0, f"{q.numerator.bit_length()}-bit numerator"
-            elif len(reduced) == 2 or len(reduced[0]) == 2:
+            elif two_rows:
                 two = reduced if len(reduced) == 2 else [list(c) for c in zip(*reduced)]
                 z = 60
                 while True:
