@@ -15,9 +15,11 @@ public enum FisherMethod
 /// <param name="ExactTableBudget">
 /// The feasibility rule: the most work steps (subtrees, tables, bisection and summation steps;
 /// a count, never a time) the exact sum may take. A 2×K table whose steps, estimated before
-/// starting, exceed twice the budget goes to Monte Carlo at once; any sum that reaches the
-/// budget while running stops and goes to Monte Carlo. Both depend only on the table, so a
-/// table gets the same method on every machine. The default, 10⁸ steps, is about half a second
+/// starting, exceed the budget is not summed depth-first; the network algorithm is tried
+/// instead only when the smaller row total is at most 2,000, with at most 400,000 entries per
+/// stage; any sum that reaches the budget while running stops. What is not summed goes to
+/// Monte Carlo. All of this depends only on the table, so a table gets the same method on
+/// every machine. The default, 10⁸ steps, is about half a second
 /// on the project's 2-core machine; it covers 2×K tables of 100,000 participants up to K = 4,
 /// and further when a margin is lopsided or the table is close to the null (docs/benchmarks.md,
 /// "Fisher's exact test").
@@ -86,41 +88,30 @@ public static class FisherExactTest
         return new FisherExactTestResult(rows, columns, attempt.PValue, odds, attempt.Work, arrangements, FisherMethod.Exact, 0, null);
     }
 
-    /// <summary>The exact sum within <paramref name="budget"/> steps in all, or a result that says it did not fit.</summary>
+    /// <summary>The exact sum within <paramref name="budget"/> steps, or a result that says it did not fit.</summary>
     /// <param name="table">At least 2×2, rows ≤ columns, no empty row or column.</param>
     /// <remarks>
-    /// 2×K: the depth-first sum when its estimate is within the budget; else the network when
-    /// cells are small (it merges equal paths: many levels with few participants, or a rare
-    /// outcome), then the depth-first sum with what is left of the budget when its estimate is
-    /// within twice the budget. r×c: the network.
+    /// 2×K: the depth-first sum when its estimate (made before starting) is within the budget;
+    /// otherwise the network when the smaller row total is at most 2,000 (cells are small, and
+    /// equal paths merge: many levels with few participants, or a rare outcome). r×c: the network.
     /// </remarks>
     internal static ExactAttempt Exact(int[,] table, long budget)
     {
         var pGuess = ChiSquareGuess(table);
-        long spent = 0;
-        double estimate = double.PositiveInfinity;
         if (table.GetLength(0) == 2)
         {
             var two = TwoRow(table, budget);
-            estimate = two.EstimatedWork(pGuess);
-            if (estimate <= budget) return two.Run(pGuess);
+            if (two.EstimatedWork(pGuess) <= budget) return two.Run(pGuess);
         }
-        if (NetworkMayFit(table))
+        if (!NetworkMayFit(table)) return ExactAttempt.Exhausted(0);
+        try
         {
-            try
-            {
-                var networked = new FisherNetworkSum(table, budget, NetworkEntries).Run(pGuess);
-                if (networked.Completed) return networked;
-                spent = networked.Work;
-            }
-            catch (OverflowException)
-            {
-                // Too many distinct nodes to key: not a table for the network.
-            }
+            return new FisherNetworkSum(table, budget, NetworkEntries).Run(pGuess);
         }
-        if (estimate > 2.0 * budget || spent >= budget) return ExactAttempt.Exhausted(spent);
-        var depthFirst = TwoRow(table, budget - spent).Run(pGuess);
-        return depthFirst with { Work = depthFirst.Work + spent };
+        catch (OverflowException)
+        {
+            return ExactAttempt.Exhausted(0); // too many distinct nodes to key: not a table for the network
+        }
     }
 
     /// <summary>

@@ -26,8 +26,8 @@ public class FisherCaseReferenceTests
             // The two scripts read the same file: a label missing from either means one was not rerun.
             Assert.True(fromR.TryGetValue(label, out var r), $"reference.json has no fisher_cases entry \"{label}\": rerun reference.R");
             var rError = r.GetProperty("error").ValueKind == JsonValueKind.Null ? null : r.GetProperty("error").GetString();
-            cases.Add(new Case(label, e.Table("table"), e.GetProperty("p").GetDouble(), e.GetProperty("method").GetString()!,
-                e.GetProperty("bound").GetDouble(), r.Number("p_fisher_test"), rError));
+            cases.Add(new Case(label, e.Table("table"), e.Number("p"), e.GetProperty("method").GetString()!,
+                e.Number("bound"), r.Number("p_fisher_test"), rError));
         }
         Assert.Equal(fromR.Count, cases.Count);
         return cases;
@@ -50,6 +50,13 @@ public class FisherCaseReferenceTests
         var r = FisherExactTest.Compute(c.Table);
         Assert.True(r.Method == FisherMethod.Exact,
             $"The report would show a Monte Carlo p for {label} (every table here is meant to be within the exact sum's budget; it took {r.TablesEnumerated:N0} steps).");
+        if (double.IsNaN(c.Exact))
+        {
+            // Too many tables for the exact-arithmetic script: R's fisher.test, within FEXACT's own drift.
+            Assert.False(double.IsNaN(c.R), $"{label} has neither an exact value nor R's");
+            Agree.Close(c.R, r.PValue, $"Fisher's exact p for {label}", "fisher.test(x, workspace = 2e8)$p.value", Agree.Iterative);
+            return;
+        }
         Agree.Close(c.Exact, r.PValue, $"Fisher's exact p for {label}", $"exact arithmetic (fisher_exact.py, {c.ExactMethod})");
         if (double.IsNaN(c.R)) return; // fisher.test gave up: c.RError says why
         var rDrift = Math.Abs(c.R - c.Exact) / c.Exact;
@@ -73,7 +80,7 @@ public class FisherCaseReferenceTests
 
         var issue = Assert.Single(cases, c => c.Label.StartsWith("issue 16", StringComparison.Ordinal));
         Assert.True(Is(issue.Table, 2, 4) && N(issue.Table) == 20_000);
-        Assert.True(cases.Count(c => Is(c.Table, 2, 10) && N(c.Table) == 100_000) >= 3, "2 x 10 tables of 100,000 participants");
+        Assert.True(cases.Count(c => Is(c.Table, 2, 10) && N(c.Table) == 100_000 && !double.IsNaN(c.Exact)) >= 3, "2 x 10 tables of 100,000 participants with exact values");
         foreach (var k in Enumerable.Range(2, 9).Where(k => k != 7 && k != 9))
             Assert.Contains(cases, c => Is(c.Table, 2, k));
         Assert.Contains(cases, c => c.Exact < 1e-12 && N(c.Table) >= 100_000);
@@ -85,14 +92,16 @@ public class FisherCaseReferenceTests
         Assert.Contains(cases, c => Enumerable.Range(0, c.Table.GetLength(0)).Any(i => Enumerable.Range(0, c.Table.GetLength(1)).All(j => c.Table[i, j] == 0)));
         Assert.Contains(cases, c => Enumerable.Range(0, c.Table.GetLength(1)).Any(j => Enumerable.Range(0, c.Table.GetLength(0)).All(i => c.Table[i, j] == 0)));
         // Where the exact values are not exact rationals, their proven bound is far below the tests' tolerance.
-        Assert.All(cases, c => Assert.True(c.Bound <= 1e-15, $"{c.Label}: fisher_exact.py bounds what it left out at {c.Bound:G3} of p"));
+        Assert.All(cases.Where(c => !double.IsNaN(c.Exact)), c => Assert.True(c.Bound <= 1e-15, $"{c.Label}: fisher_exact.py bounds what it left out at {c.Bound:G3} of p"));
+        Assert.True(cases.Count(c => !double.IsNaN(c.Exact)) >= cases.Count * 3 / 4, "most cases should have exact values");
     }
 
     [Fact]
     public void Where_R_drifts_or_gives_up_the_exact_sum_does_not()
     {
-        var drifting = All.Value.Where(c => !double.IsNaN(c.R) && Math.Abs(c.R - c.Exact) / c.Exact > Agree.Exact).ToList();
-        var failing = All.Value.Where(c => double.IsNaN(c.R)).ToList();
+        var withExact = All.Value.Where(c => !double.IsNaN(c.Exact)).ToList();
+        var drifting = withExact.Where(c => !double.IsNaN(c.R) && Math.Abs(c.R - c.Exact) / c.Exact > Agree.Exact).ToList();
+        var failing = withExact.Where(c => double.IsNaN(c.R)).ToList();
         // Large tables are exactly where FEXACT's merging shows; if none drifted, the cases would not test "better than R".
         Assert.NotEmpty(drifting);
         Assert.Contains(failing, c => c.RError is not null && c.RError.Contains("FEXACT", StringComparison.Ordinal));
