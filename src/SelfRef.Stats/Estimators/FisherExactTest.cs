@@ -19,10 +19,10 @@ public enum FisherMethod
 /// instead only when the smaller row total is at most 2,000, with at most 400,000 entries per
 /// stage; any sum that reaches the budget while running stops. What is not summed goes to
 /// Monte Carlo. All of this depends only on the table, so a table gets the same method on
-/// every machine. The default, 10⁸ steps, is about half a second
-/// on the project's 2-core machine; it covers 2×K tables of 100,000 participants up to K = 4,
-/// and further when a margin is lopsided or the table is close to the null (docs/benchmarks.md,
-/// "Fisher's exact test").
+/// every machine. The default, 10⁸ steps, is under a second on the project's 2-core machine;
+/// at p ≈ 0.05 it covers 2×K tables of 100,000 participants up to K = 5, of 10,000 up to K = 5
+/// and of 1,000 up to K = 10, and further when a margin is lopsided or the table is close to
+/// the null (docs/benchmarks.md, "Fisher's exact test").
 /// </param>
 /// <param name="Replicates">Random tables for the Monte Carlo estimate (R's B).</param>
 /// <param name="Seed">Seed of the random tables, so that a report can be reproduced exactly.</param>

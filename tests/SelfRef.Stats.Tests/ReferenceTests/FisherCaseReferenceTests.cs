@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using SelfRef.Stats.Estimators;
+using SelfRef.Stats.Outcomes;
+using SelfRef.Stats.Results;
 
 namespace SelfRef.Stats.Tests.ReferenceTests;
 
@@ -69,6 +71,23 @@ public class FisherCaseReferenceTests
         Agree.Close(c.R, r.PValue, $"Fisher's exact p for {label}", "fisher.test(x, workspace = 2e8)$p.value", Agree.Iterative);
         Assert.True(Math.Abs(r.PValue - c.Exact) < Math.Abs(c.R - c.Exact),
             $"For {label} R's fisher.test is {rDrift:G3} from the exact p, and ours is further: {Math.Abs(r.PValue - c.Exact) / c.Exact:G3}.");
+    }
+
+    [Fact]
+    public void The_issue_s_2_by_4_condition_table_of_20000_participants_gets_the_exact_p_in_the_report()
+    {
+        var issue = All.Value.Single(c => c.Label.StartsWith("issue 16", StringComparison.Ordinal));
+        string[] conditions = ["a", "b", "c", "d"];
+        var rows = new List<OutcomeRow>();
+        for (var j = 0; j < 4; j++)
+            for (var i = 0; i < 2; i++)
+                for (var n = 0; n < issue.Table[i, j]; n++)
+                    rows.Add(new OutcomeRow($"{conditions[j]}{i}-{n}", "e", "pen", conditions[j], 1, "desktop", "mouse", "en",
+                        1000, SelfReference: i == 0, null, null, null, true));
+        var comparison = ConditionComparison.Compute(rows, "pen", 0.95)!;
+        Assert.Equal(FisherMethod.Exact, comparison.Fisher.Method);
+        Agree.Close(issue.Exact, comparison.Fisher.PValue, "Fisher's exact p of the 2 x 4 condition table of 20,000 (issue 16)",
+            "exact arithmetic (fisher_exact.py)");
     }
 
     [Fact]

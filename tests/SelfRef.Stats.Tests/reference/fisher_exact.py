@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Exact Fisher p-values for the tables in fisher_cases.txt, independently of R and of SelfRef.
 
-Run from this folder:  python3 fisher_exact.py   (writes fisher_exact.json beside it; needs mpmath)
+Run from this folder:  python3 fisher_exact.py [--all]   (writes fisher_exact.json beside it; needs mpmath;
+keeps the values of unchanged tables from the last run unless --all)
 
 The p-value is R's two-sided rule: the probability, given both margins, of every table whose
 probability is at most the observed one's times (1 + 1e-7).  Two methods, neither shared with
@@ -39,6 +40,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from mpmath import mp, mpf, loggamma, exp, log, log1p
+from mpmath import __version__ as mpmath_version
 
 mp.dps = 50
 HERE = Path(__file__).resolve().parent
@@ -224,7 +226,21 @@ def halves_p(t, z):
         return go(0, 0, 0.0, 1.0, ())
 
     def size(idx):
-        return math.prod(len(boxes[j]) for j in idx)
+        """Fills of these columns: those with first-row sum <= R, counted when R is small, else the box."""
+        idx = list(idx)
+        if R > 5_000:
+            return math.prod(len(boxes[j]) for j in idx)
+        ways = [1] + [0] * R
+        for j in idx:
+            nxt = [0] * (R + 1)
+            for s0, w in enumerate(ways):
+                if w:
+                    for x in boxes[j]:
+                        if s0 + x > R:
+                            break
+                        nxt[s0 + x] += w
+            ways = nxt
+        return sum(ways)
 
     flogs = [[float(v) for v in lw] for lw in logs]
     # The half kept in memory (grouped by first-row sum and sorted) is the smaller; the other is walked.
@@ -284,9 +300,22 @@ def halves_p(t, z):
 
 
 def main():
+    """Computes every case of fisher_cases.txt; a case whose table is unchanged since the last run
+    keeps its value unless --all is given (the halves method takes minutes on the largest)."""
+    target = HERE / "fisher_exact.json"
+    previous = {}
+    if target.exists() and "--all" not in sys.argv:
+        for c in json.loads(target.read_text()).get("cases", []):
+            previous[(c["label"], json.dumps(c["table"]))] = c
     out = []
     for label, t in read_cases():
         start = time.time()
+        kept = previous.get((label, json.dumps(t)))
+        if kept is not None and kept["method"] != "none":
+            out.append(kept)
+            print(f"{label}: kept p = {kept['p']!r} ({kept['method']})", file=sys.stderr)
+            write(target, out)
+            continue
         reduced = drop_empty(t)
         if len(reduced) < 2 or len(reduced[0]) < 2:
             p, method, bound, detail = 1.0, "one table", 0.0, "fewer than two non-empty rows or columns"
@@ -302,6 +331,7 @@ def main():
                 small = False                # integer weights of 5,000! and beyond are slow: halves
             else:
                 small = count_tables(rows, cols, 3_000_000) <= 3_000_000
+            p, method, bound, detail = None, "none", None, "too many tables for this script: checked against R only"
             if small:
                 q = rational_p(reduced)
                 p, method, bound, detail = float(q), "rational", 0.0, f"{q.numerator.bit_length()}-bit numerator"
@@ -313,17 +343,19 @@ def main():
                     if result is None or result[1] <= 1e-15:
                         break
                     z += 20
-                if result is None:
-                    p, method, bound, detail = None, "none", None, "too many fills for this script: checked against R only"
-                else:
+                if result is not None:
                     p, bound, ties = result
                     method, detail = "halves", f"box to log-marginal mode - {z}; {ties} near-ties decided at 50 digits"
-            else:
-                raise SystemExit(f"{label}: too many tables for the rational method and not 2 x K")
         seconds = time.time() - start
         print(f"{label}: p = {p!r} ({method}, {seconds:.1f} s)", file=sys.stderr)
         out.append({"label": label, "table": t, "p": p, "method": method, "bound": bound, "detail": detail})
-    (HERE / "fisher_exact.json").write_text(json.dumps({"generated_by": "fisher_exact.py (mpmath " + mp.__class__.__module__ + ")", "cases": out}, indent=1) + "\n")
+        write(target, out)
+
+
+def write(target, out):
+    """One case per line; written after every case, so that an interrupted run keeps what it finished."""
+    target.write_text('{\n"generated_by": ' + json.dumps("fisher_exact.py with mpmath " + mpmath_version)
+                      + ',\n"cases": [\n  ' + ",\n  ".join(json.dumps(c) for c in out) + "\n]\n}\n")
 
 
 if __name__ == "__main__":
