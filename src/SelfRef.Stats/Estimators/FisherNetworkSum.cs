@@ -79,7 +79,7 @@ internal sealed class FisherNetworkSum
             // N, which lose ten digits at N = 100,000.
             _columnLogChoose = _cols.Select(cj => LogChooseUpTo(cj, Math.Min(cj, _rows[0]))).ToArray();
             _massLogChoose = new double[c + 1][];
-            for (var j = 0; j <= c; j++) _massLogChoose[j] = LogChooseUpTo(cols.Length == 0 ? 0 : _cols.Skip(j).Sum(), _rows[0]);
+            for (var j = 0; j <= c; j++) _massLogChoose[j] = LogChooseUpTo(_cols.Skip(j).Sum(), _rows[0]);
             _logTotal = _massLogChoose[0][_rows[0]];
             observed = 0;
             for (var j = 0; j < c; j++)

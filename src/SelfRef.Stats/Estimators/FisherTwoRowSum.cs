@@ -14,7 +14,8 @@ namespace SelfRef.Stats.Estimators;
 /// the observed one (× R's 1 + 10⁻⁷), its whole mass counts; if even its least probable table
 /// is more likely, none of it does; otherwise the walk goes one column deeper. With two columns
 /// left the remaining tables form a single unimodal sequence, whose two tails of tables no
-/// more likely than the observed one are found by bisection and summed. Subtrees far out in
+/// more likely than the observed one are found by galloping from the sibling subtree's
+/// boundaries and bisection, and summed from running sums cached per remaining total. Subtrees far out in
 /// the tails are left out once negligible, and a bound on all that was left out is kept
 /// (<see cref="ExactAttempt.SkippedBound"/>), so the result is exact to a stated relative error
 /// (about 10⁻¹⁵) rather than by assumption.
@@ -30,7 +31,7 @@ internal sealed class FisherTwoRowSum
     private readonly int _k, _row;
     private readonly int[] _c, _cap;
     private readonly double[][] _lb;
-    private readonly double _p, _q, _logP, _logQ;
+    private readonly double _p, _q;
     private readonly double[]?[] _mass;
     private readonly TwoRowPaths _paths;
     private readonly double _logTotal, _logObserved, _limit;
@@ -50,8 +51,6 @@ internal sealed class FisherTwoRowSum
         for (var j = _k - 1; j >= 0; j--) _cap[j] = _cap[j + 1] + columns[j];
         var n = _cap[0];
         double p = _p = (double)row / n, q = _q = (double)(n - row) / n;
-        _logP = Math.Log(p);
-        _logQ = Math.Log(q);
         _lb = new double[_k][];
         for (var j = 0; j < _k; j++)
         {
@@ -66,15 +65,12 @@ internal sealed class FisherTwoRowSum
         _limit = _logObserved + Math.Log(1 + 1e-7);
         _mass = new double[_k][];
         _work = new FisherWork(budget);
-        _paths = new TwoRowPaths(_lb, columns, row, _logP - _logQ, _work);
+        _paths = new TwoRowPaths(_lb, columns, row, Math.Log(p) - Math.Log(q), _work);
         _pairRuns = new PairRun?[row + 1];
     }
 
     /// <summary>log of the observed table's probability.</summary>
     public double LogObservedProbability => _logObserved - _logTotal;
-
-    /// <summary>log of the most probable table's probability (the mode of the null distribution).</summary>
-    public double LogModeProbability => Longest(0, _row) - _logTotal;
 
     /// <param name="pGuess">A rough p (e.g. from chi-square) that only sets how far out the walk goes before it calls tables negligible; the bound on what it left out is checked afterwards either way.</param>
     public ExactAttempt Run(double pGuess)
