@@ -12,6 +12,8 @@ using Spectre.Console;
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- erasure [--sessions 500] [--batches 210] [--withdraw 20] [--retain 20]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- fisher [BenchmarkDotNet options]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- fisher-frontier [--p 0.05]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- export --events 1000000 [--per-session 500] [--format csv]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -43,6 +45,13 @@ if (args.Length > 0 && args[0] == "erasure")
     return 0;
 }
 if (args.Length > 0 && args[0] == "erasure-child") return await ErasureBenchmark.Child(new Arguments(args[1..]));
+if (args.Length > 0 && args[0] == "fisher")
+{
+    FisherBenchmarks.Run(args[1..]);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "fisher-frontier") return FisherBenchmarks.Frontier(new Arguments(args[1..]));
 
 if (args.Length > 0 && args[0] == "gazetteer")
 {
@@ -56,6 +65,8 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
         usage: SelfRef.Benchmarks outcomes --out FILE.csv [options]   (synthetic outcome table; outcomes --help)
                SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
                SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
+               SelfRef.Benchmarks fisher [BenchmarkDotNet options]      (Fisher's exact test on 2×K and r×c tables)
+               SelfRef.Benchmarks fisher-frontier [--p 0.05]            (exact or Monte Carlo, steps and time for 2×K, K = 2..10, n = 1,000..100,000)
                SelfRef.Benchmarks export [--events N] [--format F]      (export from a database of N events; export --help)
                SelfRef.Benchmarks erasure [options]                     (withdrawal and retention on 100,000 batch documents; erasure --help)
                SelfRef.Benchmarks ingest [options]

@@ -51,7 +51,7 @@ internal static class ReportPhases
                 $"{rows.Count:N0} rows, {results.Participants:N0} participants, {figures.Count} figures; managed heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MiB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
             foreach (var c in output.Results.Conditions)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{c.Task} by condition: Fisher {c.Fisher.Method} p = {c.Fisher.PValue:G6} ({c.Fisher.TablesEnumerated:N0} tables evaluated of {c.Fisher.Arrangements:G3})"));
+                    $"{c.Task} by condition: Fisher {c.Fisher.Method} p = {c.Fisher.PValue:G6} ({c.Fisher.TablesEnumerated:N0} steps for {c.Fisher.Arrangements:G3} tables)"));
             return 0;
         }
         finally

@@ -140,9 +140,19 @@ internal static class ReportContent
         var floor = f.PValue <= f.Resolution
             ? string.Create(CultureInfo.InvariantCulture, $" (= 1/{f.Replicates + 1:N0}, the smallest it can be: no random table was as unlikely as the observed one)")
             : "";
+        var tables = double.IsNaN(f.Arrangements) ? "every possible table" : $"the {Format.Magnitude(f.Arrangements)} possible tables";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Fisher's exact test, Monte Carlo p-value: p = {Format.P(f.PValue)}{floor}, from {f.Replicates:N0} random tables with the observed margins " +
-            $"(seed {f.Seed}; as R's fisher.test(x, simulate.p.value = TRUE, B = {f.Replicates})), because an exact sum over the {Format.Magnitude(f.Arrangements)} possible tables would take too long");
+            $"Fisher's exact test, Monte Carlo p-value: p = {Format.P(f.PValue)}{floor}, standard error {Significant(f.StandardError ?? double.NaN)}, from {f.Replicates:N0} random tables with the observed margins " +
+            $"(seed {f.Seed}; as R's fisher.test(x, simulate.p.value = TRUE, B = {f.Replicates})), because an exact sum over {tables} is beyond the exact test's work budget");
+    }
+
+    /// <summary>Two significant digits, without an exponent: 0.00031, 0.0012, 0.015.</summary>
+    private static string Significant(double x)
+    {
+        if (double.IsNaN(x)) return "not defined";
+        if (x == 0) return "0";
+        var digits = Math.Max(0, 1 - (int)Math.Floor(Math.Log10(Math.Abs(x))));
+        return Math.Round(x, Math.Min(digits, 15)).ToString("0.###############", CultureInfo.InvariantCulture);
     }
 
     private static IEnumerable<ReportBlock> PowerBlocks(TaskPowerTable p, ReportOptions o)

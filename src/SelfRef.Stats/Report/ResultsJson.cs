@@ -37,9 +37,10 @@ public static class ResultsJson
     /// <param name="FisherMethod">"exact", or "monte-carlo" when the table was too large to sum (as R's fisher.test(simulate.p.value = TRUE)).</param>
     /// <param name="FisherReplicates">Monte Carlo: random tables drawn (R's B); null when exact.</param>
     /// <param name="FisherSeed">Monte Carlo: seed of the random tables; null when exact.</param>
+    /// <param name="FisherSe">Monte Carlo: standard error of the p-value, √(p(1 − p)/B); null when exact.</param>
     public sealed record ConditionJson(
         string Task, IReadOnlyList<string> Levels, IReadOnlyList<LevelJson> Counts,
-        double FisherP, string FisherMethod, int? FisherReplicates, int? FisherSeed, double? OddsRatio, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
+        double FisherP, string FisherMethod, int? FisherReplicates, int? FisherSeed, double? FisherSe, double? OddsRatio, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
         IReadOnlyList<DifferenceJson> Differences);
 
     public sealed record PowerJson(string Task, double Reference, double TrueProportion, double Difference, double CohensH, int? N, double? Power, double Alpha, double TargetPower);
@@ -61,7 +62,7 @@ public static class ResultsJson
         r.Conditions.Select(c => new ConditionJson(
             c.Task, c.Levels.Select(l => l.Level).ToList(),
             c.Levels.Select(l => new LevelJson(l.Level, l.N, l.K, l.Wilson.Estimate, l.Wilson.Low, l.Wilson.High)).ToList(),
-            c.Fisher.PValue, MethodName(c.Fisher.Method), c.Fisher.Method == FisherMethod.MonteCarlo ? c.Fisher.Replicates : null, c.Fisher.Seed,
+            c.Fisher.PValue, MethodName(c.Fisher.Method), c.Fisher.Method == FisherMethod.MonteCarlo ? c.Fisher.Replicates : null, c.Fisher.Seed, c.Fisher.StandardError,
             F(c.Fisher.OddsRatio), F(c.ChiSquare.Statistic), c.ChiSquare.DegreesOfFreedom, F(c.ChiSquare.PValue), c.ChiSquare.Warning,
             c.DifferencesFromFirst.Select((d, i) => new DifferenceJson(c.Levels[i + 1].Level, c.Levels[0].Level, d.Difference, d.Low, d.High)).ToList())).ToList(),
         r.Power.SelectMany(p => p.Rows.Select(row => new PowerJson(p.Task, p.Reference, row.P1, row.P1 - row.P0, row.CohensH, row.N, F(row.Power), row.Alpha, row.TargetPower))).ToList(),

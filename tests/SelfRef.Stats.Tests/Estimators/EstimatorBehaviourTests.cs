@@ -64,10 +64,14 @@ public class EstimatorBehaviourTests
     }
 
     [Fact]
-    public void Fisher_refuses_tables_that_are_not_2_by_k()
+    public void Fisher_refuses_tables_with_one_row_or_column_and_negative_counts_naming_the_problem()
     {
-        Assert.Throws<ArgumentException>(() => FisherExactTest.Compute(new int[3, 3]));
-        Assert.Throws<ArgumentException>(() => FisherExactTest.Compute(new int[2, 1]));
+        var oneColumn = Assert.Throws<ArgumentException>(() => FisherExactTest.Compute(new int[2, 1]));
+        Assert.Contains("2 rows and 2 columns; the table is 2×1", oneColumn.Message);
+        Assert.Throws<ArgumentException>(() => FisherExactTest.Compute(new int[1, 4]));
+        var negative = Assert.Throws<ArgumentException>(() => FisherExactTest.Compute(new[,] { { 1, -1 }, { 2, 3 } }));
+        Assert.Contains("negative", negative.Message);
+        Assert.Throws<ArgumentException>(() => FisherExactTest.MonteCarlo(new int[1, 3]));
     }
 
     [Fact]

@@ -22,8 +22,9 @@ public class LargeTableReferenceTests
         // fisher.test's network algorithm merges partial sums within its own tolerance (3.45e-7).
         Agree.Close(c.Number("p_fisher_test"), r.PValue, $"Fisher's exact p for the table {table}",
             "fisher.test(x, workspace = 2e8)$p.value", Agree.Iterative);
-        Assert.True(r.TablesEnumerated < r.Arrangements / 10,
-            $"the exact sum evaluated {r.TablesEnumerated:N0} of {r.Arrangements:N0} tables; the closed-form middle and skipped tails should leave far fewer");
+        // Steps include building the tail sums once per left; a 2 x 2 table of 100,000 has only 11,001 arrangements.
+        Assert.True(r.TablesEnumerated < r.Arrangements / 5,
+            $"the exact sum took {r.TablesEnumerated:N0} steps for {r.Arrangements:N0} tables; the closed-form middle and skipped tails should leave far fewer");
     }
 
     [Theory, MemberData(nameof(SimulatedCases))]
@@ -52,19 +53,32 @@ public class LargeTableReferenceTests
     }
 
     [Fact]
-    public void Only_a_table_too_large_to_sum_falls_back_to_Monte_Carlo_and_says_so()
+    public void Only_a_table_beyond_the_work_budget_falls_back_to_Monte_Carlo_and_says_so()
     {
         var cases = ReferenceData.Cases("fisher_simulated").Select(c => (Table: c.Table("table"), Exact: c.Number("p_exact"), Simulated: c.Number("p_simulated"))).ToList();
 
-        // 2 x 4 with 40,000 participants: even the non-negligible tables exceed the budget.
+        // 2 x 4 with 40,000 participants: once beyond the exact sum, now summed exactly; R's FEXACT agrees within its own drift.
         var four = cases.Single(c => c.Table.GetLength(1) == 4 && c.Table[0, 0] == 8000);
-        var r = FisherExactTest.Compute(four.Table);
-        Assert.Equal(FisherMethod.MonteCarlo, r.Method);
-        Assert.Equal((2000, (int?)1, 0L), (r.Replicates, r.Seed, r.TablesEnumerated));
-        Assert.Equal(1.0 / 2001, r.Resolution, 15);
-        Assert.True(r.Arrangements > FisherExactTestOptions.Default.ExactTableBudget);
+        var exactFour = FisherExactTest.Compute(four.Table);
+        Assert.Equal((FisherMethod.Exact, (double?)null), (exactFour.Method, exactFour.StandardError));
+        Agree.Close(four.Exact, exactFour.PValue, "Fisher's exact p for the 2 x 4 table of 40,000", "fisher.test(x, workspace = 2e8)$p.value", Agree.Iterative);
 
-        // 2 x 3 with 97,500 participants: fisher.test gives up (FEXACT error 501), the pruned sum does not.
+        // 2 x 10 with 100,000 participants close to the null: about 10^40 tables, and those within 10^-9 of
+        // the threshold alone are too many to decide (R's FEXACT fails on it after 26 minutes, error 7).
+        var ten = new[,]
+        {
+            { 9003, 9012, 8990, 8987, 9010, 9007, 8985, 8993, 9013, 9000 },
+            { 997, 988, 1010, 1013, 990, 993, 1015, 1007, 987, 1000 },
+        };
+        var r = FisherExactTest.Compute(ten);
+        Assert.Equal(FisherMethod.MonteCarlo, r.Method);
+        Assert.Equal((100_000, (int?)1, 0L), (r.Replicates, r.Seed, r.TablesEnumerated));
+        Assert.Equal(1.0 / 100_001, r.Resolution, 15);
+        Assert.Equal(Math.Sqrt(r.PValue * (1 - r.PValue) / 100_000), r.StandardError!.Value, 15);
+        Assert.Equal(FisherExactTest.MonteCarlo(ten).PValue, r.PValue);
+        Assert.True(r.Arrangements > 1e30, $"{r.Arrangements:G3} tables");
+
+        // 2 x 3 with 97,500 participants: fisher.test gives up (FEXACT error 501), the exact sum does not.
         var half = cases.Single(c => c.Table[0, 0] == 16000);
         Assert.True(double.IsNaN(half.Exact));
         var exact = FisherExactTest.Compute(half.Table);
@@ -73,7 +87,7 @@ public class LargeTableReferenceTests
         Assert.True(Math.Abs(exact.PValue - half.Simulated) <= 4 * se + 1.0 / 2001,
             $"the exact p {exact.PValue} is far from R's simulated {half.Simulated}");
 
-        // A larger budget would sum the 2 x 4 table exactly; a budget of 1 forces Monte Carlo on any table.
+        // A budget of 1 step forces Monte Carlo on any table with more than one arrangement.
         var forced = FisherExactTest.Compute(half.Table, new FisherExactTestOptions(ExactTableBudget: 1, Replicates: 500, Seed: 7));
         Assert.Equal((FisherMethod.MonteCarlo, 500, (int?)7), (forced.Method, forced.Replicates, forced.Seed));
     }

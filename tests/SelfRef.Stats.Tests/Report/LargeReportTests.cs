@@ -28,6 +28,7 @@ public sealed class LargeReportTests : IDisposable
             Assert.Equal("exact", c.GetProperty("fisher_method").GetString());
             Assert.Equal(JsonValueKind.Null, c.GetProperty("fisher_replicates").ValueKind);
             Assert.Equal(JsonValueKind.Null, c.GetProperty("fisher_seed").ValueKind);
+            Assert.Equal(JsonValueKind.Null, c.GetProperty("fisher_se").ValueKind);
         }
         foreach (var svg in output.FigurePaths.Where(p => p.EndsWith(".svg", StringComparison.Ordinal)))
             Assert.True(new FileInfo(svg).Length < 1_000_000, $"{Path.GetFileName(svg)} has {new FileInfo(svg).Length:N0} bytes for 100,000 participants");
@@ -52,7 +53,9 @@ public sealed class LargeReportTests : IDisposable
             Assert.Equal("monte-carlo", c.GetProperty("fisher_method").GetString());
             Assert.Equal(2000, c.GetProperty("fisher_replicates").GetInt32());
             Assert.Equal(42, c.GetProperty("fisher_seed").GetInt32());
-            Assert.Equal(FisherExactTest.MonteCarlo(result.Table.ToMatrix(), 2000, 42).PValue, c.GetProperty("fisher_p").GetDouble());
+            var p = c.GetProperty("fisher_p").GetDouble();
+            Assert.Equal(FisherExactTest.MonteCarlo(result.Table.ToMatrix(), 2000, 42).PValue, p);
+            Assert.Equal(Math.Sqrt(p * (1 - p) / 2000), c.GetProperty("fisher_se").GetDouble(), 15);
         }
         foreach (var text in new[] { File.ReadAllText(output.MarkdownPath), File.ReadAllText(output.HtmlPath) })
         {
@@ -60,6 +63,15 @@ public sealed class LargeReportTests : IDisposable
             Assert.Contains("2,000 random tables with the observed margins", text);
             Assert.Contains("seed 42", text);
             Assert.Contains("simulate.p.value = TRUE, B = 2000", text);
+            // The standard error beside the p it belongs to, in two significant digits.
+            foreach (var result in output.Results.Conditions)
+            {
+                var se = result.Fisher.StandardError!.Value;
+                var digits = Math.Max(0, 1 - (int)Math.Floor(Math.Log10(se)));
+                var shown = Math.Round(se, digits).ToString("0.###############", System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Contains($"standard error {shown}, from 2,000 random tables", text);
+            }
+            Assert.Contains("work budget", text);
         }
     }
 

@@ -266,6 +266,30 @@ fisher_sim <- vapply(sim_tables, function(t) {
   obj(table = mat(t), p_exact = num(exact), p_simulated = num(sim), replicates = num(2000))
 }, "")
 
+# ---- Fisher's exact test beyond 2 x K of modest size ---------------------------------
+# r x c tables, 2 x K tables up to K = 10 and 100,000 participants, empty rows and columns.
+# The tables are listed in fisher_cases.txt, shared with fisher_exact.py, which computes
+# their exact p-values independently (integer arithmetic or 50-digit weights). fisher.test's
+# network algorithm merges partial sums within its TOL of 3.45e-7 (fexact.c), so on large
+# tables it can drift from the exact p in the 7th or 8th digit; where it gives up (FEXACT
+# errors even with workspace = 2e8) p is null and the error is kept.
+read_fisher_cases <- function(path) {
+  lines <- trimws(readLines(path))
+  lines <- lines[nchar(lines) > 0 & !startsWith(lines, "#")]
+  lapply(lines, function(l) {
+    parts <- trimws(strsplit(l, "|", fixed = TRUE)[[1]])
+    rows <- lapply(strsplit(trimws(strsplit(parts[2], "/", fixed = TRUE)[[1]]), " +"), as.numeric)
+    list(label = parts[1], table = do.call(rbind, rows))
+  })
+}
+fisher_cases <- vapply(read_fisher_cases("fisher_cases.txt"), function(cs) {
+  err <- NULL
+  seconds <- system.time(p <- tryCatch(fisher.test(cs$table, workspace = 2e8)$p.value,
+                                       error = function(e) { err <<- gsub("\\s+", " ", conditionMessage(e)); NA }))[["elapsed"]]
+  cat(cs$label, ": ", format(p, digits = 17), " (", seconds, " s)\n", sep = "")
+  obj(label = str1(cs$label), table = mat(cs$table), p_fisher_test = num(p), error = str1(err))
+}, "")
+
 out <- paste0("{\n",
   '"generated_by": ', str1(paste("reference.R with", R.version.string)), ",\n",
   '"proportion": ', arr(props), ",\n",
@@ -278,9 +302,10 @@ out <- paste0("{\n",
   '"power": ', arr(powers), ",\n",
   '"power_at": ', arr(power_points), ",\n",
   '"fisher_large": ', arr(fisher_large), ",\n",
-  '"fisher_simulated": ', arr(fisher_sim), "\n}\n")
+  '"fisher_simulated": ', arr(fisher_sim), ",\n",
+  '"fisher_cases": ', arr(fisher_cases), "\n}\n")
 writeLines(out, "reference.json")
 cat("wrote reference.json:", length(props), "proportion,", length(fishers), "fisher,", length(chisqs), "chisq,",
     length(diffs), "newcombe,", length(quants), "quantile,", length(mws), "mann-whitney,",
     length(kappas), "kappa,", length(powers) + length(power_points), "power,",
-    length(fisher_large), "large Fisher,", length(fisher_sim), "simulated Fisher cases\n")
+    length(fisher_large), "large Fisher,", length(fisher_sim), "simulated Fisher,", length(fisher_cases), "Fisher cases from fisher_cases.txt\n")
