@@ -83,7 +83,7 @@ public class FisherCaseReferenceTests
             for (var i = 0; i < 2; i++)
                 for (var n = 0; n < issue.Table[i, j]; n++)
                     rows.Add(new OutcomeRow($"{conditions[j]}{i}-{n}", "e", "pen", conditions[j], 1, "desktop", "mouse", "en",
-                        1000, SelfReference: i == 0, null, null, null, true));
+                        1000, SelfReference: i == 0, null, null, true));
         var comparison = ConditionComparison.Compute(rows, "pen", 0.95)!;
         Assert.Equal(FisherMethod.Exact, comparison.Fisher.Method);
         Agree.Close(issue.Exact, comparison.Fisher.PValue, "Fisher's exact p of the 2 x 4 condition table of 20,000 (issue 16)",
