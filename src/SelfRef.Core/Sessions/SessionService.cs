@@ -284,17 +284,17 @@ public sealed class SessionService
     }
 
     /// <summary>
-    /// Derives outcomes again: of every session of the experiment (all experiments when null) with a
-    /// task step left, or only those never derived or derived by an older rule. Outcomes whose
-    /// identifiers are gone stay as they are. Returns how many sessions changed.
+    /// Derives outcomes again for the sessions of the experiment (all experiments when null) that
+    /// the scope takes in. Outcomes whose identifiers are gone stay as they are. Returns how many
+    /// sessions changed.
     /// </summary>
-    public async Task<int> Rederive(string? experimentId = null, bool onlyStale = false)
+    public async Task<int> Rederive(string? experimentId, RederiveScope scope)
     {
         var changed = 0;
         foreach (var experiment in _experiments.Values.Where(e => experimentId is null || e.Id == experimentId))
             foreach (var session in _store.SessionsOf(experiment.Id))
             {
-                if (onlyStale && !Stale(experiment, session)) continue;
+                if (scope != RederiveScope.All && !Stale(experiment, session, olderRules: scope == RederiveScope.Stale)) continue;
                 var before = session.Outcomes;
                 var after = await UpdateOutcomes(_byToken.GetValueOrDefault(session.Token) ?? session);
                 if (!ReferenceEquals(before, after.Outcomes)) changed++;
@@ -302,14 +302,14 @@ public sealed class SessionService
         return changed;
     }
 
-    /// <summary>Whether a task step the session left has no outcome, or one of an older rule that can still be derived again.</summary>
-    public static bool Stale(Experiment experiment, Session session)
+    /// <summary>Whether a task step the session left has no outcome (or, with <paramref name="olderRules"/>, one of an older rule that can still be derived again).</summary>
+    public static bool Stale(Experiment experiment, Session session, bool olderRules = true)
     {
         for (var index = 0; index < session.Steps.Count; index++)
         {
             if (!OutcomeDeriver.Left(session, index) || experiment.Steps.FirstOrDefault(s => s.Id == session.Steps[index]) is not { } step
                 || StepTypes.TaskOf(step) is not { } type) continue;
-            if (session.Outcomes.GetValueOrDefault(step.Id) is not { } stored || (!stored.Deidentified && stored.Rule != type.RuleVersion)) return true;
+            if (session.Outcomes.GetValueOrDefault(step.Id) is not { } stored || (olderRules && !stored.Deidentified && stored.Rule != type.RuleVersion)) return true;
         }
         return false;
     }
@@ -457,5 +457,8 @@ public sealed class SessionService
             Abandoned: sessions.Count(s => s.Status == SessionStatus.Abandoned));
     }
 }
+
+/// <summary>Which sessions' outcomes are derived again: those never derived, those never derived or derived by an older rule, or all.</summary>
+public enum RederiveScope { Missing, Stale, All }
 
 public sealed record ExperimentCounts(int Started, int Active, int Completed, int Declined, int Abandoned);

@@ -65,8 +65,13 @@ public sealed class LoadGenerator
         _counters = new SendCounters { KeepRecentLatencies = options.Progress is not null };
         _policy = new SendPolicy { MaxBatchEvents = options.MaxBatchEvents, AckTimeout = options.AckTimeout, RetryDelay = options.RetryDelay, MaxAttempts = options.MaxAttempts };
         var random = new Random(options.Seed);
+        // What pen.js logs once per frame while drawing: a stroke's points since the last frame ([x, y, t, pressure, tiltX, tiltY]).
         _penPoints = Enumerable.Range(0, 256)
-            .Select(_ => JsonSerializer.SerializeToElement(new { x = Math.Round(random.NextDouble(), 4), y = Math.Round(random.NextDouble(), 4), p = Math.Round(0.2 + 0.6 * random.NextDouble(), 3) }))
+            .Select(i => JsonSerializer.SerializeToElement(new
+            {
+                s = i / 32,
+                pts = new[] { new[] { Math.Round(random.NextDouble(), 4), Math.Round(random.NextDouble(), 4), Math.Round(i * 16.7, 2), Math.Round(0.2 + 0.6 * random.NextDouble(), 3), 0, 0 } },
+            }))
             .ToList();
     }
 
@@ -196,6 +201,21 @@ public sealed class LoadGenerator
             if (token is null) await Task.Delay(_options.RetryDelay, ct);
         }
         Interlocked.Increment(ref _sessions);
+        // Through consent and instructions to the step the load is for, as the participant clicks; tried again like everything else.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ParticipantLink.AdvanceTo(http, token, _options.Step, ct);
+                break;
+            }
+            catch (Exception e) when (e is ParticipantProtocolException or HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                Error("going on to the load's step: " + e.Message);
+                if (attempt >= _options.MaxAttempts) return null;
+                await Task.Delay(_options.RetryDelay, ct);
+            }
+        }
 
         var connection = ParticipantLink.Hub(_options.BaseUrl, token);
         var client = new Client(index, new EventOutbox(token, connection, _policy, _counters, Error));
@@ -302,7 +322,7 @@ public sealed class LoadGenerator
         var t = Math.Round(_clock.Elapsed.TotalMilliseconds, 1);
         var produced = c.Outbox.Produced;
         c.Outbox.Add(_options.Step, Enumerable.Range(0, (int)count)
-            .Select(i => new ClientEvent(t, "pen.move", _penPoints[(int)((produced + i + c.Index * 7) % _penPoints.Count)])));
+            .Select(i => new ClientEvent(t, "pen.points", _penPoints[(int)((produced + i + c.Index * 7) % _penPoints.Count)])));
         Interlocked.Add(ref _produced, count);
     }
 

@@ -22,8 +22,8 @@ public sealed record LoadOptions
     /// <summary>The server's base address, e.g. http://127.0.0.1:5080.</summary>
     public required Uri BaseUrl { get; init; }
     public string ExperimentId { get; init; } = "gallup-pen";
-    /// <summary>The step the events belong to; the first step of a session is always reached.</summary>
-    public string Step { get; init; } = "consent";
+    /// <summary>The step the events belong to: each client goes on to it first (consent, instructions), then sends its pen points there.</summary>
+    public string Step { get; init; } = "pen";
     public int Clients { get; init; } = 5;
     public LoadMode Mode { get; init; } = LoadMode.Rate;
     /// <summary>Events each client produces per second (rate mode).</summary>

@@ -32,6 +32,23 @@ public static class ParticipantLink
         return Uri.UnescapeDataString(path[3..]);
     }
 
+    /// <summary>Goes on through the session's steps (as a participant clicking "continue") until the given step is the current one.</summary>
+    /// <exception cref="ParticipantProtocolException">the step is not reached within the session's steps.</exception>
+    public static async Task AdvanceTo(HttpClient http, string token, string stepId, CancellationToken ct)
+    {
+        var api = $"/api/p/{Uri.EscapeDataString(token)}";
+        for (var moves = 0; moves < 50; moves++)
+        {
+            using var state = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(api, ct));
+            var current = state.RootElement.GetProperty("step").GetProperty("id").GetString();
+            if (current == stepId) return;
+            using var body = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { step = current }), System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(api + "/advance", body, ct);
+            if (!response.IsSuccessStatusCode) throw new ParticipantProtocolException($"going on from step '{current}' answered {(int)response.StatusCode}");
+        }
+        throw new ParticipantProtocolException($"step '{stepId}' was not reached");
+    }
+
     /// <summary>A hub connection bound to the session, over WebSockets as browsers use it (not yet started).</summary>
     public static HubConnection Hub(Uri baseUrl, string token) =>
         new HubConnectionBuilder()

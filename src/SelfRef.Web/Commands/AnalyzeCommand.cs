@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Sessions;
 using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
 using SelfRef.Web.Hosting;
@@ -57,6 +58,8 @@ public static class AnalyzeCommand
         var experiment = experiments.FirstOrDefault(e => e.Id == experimentId)
             ?? throw new IOException($"no experiment '{experimentId}'; known: {string.Join(", ", experiments.Select(e => e.Id))}");
         using var store = IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments);
+        // Sessions stored before outcomes were (or left while no server ran) get theirs now; older rules stay until `rederive`.
+        new SessionService(store, experiments, TimeProvider.System, OfflineTaskServices.Deriver(settings.Gazetteer)).Rederive(experimentId, RederiveScope.Missing).GetAwaiter().GetResult();
         var analysis = ExperimentAnalysis.Of(experiment, store);
         return ReplicationReport.Write(analysis.Rows, analysis.Options, outDir);
     }

@@ -22,6 +22,7 @@ public sealed class CommandLine
         ExportCommand.Verb,
         SimulateCommand.Verb,
         AccountCommand.Verb,
+        RederiveCommand.Verb,
     ];
 
     private static readonly Command Serve = new(ServeCommand.Name, ServeCommand.Description);

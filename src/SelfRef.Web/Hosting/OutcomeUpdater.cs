@@ -1,8 +1,5 @@
 using System.Threading.Channels;
-using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
-using SelfRef.Core.Storage;
-using SelfRef.Core.Tasks;
 
 namespace SelfRef.Web.Hosting;
 
@@ -13,7 +10,7 @@ namespace SelfRef.Web.Hosting;
 /// session once however often it was asked for meanwhile. At start it derives the outcomes that
 /// were never derived (sessions stored before outcomes were), so every page reads stored rows.
 /// </summary>
-public sealed class OutcomeUpdater(SessionService sessions, IStore store, ILogger<OutcomeUpdater> log) : BackgroundService
+public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdater> log) : BackgroundService
 {
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _queued = [];
@@ -28,8 +25,12 @@ public sealed class OutcomeUpdater(SessionService sessions, IStore store, ILogge
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        try { DeriveMissing(); }
-        catch (Exception e) when (e is not OperationCanceledException) { log.LogError(e, "Looking for outcomes never derived failed"); }
+        try
+        {
+            var derived = await sessions.Rederive(null, RederiveScope.Missing);
+            if (derived > 0) log.LogInformation("Derived the outcomes of {Count} session(s) that had none stored", derived);
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { log.LogError(e, "Deriving outcomes never derived failed"); }
         await foreach (var token in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             lock (_queued) _queued.Remove(token);
@@ -42,19 +43,5 @@ public sealed class OutcomeUpdater(SessionService sessions, IStore store, ILogge
                 log.LogError(e, "Deriving the outcomes of a session again failed; its stored outcomes stay as they were");
             }
         }
-    }
-
-    /// <summary>Sessions with a task step left but no outcome stored for it.</summary>
-    private void DeriveMissing()
-    {
-        foreach (var experiment in sessions.Experiments)
-            foreach (var session in store.SessionsOf(experiment.Id))
-                for (var index = 0; index < session.Steps.Count; index++)
-                    if (OutcomeDeriver.Left(session, index) && experiment.Steps.FirstOrDefault(s => s.Id == session.Steps[index]) is { } step
-                        && StepTypes.TaskOf(step) is not null && !session.Outcomes.ContainsKey(step.Id))
-                    {
-                        Request(session);
-                        break;
-                    }
     }
 }

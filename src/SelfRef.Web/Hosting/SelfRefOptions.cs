@@ -46,6 +46,9 @@ public sealed class SelfRefOptions
     /// <summary>The most event data one session may store, in MB; a batch beyond it is refused and the browser stops sending.</summary>
     [Range(1, 4096)] public int SessionQuotaMegabytes { get; set; } = Core.Storage.StoreOptions.DefaultSessionQuotaMegabytes;
 
+    /// <summary>The gazetteer file (place names); null: data/places.tsv found from the program's folder.</summary>
+    public string? Gazetteer { get; set; }
+
     public long SessionQuotaBytes => SessionQuotaMegabytes * 1024L * 1024;
 
     public string DatabasePath => Path.GetFullPath(Database);

@@ -64,6 +64,6 @@ public sealed class HostileServer : IAsyncLifetime
             seq,
             step,
             stream,
-            events = Enumerable.Range(0, count).Select(i => new { t = 10.0 * i, type = "pen.move", data = new { x, y = i } }),
+            events = Enumerable.Range(0, count).Select(i => new { t = 10.0 * i, type = "ui.click", data = new { target = FormattableString.Invariant($"x{x}y{i}") } }),
         });
 }
