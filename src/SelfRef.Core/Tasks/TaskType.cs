@@ -31,6 +31,9 @@ public abstract class TaskType(string name, Type recordType) : StepType(name, re
     /// <summary>The answers the derivation compares with what was done (own name, home town): identifying wherever they are.</summary>
     public virtual IReadOnlyList<string> IdentifyingQuestions(Step step) => [];
 
+    /// <summary>The task's instruction shown above it, per language (from the experiment file).</summary>
+    public virtual LocalizedText? Instruction(Step step) => null;
+
     /// <summary>Whether human coders decide the outcome of this step (handwriting); the coding queue lists it.</summary>
     public virtual bool NeedsCoding(Step step) => false;
 

@@ -1,5 +1,4 @@
 using SelfRef.Core.Experiments;
-using SelfRef.Core.Tasks.Map;
 
 namespace SelfRef.Web.Hosting;
 
@@ -13,13 +12,9 @@ public static class SecurityHeaders
 {
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, IEnumerable<Experiment> experiments)
     {
-        var tileOrigins = experiments.SelectMany(e => e.Steps).OfType<MapStep>()
-            .Select(m => m.TileUrl)
-            .Where(url => url is not null && !url.StartsWith('/'))
-            .Select(url => Uri.TryCreate(url!.Replace("{s}", "a").Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0"), UriKind.Absolute, out var uri)
-                ? $"{uri.Scheme}://{(url.Contains("{s}.") ? "*." + uri.Host.Split('.', 2)[1] : uri.Host)}{(uri.IsDefaultPort ? "" : ":" + uri.Port)}"
-                : null)
-            .OfType<string>()
+        // Whatever a task step loads from elsewhere (a map's tile server) is the only other origin allowed.
+        var tileOrigins = experiments.SelectMany(e => e.Steps)
+            .SelectMany(step => StepTypes.TaskOf(step)?.ExternalOrigins(step) ?? [])
             .Distinct()
             .ToList();
         var policy = string.Join("; ",

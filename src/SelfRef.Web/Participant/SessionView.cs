@@ -41,12 +41,7 @@ public sealed record SessionView(
                 DebriefStep d => d.Text.In(lang),
                 _ => null,
             },
-            step switch
-            {
-                PenStep p => p.Instruction.In(lang),
-                MapStep m => m.Instruction.In(lang),
-                _ => null,
-            },
+            StepTypes.TaskOf(step)?.Instruction(step)?.In(lang),
             (step as QuestionnaireStep)?.Questions.Select(q => new QuestionView(
                 q.Id, q.Type.ToString().ToLowerInvariant(), q.Label.In(lang), q.Required, q.Min, q.Max, q.MaxLength,
                 q.Options?.Select(o => new OptionView(o.Value, o.Label.In(lang))).ToList())).ToList(),

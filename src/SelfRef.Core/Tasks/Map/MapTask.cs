@@ -30,10 +30,14 @@ public sealed class MapTask() : TaskType("map", typeof(MapStep))
 
     public override string? ReplayModule(Step step) => "/js/map-replay.js";
 
+    // A tile server's origin; "{s}." subdomains become a wildcard of the domain.
     public override IReadOnlyList<string> ExternalOrigins(Step step) =>
-        ((MapStep)step).TileUrl is { } url && Uri.TryCreate(url.Replace("{s}", "a").Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0").Replace("{r}", ""), UriKind.Absolute, out var uri)
-            ? [uri.GetLeftPart(UriPartial.Authority)]
+        ((MapStep)step).TileUrl is { } url && !url.StartsWith('/')
+            && Uri.TryCreate(url.Replace("{s}", "a").Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0").Replace("{r}", ""), UriKind.Absolute, out var uri)
+            ? [$"{uri.Scheme}://{(url.Contains("{s}.") ? "*." + uri.Host.Split('.', 2)[1] : uri.Host)}{(uri.IsDefaultPort ? "" : ":" + uri.Port)}"]
             : [];
+
+    public override LocalizedText? Instruction(Step step) => ((MapStep)step).Instruction;
 
     // "zoom 11 held: Munich (DE, town)" names the place looked at first, most often the home town: keep how, not where.
     public override TaskOutcome WithoutIdentifiers(Step step, TaskOutcome outcome) =>

@@ -26,6 +26,8 @@ public sealed class PenTask() : TaskType("pen", typeof(PenStep))
 
     public override IReadOnlyList<string> IdentifyingQuestions(Step step) => [((PenStep)step).FirstNameQuestion, ((PenStep)step).SurnameQuestion];
 
+    public override LocalizedText? Instruction(Step step) => ((PenStep)step).Instruction;
+
     public override bool NeedsCoding(Step step) => ((PenStep)step).Input == PenInput.Pen;
 
     public override string? WrittenText(Step step, IReadOnlyList<StoredEvent> events)

@@ -24,7 +24,7 @@ public sealed class ExperimentModel(SessionService sessions, IStore store, IServ
         if (sessions.Experiment(id) is not { } experiment) return NotFound();
         Id = experiment.Id;
         Title = experiment.Title.In(experiment.Languages[0].Code());
-        HasHandwriting = experiment.Steps.OfType<PenStep>().Any(s => s.Input == PenInput.Pen);
+        HasHandwriting = experiment.Steps.Any(s => StepTypes.TaskOf(s)?.NeedsCoding(s) == true);
         Rows = ExperimentAnalysis.Of(experiment, store, services).Rows;
         Deletions = store.Deletions().Where(d => d.ExperimentId == experiment.Id).ToList();
         return Page();
