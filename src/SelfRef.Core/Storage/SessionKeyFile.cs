@@ -30,6 +30,9 @@ public sealed class SessionKeyFile : IDisposable
 
     private readonly FileStream _file;
     private readonly Lock _gate = new();
+    // Writes made and writes known to be on disk: sessions started at once share one fsync (see FlushTo).
+    private long _writes, _flushed;
+    private readonly Lock _flushGate = new();
     // Slot of each live record, keyed (session id, kind); free slots to reuse before the file grows.
     private readonly Dictionary<(string Id, Kind Kind), (long Slot, byte[] Key)> _records = [];
     private readonly SortedSet<long> _free = [];
@@ -89,14 +92,34 @@ public sealed class SessionKeyFile : IDisposable
     {
         var id = Encoding.UTF8.GetBytes(sessionId);
         if (id.Length is 0 or > MaxIdBytes) throw new ArgumentException($"a session id must be 1 to {MaxIdBytes} bytes", nameof(sessionId));
+        SessionKeys keys;
+        long written;
         lock (_gate)
         {
             if (FindHeld(sessionId) is { } existing) return existing;
-            var keys = new SessionKeys(RandomNumberGenerator.GetBytes(KeySize), RandomNumberGenerator.GetBytes(KeySize));
+            keys = new SessionKeys(RandomNumberGenerator.GetBytes(KeySize), RandomNumberGenerator.GetBytes(KeySize));
             Put(sessionId, Kind.Content, keys.Content);
             Put(sessionId, Kind.Identifiers, keys.Identifiers!);
-            _file.Flush(flushToDisk: true);
-            return keys;
+            written = _writes;
+        }
+        FlushTo(written);
+        return keys;
+    }
+
+    /// <summary>
+    /// Flushes to disk every record written up to write number <paramref name="upTo"/>. One caller
+    /// at a time flushes everything written so far; callers whose writes it covered need not flush
+    /// again, so many sessions starting at once cost a few fsyncs, not one each.
+    /// </summary>
+    private void FlushTo(long upTo)
+    {
+        lock (_flushGate)
+        {
+            if (Volatile.Read(ref _flushed) >= upTo) return;
+            long covered;
+            lock (_gate) covered = _writes;
+            RandomAccess.FlushToDisk(_file.SafeFileHandle);
+            Volatile.Write(ref _flushed, covered);
         }
     }
 
@@ -112,7 +135,7 @@ public sealed class SessionKeyFile : IDisposable
         lock (_gate)
         {
             var any = Destroy(sessionId, Kind.Identifiers, flush: false) | Destroy(sessionId, Kind.Content, flush: false);
-            if (any) _file.Flush(flushToDisk: true);
+            if (any) RandomAccess.FlushToDisk(_file.SafeFileHandle);
             return any;
         }
     }
@@ -122,7 +145,7 @@ public sealed class SessionKeyFile : IDisposable
         if (!_records.Remove((sessionId, kind), out var record)) return false;
         WriteSlot(record.Slot, new byte[RecordSize]);
         _free.Add(record.Slot);
-        if (flush) _file.Flush(flushToDisk: true);
+        if (flush) RandomAccess.FlushToDisk(_file.SafeFileHandle);
         return true;
     }
 
@@ -142,10 +165,11 @@ public sealed class SessionKeyFile : IDisposable
         _records[(sessionId, kind)] = (slot, key);
     }
 
+    // Written at its offset through the handle (pwrite), so a flush by another thread never meets a half-moved file position.
     private void WriteSlot(long slot, byte[] record)
     {
-        _file.Position = HeaderSize + slot * RecordSize;
-        _file.Write(record);
+        RandomAccess.Write(_file.SafeFileHandle, record, HeaderSize + slot * RecordSize);
+        _writes++;
     }
 
     private static byte[] Checksum(ReadOnlySpan<byte> record) => SHA256.HashData(record[..SumOffset])[..SumSize];
@@ -208,7 +232,7 @@ public sealed class SessionKeyFile : IDisposable
             WriteSlot(slot, new byte[RecordSize]);
             _free.Add(slot);
         }
-        if (torn.Count > 0) _file.Flush(flushToDisk: true);
+        if (torn.Count > 0) RandomAccess.FlushToDisk(_file.SafeFileHandle);
     }
 
     public void Dispose() => _file.Dispose();
