@@ -109,3 +109,29 @@ public class LegacyMigrationTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(_file.Path));
     }
 }
+
+/// <summary>The copy that migrates an old database, on one past 100,000 batch documents (what real browsers send in a study).</summary>
+public class LargeLegacyMigrationTests : IDisposable
+{
+    private readonly TempDatabase _file = new();
+
+    public void Dispose() => _file.Dispose();
+
+    [Fact]
+    public void An_old_database_of_more_than_100000_batch_documents_is_migrated_whole()
+    {
+        const int sessions = 420, batches = 250;
+        LegacyMigrationTests.WriteOldDatabase(_file.Path, sessions, batches);
+        var map = ExperimentLoader.LoadFile(Path.Combine(SelfRef.Tests.Support.Repository.Root, "experiments", "gallup-map.json")).Experiment!;
+        using var store = new LiteDbStore(_file.Path, new StoreOptions { Identifying = new IdentifyingData([map]), LegacyKeyUnwrap = wrapped => wrapped });
+        Assert.True(sessions * batches > 100_000);
+        foreach (var i in new[] { 0, 1, sessions / 2, sessions - 1 })
+        {
+            var id = $"P-OLD{i:D5}";
+            Assert.Equal("Quedlinburg", store.FindSession(id)!.Answers["about-you.hometown"]);
+            Assert.Equal(Enumerable.Range(1, batches * 2).Select(n => (long)n), store.Events(id).SelectMany(b => b.Events).Select(e => e.N));
+        }
+        Assert.Equal(sessions, store.SessionsOf(map.Id).Count);
+        Assert.False(File.Exists(LegacyFormat.TemporaryPath(_file.Path)));
+    }
+}
