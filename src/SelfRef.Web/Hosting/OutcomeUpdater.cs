@@ -31,6 +31,13 @@ public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdat
             if (derived > 0) log.LogInformation("Derived the outcomes of {Count} session(s) that had none stored", derived);
         }
         catch (Exception e) when (e is not OperationCanceledException) { log.LogError(e, "Deriving outcomes never derived failed"); }
+        try { await Drain(stoppingToken); }
+        // Stopping (or a start that failed, e.g. the port in use) is not a fault.
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
+
+    private async Task Drain(CancellationToken stoppingToken)
+    {
         await foreach (var token in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             lock (_queued) _queued.Remove(token);
