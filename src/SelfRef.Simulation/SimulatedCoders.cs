@@ -5,8 +5,8 @@ using SelfRef.Simulation.Participants;
 namespace SelfRef.Simulation;
 
 /// <summary>
-/// Two simulated coders of handwritten first words. They know what the participant wrote (the
-/// simulator wrote it): with probability <see cref="Behaviour.CoderAgreement"/> both give the
+/// Two simulated coders of answers that need coding (handwritten first words: TaskType.NeedsCoding).
+/// They know the participant's truth (the simulator acted it out): with probability <see cref="Behaviour.CoderAgreement"/> both give the
 /// true code; otherwise one of them, either at random, codes it as something else or as
 /// unreadable, so the two disagree and the answer stays undecided, as the analysis treats human
 /// coders who disagree. Seeded by participant, like everything else.
@@ -15,10 +15,10 @@ public static class SimulatedCoders
 {
     public static readonly string[] Names = ["sim-coder-1", "sim-coder-2"];
 
-    public static IEnumerable<SimulatedCode> Code(SimulatedParticipant participant, string token, string stepId, Behaviour behaviour, int seed)
+    public static IEnumerable<SimulatedCode> Code(SimulatedParticipant participant, string token, string stepId, TaskTruth taskTruth, Behaviour behaviour, int seed)
     {
         var random = Seeds.Random(seed, participant.Index, "coders/" + stepId);
-        var truth = participant.WritesOwnNameFirst ? CodeValue.OwnName : CodeValue.Other;
+        var truth = taskTruth.SelfReferentialFirst ? CodeValue.OwnName : CodeValue.Other;
         var codes = new[] { truth, truth };
         if (random.NextDouble() >= behaviour.CoderAgreement)
             codes[random.Next(2)] = random.NextDouble() < 0.5 ? CodeValue.Unreadable : truth == CodeValue.OwnName ? CodeValue.Other : CodeValue.OwnName;

@@ -8,7 +8,8 @@ public enum SessionEnd { Completed, Declined, DroppedOut, Failed }
 
 /// <summary>
 /// One simulated participant's walk: their session token, the steps they finished (in their
-/// condition's order), where it ended, and whether the server holds every event they produced.
+/// condition's order), where it ended, whether the server holds every event they produced, and
+/// their truth in each task type they reached (by task type name).
 /// </summary>
 public sealed record SimulatedSession(
     SimulatedParticipant Participant,
@@ -18,7 +19,8 @@ public sealed record SimulatedSession(
     string? LastStep,
     long EventsProduced,
     long? EventsDurable,
-    string? Error)
+    string? Error,
+    IReadOnlyDictionary<string, TaskTruth> Truths)
 {
     public long EventsLost => Math.Max(0, EventsProduced - (EventsDurable ?? 0));
 }

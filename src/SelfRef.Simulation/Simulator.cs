@@ -4,7 +4,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using SelfRef.Core.Gazetteer;
-using SelfRef.Core.Tasks.Pen;
 using SelfRef.Simulation.Participants;
 using SelfRef.Simulation.Protocol;
 using SelfRef.Simulation.Scripts;
@@ -78,7 +77,9 @@ public sealed class Simulator
         EventOutbox? outbox = null;
         var done = new List<string>();
         string? current = null;
-        var handwriting = new List<string>();
+        // Steps human coders would decide (handwriting): the simulated coders code them from the truth.
+        var coded = new List<(string Step, TaskTruth Truth)>();
+        var truths = new Dictionary<string, TaskTruth>(StringComparer.Ordinal);
         string? error = null;
         var end = SessionEnd.Failed;
         try
@@ -93,7 +94,7 @@ public sealed class Simulator
             outbox = new EventOutbox(token, connection, _options.Send, _counters, Error, participant.Stream);
             await connection.StartAsync(ct);
 
-            var identity = new Dictionary<string, string> { ["firstName"] = "firstName", ["surname"] = "surname" };
+            var identity = new Dictionary<string, string>(StringComparer.Ordinal);
             var state = await Get(http, $"/api/p/{token}", ct);
             // Each step's wall clock: a session starting at a time fixed by the seed and index, then minutes apart.
             var wall = 1_767_225_600_000L + participant.Index * 60_000L;
@@ -102,8 +103,9 @@ public sealed class Simulator
                 var step = StepInfo.From(state.GetProperty("step"));
                 current = step.Id;
                 var status = state.GetProperty("status").GetString();
-                var context = new StepContext(participant, _options.Behaviour, Seeds.Random(_options.Seed, participant.Index, "step/" + step.Id), _generator.Places, wall + step.Index * 45_000L);
-                foreach (var (question, role) in StepScript.IdentityQuestions(step)) identity[question] = role;
+                var context = new StepContext(participant, _generator, Seeds.Random(_options.Seed, participant.Index, "step/" + step.Id), wall + step.Index * 45_000L);
+                foreach (var (question, answer) in StepScript.IdentityAnswers(step, context)) identity[question] = answer;
+                if (step.Task is { } task) truths[task.Name] = context.Truth(task);
                 var plan = StepScript.Plan(step, context, identity);
                 if (status == "completed")
                 {
@@ -131,7 +133,7 @@ public sealed class Simulator
                 }
                 state = await Post(http, $"/api/p/{token}/advance", new { step = step.Id, answers = plan.Answers }, ct);
                 done.Add(step.Id);
-                if (step.Type == "pen" && step.Task<PenStep>().Input == PenInput.Pen) handwriting.Add(step.Id);
+                if (step.Task is { } coding && coding.NeedsCoding(step.Record())) coded.Add((step.Id, truths[coding.Name]));
             }
         }
         catch (Exception e) when (e is ParticipantProtocolException or HttpRequestException or IOException or JsonException or InvalidDataException
@@ -151,12 +153,12 @@ public sealed class Simulator
         }
         // Coders see an answer once the participant has given the name (the questionnaire after the tasks).
         if (end == SessionEnd.Completed && token is not null)
-            foreach (var stepId in handwriting)
-                foreach (var code in SimulatedCoders.Code(participant, token, stepId, _options.Behaviour, _options.Seed))
+            foreach (var (stepId, truth) in coded)
+                foreach (var code in SimulatedCoders.Code(participant, token, stepId, truth, _options.Behaviour, _options.Seed))
                     codes.Add(code);
         // A declined session keeps only its refusal: its events are deleted on purpose, none is lost.
         var produced = end == SessionEnd.Declined ? 0 : outbox?.Produced ?? 0;
-        return new SimulatedSession(participant, token, end, done, current, produced, end == SessionEnd.Declined ? 0 : durable, error);
+        return new SimulatedSession(participant, token, end, done, current, produced, end == SessionEnd.Declined ? 0 : durable, error, truths);
     }
 
     private static async Task<JsonElement> Get(HttpClient http, string path, CancellationToken ct)

@@ -24,15 +24,19 @@ public sealed class SimulatedParticipantTests
     private static IReadOnlyList<StoredEvent> Stored(IReadOnlyList<ClientEvent> events) =>
         events.Select((e, i) => new StoredEvent(i + 1, e.T, e.Type, e.Data?.GetRawText())).ToList();
 
-    private static StepContext Context(SimulatedParticipant p, Behaviour behaviour, int seed, string step) =>
-        new(p, behaviour, Seeds.Random(seed, p.Index, "step/" + step), Places, 1_767_225_600_000L);
+    private static StepContext Context(ParticipantGenerator generator, SimulatedParticipant p, string step) =>
+        new(p, generator, Seeds.Random(generator.Seed, p.Index, "step/" + step), 1_767_225_600_000L);
 
-    private static string Script(SimulatedParticipant p, Behaviour behaviour, int seed) =>
+    /// <summary>What the task's script logs for the participant in a step (the onset left out).</summary>
+    private static IReadOnlyList<ClientEvent> Events(ParticipantGenerator generator, SimulatedParticipant p, TaskType task, Step step) =>
+        task.Simulate(step, Context(generator, p, step.Id).For(task));
+
+    private static string Script(ParticipantGenerator generator, SimulatedParticipant p) =>
         JsonSerializer.Serialize(new object[]
         {
-            PenScript.Events(StepOf<PenStep>("gallup-pen"), 2, Context(p, behaviour, seed, "pen")).Events,
-            PenScript.Events(StepOf<PenStep>("gallup-pen-keyboard"), 2, Context(p, behaviour, seed, "pen")).Events,
-            MapScript.Events(StepOf<MapStep>("gallup-map"), 2, Context(p, behaviour, seed, "map")).Events,
+            Events(generator, p, PenTask.Type, StepOf<PenStep>("gallup-pen")),
+            Events(generator, p, PenTask.Type, StepOf<PenStep>("gallup-pen-keyboard")),
+            Events(generator, p, MapTask.Type, StepOf<MapStep>("gallup-map")),
         });
 
     [Fact]
@@ -45,17 +49,20 @@ public sealed class SimulatedParticipantTests
         var forwards = first.CreateMany(30).ToList();
         var backwards = Enumerable.Range(0, 30).Reverse().Select(i => again.Create(i)).Reverse().ToList();
         Assert.Equal(forwards, backwards);
-        Assert.Equal(forwards.Select(p => Script(p, behaviour, 42)), backwards.Select(p => Script(p, behaviour, 42)));
+        Assert.Equal(forwards.Select(p => Script(first, p)), backwards.Select(p => Script(again, p)));
 
-        var other = new ParticipantGenerator(behaviour, Places, 43).CreateMany(30).ToList();
-        Assert.NotEqual(forwards.Select(p => p.FirstName + p.Surname + p.HomeTown.Id), other.Select(p => p.FirstName + p.Surname + p.HomeTown.Id));
+        var other = new ParticipantGenerator(behaviour, Places, 43);
+        var others = other.CreateMany(30).ToList();
+        Assert.NotEqual(forwards.Select(p => p.FirstName + p.Surname + p.HomeTown.Id), others.Select(p => p.FirstName + p.Surname + p.HomeTown.Id));
+        Assert.NotEqual(forwards.Select(p => Script(first, p)), others.Select(p => Script(other, p)));
     }
 
     [Fact]
-    public void Participants_fit_their_locale_and_follow_the_configured_probabilities()
+    public void Participants_fit_their_locale_and_follow_each_task_types_true_probability()
     {
-        var behaviour = new Behaviour { SelfName = 0.7, SelfHome = 0.4, German = 0.5 };
-        var people = new ParticipantGenerator(behaviour, Places, 7).CreateMany(600).ToList();
+        var behaviour = new Behaviour { German = 0.5 }.WithSelfReference("pen", 0.7).WithSelfReference("MAP", 0.4);
+        var generator = new ParticipantGenerator(behaviour, Places, 7);
+        var people = generator.CreateMany(600).ToList();
         var countries = Places.Locales.ToDictionary(l => l.Locale, l => (l.Country, l.Language));
         Assert.All(people, p =>
         {
@@ -66,24 +73,49 @@ public sealed class SimulatedParticipantTests
         Assert.Contains(people, p => p.Locale == "de_AT");
         Assert.Contains(people, p => p.Locale == "en_GB");
         // 600 draws: within 4 standard errors of the configured shares.
-        Assert.InRange(people.Count(p => p.WritesOwnNameFirst) / 600.0, 0.7 - 0.075, 0.7 + 0.075);
-        Assert.InRange(people.Count(p => p.LooksForHomeFirst) / 600.0, 0.4 - 0.08, 0.4 + 0.08);
+        var pen = people.Select(p => generator.Truth(p, PenTask.Type)).ToList();
+        var map = people.Select(p => generator.Truth(p, MapTask.Type)).ToList();
+        Assert.InRange(pen.Count(t => t.SelfReferentialFirst) / 600.0, 0.7 - 0.075, 0.7 + 0.075);
+        Assert.InRange(map.Count(t => t.SelfReferentialFirst) / 600.0, 0.4 - 0.08, 0.4 + 0.08);
         Assert.InRange(people.Count(p => p.Language == "de") / 600.0, 0.5 - 0.082, 0.5 + 0.082);
         Assert.Equal(["mouse", "pen", "touch"], people.Select(p => p.PointerType).Distinct().Order());
-        Assert.InRange(people.Select(p => p.PenLatencyMs).Order().ElementAt(300), 2150, 2900);
+        // The default latency (median 2000 ms, spread 0.55): the median of 600 draws lies within about 4 standard errors.
+        Assert.InRange(pen.Select(t => t.LatencyMs).Order().ElementAt(300), 1750, 2280);
+        // Each task type draws its own truth: the two agree no more often than independent draws would (0.7·0.4 + 0.3·0.6 = 0.46).
+        Assert.InRange(pen.Zip(map).Count(x => x.First.SelfReferentialFirst == x.Second.SelfReferentialFirst) / 600.0, 0.46 - 0.082, 0.46 + 0.082);
+    }
+
+    [Fact]
+    public void A_task_type_without_a_probability_of_its_own_is_simulated_as_its_reference_study_found()
+    {
+        var behaviour = new Behaviour().WithSelfReference("pen", 0.3);
+        Assert.Equal(0.3, behaviour.SelfReference(PenTask.Type));
+        Assert.Equal(MapTask.Type.ReferenceProportion, behaviour.SelfReference(MapTask.Type));
+        Assert.Equal(behaviour.Latency, behaviour.LatencyOf(MapTask.Type));
+    }
+
+    [Theory]
+    [InlineData("pne", 0.5, "there is no task type 'pne' (task types: pen, map)")]
+    [InlineData("map", 1.5, "map: the self-reference probability must lie between 0 and 1, was 1.5")]
+    [InlineData("pen", double.NaN, "pen: the self-reference probability must lie between 0 and 1, was NaN")]
+    public void A_behaviour_that_cannot_be_simulated_is_refused_naming_the_task(string task, double probability, string said)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Behaviour().WithSelfReference(task, probability).Validate());
+        Assert.Equal(said, e.Message);
     }
 
     [Fact]
     public void Typed_first_words_are_matched_to_the_name_exactly_when_simulated_so()
     {
         var step = StepOf<PenStep>("gallup-pen-keyboard");
-        var behaviour = new Behaviour { SelfName = 0.5 };
-        foreach (var p in new ParticipantGenerator(behaviour, Places, 5).CreateMany(150))
+        var generator = new ParticipantGenerator(new Behaviour().WithSelfReference("pen", 0.5), Places, 5);
+        foreach (var p in generator.CreateMany(150))
         {
-            var events = Stored(PenScript.Events(step, 2, Context(p, behaviour, 5, "pen")).Events);
+            var truth = generator.Truth(p, PenTask.Type);
+            var events = Stored(Events(generator, p, PenTask.Type, step));
             var outcome = PenClassification.Outcome(Evidence(step, events, new() { ["about-you.firstName"] = p.FirstName, ["about-you.surname"] = p.Surname }));
-            Assert.True(p.WritesOwnNameFirst == outcome.SelfReference, $"{p.FirstName} {p.Surname}: simulated {p.WritesOwnNameFirst}, classified {outcome.SelfReference} ({outcome.MatchDetail})");
-            Assert.Equal(p.PenLatencyMs, outcome.LatencyMs!.Value, 1);
+            Assert.True(truth.SelfReferentialFirst == outcome.SelfReference, $"{p.FirstName} {p.Surname}: simulated {truth.SelfReferentialFirst}, classified {outcome.SelfReference} ({outcome.MatchDetail})");
+            Assert.Equal(truth.LatencyMs, outcome.LatencyMs!.Value, 1);
         }
     }
 
@@ -91,15 +123,15 @@ public sealed class SimulatedParticipantTests
     public void Handwriting_starts_with_the_strokes_of_the_first_word_then_a_pause()
     {
         var step = StepOf<PenStep>("gallup-pen");
-        var behaviour = new Behaviour();
-        foreach (var p in new ParticipantGenerator(behaviour, Places, 9).CreateMany(100))
+        var generator = new ParticipantGenerator(new Behaviour(), Places, 9);
+        foreach (var p in generator.CreateMany(100))
         {
-            var context = Context(p, behaviour, 9, "pen");
-            var events = Stored(PenScript.Events(step, 2, context).Events);
+            var simulation = Context(generator, p, step.Id).For(PenTask.Type);
+            var events = Stored(PenTask.Type.Simulate(step, simulation));
             // The same draws again tell which word was written first.
-            var word = PenScript.FirstWord(Context(p, behaviour, 9, "pen") with { Random = SkipToWord(p, behaviour) });
+            var word = PenScript.FirstWord(simulation with { Random = SkipToWord(generator, p, step.Id) });
             var pen = PenOutcome.Extract(step, events);
-            Assert.Equal(p.PenLatencyMs, pen.LatencyMs!.Value, 1);
+            Assert.Equal(simulation.LatencyMs, pen.LatencyMs!.Value, 1);
             Assert.Equal(p.PointerType, pen.PointerType);
             Assert.NotNull(pen.FirstWord);
             Assert.True(pen.FirstWord.EndedBy != WordEnd.NewLine, "the first word must not be cut by a line break");
@@ -112,31 +144,46 @@ public sealed class SimulatedParticipantTests
     }
 
     // PenScript draws the sheet and letter sizes before the word; repeat them to reach the word's draw.
-    private static Random SkipToWord(SimulatedParticipant p, Behaviour behaviour)
+    private static Random SkipToWord(ParticipantGenerator generator, SimulatedParticipant p, string step)
     {
-        var random = Seeds.Random(9, p.Index, "step/pen");
-        var context = new StepContext(p, behaviour, random, Places, 0);
+        var context = Context(generator, p, step);
         context.Uniform(2, 12); context.Uniform(40, 70); context.Uniform(0.55, 0.85); context.Chance(0.4); context.Uniform(0.05, 0.25); context.Uniform(0.08, 0.35);
-        return random;
+        return context.Random;
     }
 
     [Fact]
     public void The_first_map_target_is_the_home_town_exactly_when_simulated_so()
     {
         var step = StepOf<MapStep>("gallup-map");
-        var behaviour = new Behaviour { SelfHome = 0.5, Search = 0.4 };
+        var generator = new ParticipantGenerator(new Behaviour().WithSelfReference("map", 0.5).WithHabit("map", "search", 0.4), Places, 11);
         var inferences = new HashSet<TargetInference>();
-        foreach (var p in new ParticipantGenerator(behaviour, Places, 11).CreateMany(150))
+        foreach (var p in generator.CreateMany(150))
         {
-            var events = Stored(MapScript.Events(step, 2, Context(p, behaviour, 11, "map")).Events);
+            var truth = generator.Truth(p, MapTask.Type);
+            var events = Stored(Events(generator, p, MapTask.Type, step));
             var outcome = MapOutcome.Extract(step, events, HomeTown.Format(p.HomeTown, p.HomeTownShown), Gazetteer);
-            Assert.True(p.LooksForHomeFirst == outcome.HomeFirst,
-                $"participant {p.Index} from {p.HomeTown.Name}: simulated {p.LooksForHomeFirst}, first target {outcome.Target} at {outcome.DistanceKm} km");
-            Assert.Equal(p.MapLatencyMs, outcome.LatencyMs!.Value, 1);
+            Assert.True(truth.SelfReferentialFirst == outcome.HomeFirst,
+                $"participant {p.Index} from {p.HomeTown.Name}: simulated {truth.SelfReferentialFirst}, first target {outcome.Target} at {outcome.DistanceKm} km");
+            Assert.Equal(truth.LatencyMs, outcome.LatencyMs!.Value, 1);
             Assert.Equal(HomeTownSource.Picked, outcome.HomeTown!.Source);
             inferences.Add(outcome.Target!.Inference);
         }
         Assert.Equal([TargetInference.Search, TargetInference.ZoomHold], inferences.Order());
+    }
+
+    [Fact]
+    public void A_task_habit_changes_how_the_task_is_done_not_its_truth()
+    {
+        var step = StepOf<MapStep>("gallup-map");
+        var searching = new ParticipantGenerator(new Behaviour().WithHabit("map", "search", 1), Places, 12);
+        var zooming = new ParticipantGenerator(new Behaviour().WithHabit("map", "search", 0), Places, 12);
+        foreach (var p in searching.CreateMany(40))
+        {
+            Assert.Equal(searching.Truth(p, MapTask.Type), zooming.Truth(p, MapTask.Type));
+            var first = Events(searching, p, MapTask.Type, step).First(e => e.Type is MapEvents.SearchInput or MapEvents.PointerDown);
+            Assert.Equal(MapEvents.SearchInput, first.Type);
+            Assert.DoesNotContain(Events(zooming, p, MapTask.Type, step).TakeWhile(e => e.Type != MapEvents.PointerDown), e => e.Type == MapEvents.SearchInput);
+        }
     }
 
     private static TaskEvidence Evidence(PenStep step, IReadOnlyList<StoredEvent> events, Dictionary<string, string> answers)

@@ -3,6 +3,7 @@ using SelfRef.Core.Sessions;
 using Xunit.Abstractions;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Gazetteer;
+using SelfRef.Core.Tasks;
 using SelfRef.Simulation.Participants;
 using SelfRef.Stats.Estimators;
 using SelfRef.Tests.Support;
@@ -33,7 +34,7 @@ public sealed class SimulatedStudyTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task Two_hundred_simulated_participants_are_analysed_back_to_their_true_probabilities()
     {
-        var behaviour = new Behaviour { SelfName = 0.8, SelfHome = 0.65, DropOut = 0.02, Decline = 0.03, CoderAgreement = 0.95 };
+        var behaviour = new Behaviour { DropOut = 0.02, Decline = 0.03, CoderAgreement = 0.95 }.WithSelfReference("pen", 0.8).WithSelfReference("map", 0.65);
         var result = await Simulator.RunAsync(new SimulationOptions
         {
             BaseUrl = _baseUrl, ExperimentId = "gallup-replication", Participants = 200, Concurrency = 12, Seed = 2024, Behaviour = behaviour,
@@ -53,26 +54,26 @@ public sealed class SimulatedStudyTests(ITestOutputHelper output) : IAsyncLifeti
         var analysis = ExperimentAnalysis.Of(experiment, _factory.Store, _factory.Services);
         output.WriteLine($"analysed in {watch.Elapsed.TotalSeconds:F1} s");
         var byToken = result.Sessions.Where(s => s.Token is not null).ToDictionary(s => _factory.Store.FindSessionByToken(s.Token!)!.Id);
-        foreach (var (task, truth, intended) in new (string, double, Func<SimulatedParticipant, bool>)[]
+        var tasks = experiment.Steps.Select(StepTypes.TaskOf).OfType<TaskType>().Distinct().ToList();
+        Assert.Equal(2, tasks.Count);
+        foreach (var task in tasks)
         {
-            ("pen", behaviour.SelfName, p => p.WritesOwnNameFirst),
-            ("map", behaviour.SelfHome, p => p.LooksForHomeFirst),
-        })
-        {
-            var rows = analysis.Rows.Where(r => r.Task == task).ToList();
+            var truth = behaviour.SelfReference(task);
+            bool Intended(string participant) => byToken[participant].Truths[task.Name].SelfReferentialFirst;
+            var rows = analysis.Rows.Where(r => r.Task == task.Name).ToList();
             var classified = rows.Where(r => r.SelfReference is not null).ToList();
             // Every classified participant is classified as simulated: no layer loses or flips an answer.
-            Assert.All(classified, r => Assert.True(intended(byToken[r.Participant].Participant) == r.SelfReference,
-                $"{task}: participant {byToken[r.Participant].Participant.Index} was simulated as {intended(byToken[r.Participant].Participant)} but classified {r.SelfReference} ({r.MatchDetail})"));
+            Assert.All(classified, r => Assert.True(Intended(r.Participant) == r.SelfReference,
+                $"{task.Name}: participant {byToken[r.Participant].Participant.Index} was simulated as {Intended(r.Participant)} but classified {r.SelfReference} ({r.MatchDetail})"));
             // Only those who finished are classified; the others are missing for a stated reason.
             Assert.All(classified, r => Assert.Equal(SessionEnd.Completed, byToken[r.Participant].End));
             Assert.All(rows.Where(r => r.SelfReference is null), r => Assert.False(string.IsNullOrEmpty(r.MissingReason)));
-            Assert.True(classified.Count >= 140, $"{task}: only {classified.Count} participants classified");
+            Assert.True(classified.Count >= 140, $"{task.Name}: only {classified.Count} participants classified");
 
             var k = classified.Count(r => r.SelfReference == true);
             var wilson = WilsonInterval.Compute(k, classified.Count);
             Assert.True(wilson.Low <= truth && truth <= wilson.High,
-                $"{task}: {k}/{classified.Count} = {wilson.Estimate:P1}, 95 % CI {wilson.Low:P1}–{wilson.High:P1} misses the true {truth:P0}");
+                $"{task.Name}: {k}/{classified.Count} = {wilson.Estimate:P1}, 95 % CI {wilson.Low:P1}–{wilson.High:P1} misses the true {truth:P0}");
         }
         // Disagreeing simulated coders leave some handwriting undecided, as human coders would.
         Assert.Contains(analysis.Rows, r => r.Task == "pen" && r.MissingReason == "coders disagree");

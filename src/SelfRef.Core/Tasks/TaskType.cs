@@ -46,6 +46,23 @@ public abstract class TaskType(string name, Type recordType) : StepType(name, re
     /// <summary>Extra origins the participant page needs for this step (e.g. a tile server): the security policy allows them.</summary>
     public virtual IReadOnlyList<string> ExternalOrigins(Step step) => [];
 
+    /// <summary>
+    /// The synthetic participant's script for a step of this task: the events its page would log
+    /// after the step's onset (the simulator logs step.onset itself, as participant.js does), t in ms
+    /// from that onset, acting out <see cref="TaskSimulation.SelfReferentialFirst"/> and
+    /// <see cref="TaskSimulation.LatencyMs"/> so that <see cref="Deriver"/> finds them again. Every
+    /// draw comes from <see cref="TaskSimulation.Random"/>; every event must be one the step declares
+    /// (<see cref="StepType.Events"/>), with data of its declared shape.
+    /// </summary>
+    public abstract IReadOnlyList<ClientEvent> Simulate(Step step, TaskSimulation simulation);
+
+    /// <summary>
+    /// What the person answers, later in the questionnaire, to this step's <see cref="IdentifyingQuestions"/>
+    /// (question id → answer as the page sends it): the simulator gives these answers, so the derivation
+    /// compares the step with the person it simulated. Needed for every identifying question.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, string> SimulatedAnswers(Step step, SimulatedPerson person) => new Dictionary<string, string>();
+
     /// <summary>The outcome as it may be kept once the session's identifiers are gone: identifying columns are dropped; a task may say more.</summary>
     public virtual TaskOutcome WithoutIdentifiers(Step step, TaskOutcome outcome) =>
         outcome with { Columns = outcome.Columns.Where(c => !Columns.Any(d => d.Name == c.Key && d.Identifying)).ToDictionary(c => c.Key, c => c.Value) };

@@ -127,14 +127,14 @@ internal sealed class BrowserVisit
         var state = await LoadPage();
         _active = await OpenTab(new TabState(p.Stream));
 
-        var identity = new Dictionary<string, string> { ["firstName"] = "firstName", ["surname"] = "surname" };
+        var identity = new Dictionary<string, string>(StringComparer.Ordinal);
         var secondTab = _random.NextDouble() < options.SecondTabShare;
         while (true)
         {
             var step = StepInfo.From(state.GetProperty("step"));
             var status = state.GetProperty("status").GetString();
             var context = Context(step);
-            foreach (var (question, role) in StepScript.IdentityQuestions(step)) identity[question] = role;
+            foreach (var (question, answer) in StepScript.IdentityAnswers(step, context)) identity[question] = answer;
             var plan = StepScript.Plan(step, context, identity);
             if (status == "completed")
             {
@@ -145,7 +145,7 @@ internal sealed class BrowserVisit
             var leaving = step.Index >= p.LeavesAtStep && step.Index > 0;
             var events = leaving ? plan.Events.Take(_random.Next(1, plan.Events.Count + 1)).ToList() : plan.Events;
             var reloadAt = _random.NextDouble() < options.ReloadShare ? _random.Next(events.Count) : -1;
-            var secondTabAt = secondTab && !_secondTab && step.Type is "pen" or "map" ? _random.Next(events.Count) : -1;
+            var secondTabAt = secondTab && !_secondTab && step.Task is not null ? _random.Next(events.Count) : -1;
             await Play(step, context, events, reloadAt, secondTabAt);
             if (leaving) return await Leave(VisitEnd.DroppedOut);
             if (plan.End == StepEnd.Decline)
@@ -269,10 +269,10 @@ internal sealed class BrowserVisit
     }
 
     private static ClientEvent Onset(StepInfo step, StepContext context) =>
-        EventList.Onset(step.Index, context with { WallClockMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }).Events[0];
+        StepScript.Onset(step.Index, context with { WallClockMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
 
     private StepContext Context(StepInfo step) =>
-        new(_participant, _run.Options.Behaviour, Seeds.Random(_run.Options.Seed, _participant.Index, "step/" + step.Id), _generator.Places, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        new(_participant, _generator, Seeds.Random(_run.Options.Seed, _participant.Index, "step/" + step.Id), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
     private async Task<BrowserTab> OpenTab(TabState state, BrowserTab? replacing = null)
     {

@@ -1,10 +1,12 @@
 using Bogus;
+using SelfRef.Core.Tasks;
 
 namespace SelfRef.Simulation.Participants;
 
 /// <summary>
 /// Makes participants with Bogus: a name from their locale's name lists, a home town of that
-/// locale's country, a device, and their behaviour drawn from <see cref="Behaviour"/>. The
+/// locale's country, a device, where they stop, and their truth in each task type, drawn from
+/// <see cref="Behaviour"/>. The
 /// participant with a given index is the same for the same seed, whatever else is generated.
 /// </summary>
 public sealed class ParticipantGenerator(Behaviour behaviour, Places places, int seed)
@@ -36,20 +38,28 @@ public sealed class ParticipantGenerator(Behaviour behaviour, Places places, int
             _ => ("touch", random.Next(360, 431), random.Next(640, 933), faker.PickRandom(PhoneAgents)),
         };
 
-        // The behaviour: the truths first, then who stops where. A participant who declines or
-        // leaves keeps their truths; they are simply never observed.
-        var ownName = random.NextDouble() < Behaviour.SelfName;
-        var homeFirst = random.NextDouble() < Behaviour.SelfHome;
-        var penLatency = Behaviour.PenLatency.Draw(random);
-        var mapLatency = Behaviour.MapLatency.Draw(random);
+        // Who stops where. A participant who declines or leaves keeps their truths (Truth); they
+        // are simply never observed.
         var declines = random.NextDouble() < Behaviour.Decline;
         var leavesAt = 1;
         while (leavesAt < 100 && random.NextDouble() >= Behaviour.DropOut) leavesAt++;
 
         return new SimulatedParticipant(
             index, Seeds.Of(Seed, index, "events"), locale.Locale, locale.Language, firstName, surname, home, Places.Shown(home),
-            random.Next(18, 71), device, pointer, width, height, ownName, homeFirst, penLatency, mapLatency, declines, leavesAt,
+            random.Next(18, 71), device, pointer, width, height, declines, leavesAt,
             agent, locale.AcceptLanguage, Token(random, 10), Token(random, 24, "0123456789abcdef"));
+    }
+
+    /// <summary>
+    /// The participant's truth in a task type: whether their first action is self-referential, drawn
+    /// with the task's true probability (<see cref="Behaviour.SelfReference"/>), and its latency. The
+    /// same for every step of that type, and independent of the other task types and of the order of
+    /// the steps.
+    /// </summary>
+    public TaskTruth Truth(SimulatedParticipant participant, TaskType task)
+    {
+        var random = Seeds.Random(Seed, participant.Index, "truth/" + task.Name);
+        return new TaskTruth(random.NextDouble() < Behaviour.SelfReference(task), Behaviour.LatencyOf(task).Draw(random));
     }
 
     public IEnumerable<SimulatedParticipant> CreateMany(int count, int first = 0) => Enumerable.Range(first, count).Select(i => Create(i));

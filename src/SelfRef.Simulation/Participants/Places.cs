@@ -1,4 +1,5 @@
 using SelfRef.Core.Gazetteer;
+using SelfRef.Core.Tasks;
 using SelfRef.Core.Tasks.Map;
 
 namespace SelfRef.Simulation.Participants;
@@ -11,7 +12,7 @@ public sealed record LocaleInfo(string Locale, string Country, string Language, 
 /// (up to <see cref="TownsPerCountry"/>), and the world's largest places as targets that are
 /// not home.
 /// </summary>
-public sealed class Places
+public sealed class Places : ISimulatedPlaces
 {
     public const int TownsPerCountry = 400;
 
@@ -53,6 +54,8 @@ public sealed class Places
 
     /// <summary>How the place question shows a picked place ("München, Germany"), which the answer keeps after the id.</summary>
     public static string Shown(Place place) => $"{place.Name}, {TargetResolution.CountryName(place.Country)}";
+
+    string ISimulatedPlaces.Shown(Place place) => Shown(place);
 
     /// <summary>
     /// A place well away from home (farther than <paramref name="minKm"/>): a large town of the

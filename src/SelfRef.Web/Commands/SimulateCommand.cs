@@ -4,6 +4,7 @@ using System.Globalization;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Gazetteer;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks;
 using SelfRef.Simulation;
 using SelfRef.Simulation.Participants;
 using SelfRef.Simulation.Power;
@@ -16,10 +17,10 @@ using Spectre.Console;
 namespace SelfRef.Web.Commands;
 
 /// <summary>
-/// `simulate --experiment ID --participants N [--concurrency C] [--seed S] [--self-name P] [--self-home P]
+/// `simulate --experiment ID --participants N [--concurrency C] [--seed S] [--self TASK=P,…]
 /// [--url URL | --db FILE] [--out DIR]`: a simulated study through the real participant link and
-/// hub, then its analysis. `simulate --power`: Monte Carlo power of the exact binomial test
-/// beside the exact power.
+/// hub, then its analysis, every task of the experiment beside its true probability.
+/// `simulate --power`: Monte Carlo power of the exact binomial test beside the exact power.
 /// </summary>
 public static class SimulateCommand
 {
@@ -29,8 +30,15 @@ public static class SimulateCommand
     private static readonly Option<int> Participants = VerbOptions.Integer("--participants", "How many simulated participants", 100);
     private static readonly Option<int> Concurrency = VerbOptions.Integer("--concurrency", "How many run at once", 8);
     private static readonly Option<int> Seed = VerbOptions.Integer("--seed", "Fixes every draw: the same seed gives the same participants and events", 1);
-    private static readonly Option<double> SelfName = VerbOptions.Number("--self-name", "True probability that the first written word is the own name", Defaults.SelfName);
-    private static readonly Option<double> SelfHome = VerbOptions.Number("--self-home", "True probability that the first map target is the home town", Defaults.SelfHome);
+    private static readonly Option<IReadOnlyList<(TaskType Task, double Probability)>> Self = new("--self")
+    {
+        HelpName = "TASK=P,…",
+        Description = "True probability that the first action in a task is self-referential, per task type ("
+                      + string.Join(", ", StepTypes.Tasks.Select(t => $"{t.Name}={Defaults.SelfReference(t).ToString(CultureInfo.InvariantCulture)}"))
+                      + " unless given); repeatable, e.g. --self pen=0.8,map=0.6",
+        CustomParser = result => result.Tokens.SelectMany(token => token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(pair => TaskProbability(result, pair)).ToList(),
+    };
     private static readonly Option<double> DropOut = VerbOptions.Number("--drop-out", "Probability of leaving during any one step", Defaults.DropOut);
     private static readonly Option<double> Decline = VerbOptions.Number("--decline", "Probability of declining consent", Defaults.Decline);
     private static readonly Option<double> CoderAgreement = VerbOptions.Number("--coder-agreement", "Probability that both simulated coders give the true code", Defaults.CoderAgreement);
@@ -43,12 +51,17 @@ public static class SimulateCommand
     private static readonly Option<string> Database = VerbOptions.Text("--db", "FILE", "The database of the server it starts (default a new file in the temp folder, kept and printed); not the configured database");
     private static readonly Option<string> Out = VerbOptions.Text("--out", "DIR", "Also write the report there");
     private static readonly Option<bool> PowerFlag = VerbOptions.Flag("--power", "Instead: Monte Carlo power of the exact binomial test beside the exact power (no server)");
+    // Task types with a reference study: --reference may name one instead of a number.
+    private static readonly IReadOnlyList<TaskType> Referenced = StepTypes.Tasks.Where(t => t.ReferenceProportion is not null).ToList();
+
     private static readonly Option<double> Reference = new("--reference")
     {
-        HelpName = "pen|map|P",
-        Description = "--power: the reference proportion, pen (0.96), map (0.894) or a number",
-        DefaultValueFactory = _ => ReportOptions.GallupReferences["pen"],
-        CustomParser = result => result.Tokens[0].Value is "pen" or "map" ? ReportOptions.GallupReferences[result.Tokens[0].Value] : ReferenceNumber(result),
+        HelpName = "TASK|P",
+        Description = "--power: the reference proportion, a task type's ("
+                      + string.Join(", ", Referenced.Select(t => $"{t.Name} {t.ReferenceProportion!.Value.ToString(CultureInfo.InvariantCulture)}"))
+                      + ") or a number",
+        DefaultValueFactory = _ => Referenced[0].ReferenceProportion!.Value,
+        CustomParser = result => StepTypes.Task(result.Tokens[0].Value)?.ReferenceProportion ?? ReferenceNumber(result),
     };
     private static readonly Option<IReadOnlyList<double>> Proportions = VerbOptions.Numbers("--proportion", "P,…", "--power: the true proportions [default: 0.9]");
     private static readonly Option<IReadOnlyList<double>> Sizes = VerbOptions.Numbers("--n", "N,…", "--power: the sample sizes [default: 100,200,500]");
@@ -58,7 +71,7 @@ public static class SimulateCommand
     public static Verb Verb { get; } = new(
         new Command("simulate", "Run a study with simulated participants through the real participant link and hub, then analyse it; or, with --power, estimate the power of the binomial test.")
         {
-            Experiment, Participants, Concurrency, Seed, SelfName, SelfHome, DropOut, Decline, CoderAgreement, Url, Database, Out,
+            Experiment, Participants, Concurrency, Seed, Self, DropOut, Decline, CoderAgreement, Url, Database, Out,
             SettingOption.Experiments, SettingOption.Gazetteer, SettingOption.Environment,
             PowerFlag, Reference, Proportions, Sizes, Studies, Alpha,
         },
@@ -74,8 +87,30 @@ public static class SimulateCommand
     {
         var text = result.Tokens[0].Value;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
-        result.AddError($"--reference needs pen, map or a number such as 0.9, was '{text}'");
+        result.AddError($"--reference needs a task type with a reference study ({string.Join(", ", Referenced.Select(t => t.Name))}) or a number such as 0.9, was '{text}'");
         return 0;
+    }
+
+    /// <summary>One TASK=P of --self: a task type that exists and a probability.</summary>
+    private static (TaskType, double) TaskProbability(System.CommandLine.Parsing.ArgumentResult result, string pair)
+    {
+        var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || parts[0].Length == 0)
+        {
+            result.AddError($"--self needs TASK=P such as pen=0.8, was '{pair}'");
+            return default;
+        }
+        if (StepTypes.Task(parts[0]) is not { } task)
+        {
+            result.AddError($"--self: there is no task type '{parts[0]}' (task types: {string.Join(", ", StepTypes.Tasks.Select(t => t.Name))})");
+            return default;
+        }
+        if (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || !(p >= 0 && p <= 1))
+        {
+            result.AddError($"--self {task.Name}: the probability must be a number between 0 and 1, was '{parts[1]}'");
+            return default;
+        }
+        return (task, p);
     }
 
     private static int Run(VerbRun run)
@@ -101,12 +136,11 @@ public static class SimulateCommand
     {
         var behaviour = new Behaviour
         {
-            SelfName = run.Get(SelfName),
-            SelfHome = run.Get(SelfHome),
             DropOut = run.Get(DropOut),
             Decline = run.Get(Decline),
             CoderAgreement = run.Get(CoderAgreement),
         };
+        foreach (var (task, probability) in run.Get(Self) ?? []) behaviour = behaviour.WithSelfReference(task.Name, probability);
         var output = run.Output;
         var url = run.Get(Url);
         var experimentsFolder = run.Settings.ExperimentsPath;
@@ -124,6 +158,9 @@ public static class SimulateCommand
 
         var experiment = ExperimentLoader.LoadFolder(experimentsFolder).FirstOrDefault(e => e.Id == experimentId)
             ?? throw new IOException($"no experiment '{experimentId}' in {experimentsFolder}");
+        var tasks = experiment.Steps.Select(StepTypes.TaskOf).OfType<TaskType>().Distinct().ToList();
+        foreach (var (task, _) in run.Get(Self) ?? [])
+            if (!tasks.Contains(task)) output.WriteLine($"note: {experimentId} has no {task.Name} step; --self {task.Name} changes nothing");
         var database = Path.GetFullPath(run.Get(Database)
             ?? Path.Combine(Path.GetTempPath(), $"selfref-simulation-{experimentId}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.db"));
         output.WriteLine($"starting a server on this machine with database {database}");
@@ -141,16 +178,21 @@ public static class SimulateCommand
             output.WriteLine();
             output.WriteLine("analysis (95 % Wilson intervals) against the simulated truth:");
             var recovered = true;
-            foreach (var (task, truth) in new[] { ("pen", behaviour.SelfName), ("map", behaviour.SelfHome) })
+            foreach (var task in tasks)
             {
-                var rows = analysis.Rows.Where(r => r.Task == task && r.SelfReference is not null).ToList();
-                if (rows.Count == 0) continue;
+                var truth = behaviour.SelfReference(task);
+                var rows = analysis.Rows.Where(r => r.Task == task.Name && r.SelfReference is not null).ToList();
+                if (rows.Count == 0)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {task.Name}: no participant classified; true {truth:P1}"));
+                    continue;
+                }
                 var k = rows.Count(r => r.SelfReference == true);
                 var ci = WilsonInterval.Compute(k, rows.Count);
                 var inside = ci.Low <= truth && truth <= ci.High;
                 recovered &= inside;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {task}: {k}/{rows.Count} = {ci.Estimate:P1} (CI {ci.Low:P1}–{ci.High:P1}); true {truth:P1}: {(inside ? "inside" : "OUTSIDE")} the interval; missing: {analysis.Rows.Count(r => r.Task == task && r.SelfReference is null)}"));
+                    $"  {task.Name}: {k}/{rows.Count} = {ci.Estimate:P1} (CI {ci.Low:P1}–{ci.High:P1}); true {truth:P1}: {(inside ? "inside" : "OUTSIDE")} the interval; missing: {analysis.Rows.Count(r => r.Task == task.Name && r.SelfReference is null)}"));
             }
             if (run.Get(Out) is { } outDir)
             {

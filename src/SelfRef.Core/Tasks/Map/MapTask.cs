@@ -3,7 +3,7 @@ using SelfRef.Core.Experiments;
 
 namespace SelfRef.Core.Tasks.Map;
 
-/// <summary>The map task as one unit (see <see cref="TaskType"/>): parameters in <see cref="MapStep"/>, events in <see cref="MapEvents"/>, outcome by <see cref="MapClassification"/>.</summary>
+/// <summary>The map task as one unit (see <see cref="TaskType"/>): parameters in <see cref="MapStep"/>, events in <see cref="MapEvents"/>, outcome by <see cref="MapClassification"/>, synthetic participant by <see cref="MapScript"/>.</summary>
 public sealed class MapTask() : TaskType("map", typeof(MapStep))
 {
     public static readonly MapTask Type = new();
@@ -42,4 +42,8 @@ public sealed class MapTask() : TaskType("map", typeof(MapStep))
     // "zoom 11 held: Munich (DE, town)" names the place looked at first, most often the home town: keep how, not where.
     public override TaskOutcome WithoutIdentifiers(Step step, TaskOutcome outcome) =>
         base.WithoutIdentifiers(step, outcome) with { MatchDetail = outcome.MatchDetail?.Split(':')[0] };
+
+    public override IReadOnlyList<ClientEvent> Simulate(Step step, TaskSimulation simulation) => MapScript.Events((MapStep)step, simulation);
+
+    public override IReadOnlyDictionary<string, string> SimulatedAnswers(Step step, SimulatedPerson person) => MapScript.Answers((MapStep)step, person);
 }

@@ -3,7 +3,7 @@ using SelfRef.Core.Experiments;
 
 namespace SelfRef.Core.Tasks.Pen;
 
-/// <summary>The pen task as one unit (see <see cref="TaskType"/>): parameters in <see cref="PenStep"/>, events in <see cref="PenEvents"/>, outcome by <see cref="PenClassification"/>.</summary>
+/// <summary>The pen task as one unit (see <see cref="TaskType"/>): parameters in <see cref="PenStep"/>, events in <see cref="PenEvents"/>, outcome by <see cref="PenClassification"/>, synthetic participant by <see cref="PenScript"/>.</summary>
 public sealed class PenTask() : TaskType("pen", typeof(PenStep))
 {
     public static readonly PenTask Type = new();
@@ -40,4 +40,8 @@ public sealed class PenTask() : TaskType("pen", typeof(PenStep))
     }
 
     public override string? ReplayModule(Step step) => ((PenStep)step).Input == PenInput.Pen ? "/js/pen-replay.js" : null;
+
+    public override IReadOnlyList<ClientEvent> Simulate(Step step, TaskSimulation simulation) => PenScript.Events((PenStep)step, simulation);
+
+    public override IReadOnlyDictionary<string, string> SimulatedAnswers(Step step, SimulatedPerson person) => PenScript.Answers((PenStep)step, person);
 }

@@ -1,14 +1,15 @@
-using SelfRef.Core.Tasks.Pen;
+using SelfRef.Core.Events;
 using SelfRef.Core.Tasks.Pen.NameMatching;
 
-namespace SelfRef.Simulation.Scripts;
+namespace SelfRef.Core.Tasks.Pen;
 
 /// <summary>
 /// A pen step as wwwroot/tasks/pen.js logs it. Handwriting: the sheet's size, then strokes as
 /// pen.down, pen.points once per animation frame ([x, y, t, pressure, tiltX, tiltY], x and y as
 /// shares of the sheet) and pen.up; the first word's strokes follow each other within a fraction
 /// of firstWordGapMs, and a pause longer than the gap separates it from what comes next. Keyboard:
-/// key.down and text.input after every key, the first token ended by a space.
+/// key.down and text.input after every key, the first token ended by a space. The first word is
+/// the own name when the participant's truth says so (see <see cref="PenTask.Simulate"/>).
 /// </summary>
 public static class PenScript
 {
@@ -20,17 +21,18 @@ public static class PenScript
         ["en"] = ["Hello", "Test", "testing", "pen", "weather", "Monday", "cat", "sunshine", "asdf", "keyboard"],
     };
 
-    public static EventList Events(PenStep step, int index, StepContext context)
-    {
-        var events = EventList.Onset(index, context);
-        return step.Input == PenInput.Keyboard ? Keyboard(step, events, context) : Handwriting(step, events, context);
-    }
+    public static IReadOnlyList<ClientEvent> Events(PenStep step, TaskSimulation simulation) =>
+        (step.Input == PenInput.Keyboard ? Keyboard(step, new EventList(), simulation) : Handwriting(step, new EventList(), simulation)).Events;
+
+    /// <summary>The name the person gives later, under the questions the step compares with.</summary>
+    public static IReadOnlyDictionary<string, string> Answers(PenStep step, SimulatedPerson person) =>
+        new Dictionary<string, string> { [step.FirstNameQuestion] = person.FirstName, [step.SurnameQuestion] = person.Surname };
 
     /// <summary>What the participant writes first: their name, or a word that is not their name (checked with the matcher the analysis uses).</summary>
-    public static string FirstWord(StepContext context)
+    public static string FirstWord(TaskSimulation context)
     {
-        var p = context.Participant;
-        if (p.WritesOwnNameFirst) return context.Chance(0.2) ? $"{p.FirstName} {p.Surname}" : p.FirstName;
+        var p = context.Person;
+        if (context.SelfReferentialFirst) return context.Chance(0.2) ? $"{p.FirstName} {p.Surname}" : p.FirstName;
         var words = OtherWords[p.Language == "de" ? "de" : "en"];
         for (var attempt = 0; ; attempt++)
         {
@@ -39,15 +41,15 @@ public static class PenScript
         }
     }
 
-    private static EventList Keyboard(PenStep step, EventList events, StepContext context)
+    private static EventList Keyboard(PenStep step, EventList events, TaskSimulation context)
     {
-        var p = context.Participant;
+        var p = context.Person;
         var first = FirstWord(context);
         if (context.Chance(0.25)) first = first.ToLowerInvariant();
         var more = OtherWords[p.Language == "de" ? "de" : "en"][context.Random.Next(10)];
         // The first token ends at the first space; keys within it come faster than the gap.
         var text = first + " " + more.ToLowerInvariant();
-        var t = p.PenLatencyMs;
+        var t = context.LatencyMs;
         var typed = "";
         var keyGap = Math.Min(0.4 * step.FirstWordGapMs, 220);
         foreach (var c in text)
@@ -70,20 +72,21 @@ public static class PenScript
         _ => "",
     };
 
-    private static EventList Handwriting(PenStep step, EventList events, StepContext context)
+    private static EventList Handwriting(PenStep step, EventList events, TaskSimulation context)
     {
-        var p = context.Participant;
-        var sheetWidth = p.ViewportWidth - 32.0;
-        var sheetHeight = Math.Max(300, p.ViewportHeight - 180.0);
-        events.Add(-context.Uniform(2, 12), "pen.sheet", new { width = (int)sheetWidth, height = (int)sheetHeight, ratio = p.Device == Participants.Device.Desktop ? 1 : 2 });
+        var p = context.Person;
+        var device = context.Device;
+        var sheetWidth = device.ViewportWidth - 32.0;
+        var sheetHeight = Math.Max(300, device.ViewportHeight - 180.0);
+        events.Add(-context.Uniform(2, 12), "pen.sheet", new { width = (int)sheetWidth, height = (int)sheetHeight, ratio = device.PixelRatio });
 
         // Letters about 40–70 CSS px high on every device; positions are shares of the sheet.
         var letterHeight = context.Uniform(40, 70) / sheetHeight;
         var letterWidth = context.Uniform(0.55, 0.85) * letterHeight * sheetHeight / sheetWidth;
         var cursive = context.Chance(0.4);
-        var sampleMs = p.PointerType switch { "pen" => 4.0, "touch" => 16.0, _ => 8.0 };
+        var sampleMs = device.Pointer switch { "pen" => 4.0, "touch" => 16.0, _ => 8.0 };
         var stroke = 0;
-        var t = p.PenLatencyMs;
+        var t = context.LatencyMs;
         var x = context.Uniform(0.05, 0.25);
         var y = context.Uniform(0.08, 0.35);
         var withinGap = Math.Min(0.3 * step.FirstWordGapMs, 250);
@@ -115,10 +118,10 @@ public static class PenScript
     }
 
     /// <summary>One stroke: a squiggle through its box, sampled every <paramref name="sampleMs"/> and sent once per frame. Returns when the pen lifted.</summary>
-    private static double Stroke(EventList events, StepContext context, int index, double left, double top, double width, double height,
+    private static double Stroke(EventList events, TaskSimulation context, int index, double left, double top, double width, double height,
         double start, double duration, double sampleMs)
     {
-        var pointer = context.Participant.PointerType;
+        var pointer = context.Device.Pointer;
         var (turns, phase) = (Math.Max(1, (int)Math.Round(width / height * 2)), context.Uniform(0, Math.PI));
         var points = new List<double[]>();
         for (var t = 0.0; t <= duration; t += sampleMs * context.Uniform(0.8, 1.2))
@@ -128,7 +131,7 @@ public static class PenScript
             var py = top + height * (0.5 + 0.45 * Math.Sin(2 * Math.PI * turns * s + phase));
             var pressure = pointer == "pen" ? Math.Round(0.35 + 0.3 * Math.Sin(Math.PI * s) + context.Uniform(0, 0.05), 3) : 0.5;
             var (tiltX, tiltY) = pointer == "pen" ? (context.Random.Next(-30, 31), context.Random.Next(10, 50)) : (0, 0);
-            points.Add([StepContext.Round5(px), StepContext.Round5(py), Math.Round(start + t, 2), pressure, tiltX, tiltY]);
+            points.Add([TaskSimulation.Round5(px), TaskSimulation.Round5(py), Math.Round(start + t, 2), pressure, tiltX, tiltY]);
         }
         var first = points[0];
         events.Add(first[2], "pen.down", new { s = index, pt = pointer, x = first[0], y = first[1], p = first[3], tx = first[4], ty = first[5] });

@@ -1,7 +1,7 @@
+using SelfRef.Core.Events;
 using SelfRef.Core.Gazetteer;
-using SelfRef.Core.Tasks.Map;
 
-namespace SelfRef.Simulation.Scripts;
+namespace SelfRef.Core.Tasks.Map;
 
 /// <summary>
 /// A map step as wwwroot/tasks/map.js logs it: the initial view, then a viewport trajectory
@@ -10,28 +10,32 @@ namespace SelfRef.Simulation.Scripts;
 /// is the home town or a place far from it, as the participant's truth says: reached either
 /// through the search box or by panning to it at a low zoom and zooming in on it past
 /// targetZoom, then held longer than dwellMs. Afterwards the participant may look elsewhere
-/// (home, if they did not start there), which must not change what came first.
+/// (home, if they did not start there), which must not change what came first. Habit: "search",
+/// the share who single out the first place through the search box (when the step shows it).
 /// </summary>
 public static class MapScript
 {
     private const double FrameMs = 1000.0 / 60;
 
-    public static EventList Events(MapStep step, int index, StepContext context)
+    /// <summary>The share who search for the first place when the step shows a search box, unless the simulation says otherwise.</summary>
+    public const double UsualSearchShare = 0.35;
+
+    public static IReadOnlyList<ClientEvent> Events(MapStep step, TaskSimulation context)
     {
-        var p = context.Participant;
-        var events = EventList.Onset(index, context);
+        var pointer = context.Device.Pointer;
+        var events = new EventList();
         var map = new MapView(events, context, step.StartLat, step.StartLon, step.StartZoom);
         map.Log(context.Uniform(16, 40), initial: true);
 
-        var home = p.HomeTown;
-        var first = p.LooksForHomeFirst ? home : context.Places.Elsewhere(home, Math.Max(200, 4 * step.HomeRadiusKm), context.Random);
-        var t = p.MapLatencyMs;
-        var bySearch = step.Search && context.Chance(context.Behaviour.Search);
+        var home = context.Person.HomeTown;
+        var first = context.SelfReferentialFirst ? home : context.FarFromHome(Math.Max(200, 4 * step.HomeRadiusKm));
+        var t = context.LatencyMs;
+        var bySearch = step.Search && context.Chance(context.Habit("search", UsualSearchShare));
         t = bySearch ? Search(map, first, t, step, context) : ZoomTo(map, first, t, step, context);
         // Held longer than the dwell time before anything else moves the map.
         t += step.DwellMs + context.Uniform(300, 2500);
 
-        if (!p.LooksForHomeFirst && context.Chance(0.6))
+        if (!context.SelfReferentialFirst && context.Chance(0.6))
         {
             t = map.ZoomBy(-(map.Zoom - Math.Max(step.MinZoom, 4)), t, context);
             t = context.Chance(0.5) ? Search(map, home, t + context.Uniform(300, 1200), step, context) : ZoomTo(map, home, t + context.Uniform(300, 1200), step, context);
@@ -39,20 +43,23 @@ public static class MapScript
         }
         if (context.Chance(0.5))
         {
-            events.Add(t, MapEvents.PointerDown, new { pointer = p.PointerType });
-            events.Add(t + context.Uniform(60, 140), MapEvents.Click, new { lat = StepContext.Round5(map.Lat + context.Uniform(-0.01, 0.01)), lng = StepContext.Round5(map.Lng + context.Uniform(-0.01, 0.01)), zoom = map.Zoom, pointer = p.PointerType });
+            events.Add(t, MapEvents.PointerDown, new { pointer });
+            events.Add(t + context.Uniform(60, 140), MapEvents.Click, new { lat = TaskSimulation.Round5(map.Lat + context.Uniform(-0.01, 0.01)), lng = TaskSimulation.Round5(map.Lng + context.Uniform(-0.01, 0.01)), zoom = map.Zoom, pointer });
             t += context.Uniform(400, 2000);
         }
         events.Add(t + context.Uniform(500, 3000), "ui.click", new { target = "continue" });
-        return events;
+        return events.Events;
     }
+
+    /// <summary>The home town the person names later, as the place question's page sends a picked suggestion.</summary>
+    public static IReadOnlyDictionary<string, string> Answers(MapStep step, SimulatedPerson person) =>
+        new Dictionary<string, string> { [step.HomeTownQuestion] = HomeTown.Format(person.HomeTown, person.HomeTownShown) };
 
 
     /// <summary>Pans at a low zoom until the place is in the middle, then zooms in on it step by step past targetZoom.</summary>
-    private static double ZoomTo(MapView map, Place place, double t, MapStep step, StepContext context)
+    private static double ZoomTo(MapView map, Place place, double t, MapStep step, TaskSimulation context)
     {
-        var p = context.Participant;
-        map.Events.Add(t, MapEvents.PointerDown, new { pointer = p.PointerType });
+        map.Events.Add(t, MapEvents.PointerDown, new { pointer = context.Device.Pointer });
         // Looking around first, then the place: one or two drags at the current zoom.
         if (context.Chance(0.5))
             t = map.PanTo(map.Lat + context.Uniform(-15, 15), map.Lng + context.Uniform(-30, 30), t + context.Uniform(20, 60), context) + context.Uniform(200, 900);
@@ -71,7 +78,7 @@ public static class MapScript
     }
 
     /// <summary>Types the start of the place's name, waits for suggestions, chooses it; the map then shows it.</summary>
-    private static double Search(MapView map, Place place, double t, MapStep step, StepContext context)
+    private static double Search(MapView map, Place place, double t, MapStep step, TaskSimulation context)
     {
         var name = place.Name;
         var letters = Math.Min(name.Length, context.Random.Next(3, 8));
@@ -81,7 +88,7 @@ public static class MapScript
             map.Events.Add(t, MapEvents.SearchInput, new { q });
             if (i >= 2)
             {
-                var ids = context.Places.Gazetteer.Search(q, 8).Select(m => m.Place.Id).ToList();
+                var ids = context.Gazetteer.Search(q, 8).Select(m => m.Place.Id).ToList();
                 if (!ids.Contains(place.Id)) ids.Insert(0, place.Id);
                 map.Events.Add(t + context.Uniform(30, 120), MapEvents.SearchSuggestions, new { q, ids = ids.Take(8).ToArray() });
             }
@@ -90,12 +97,12 @@ public static class MapScript
         t += context.Uniform(300, 1500);
         var q1 = name[..letters];
         var rank = 0;
-        map.Events.Add(t, MapEvents.SearchChoose, new { id = place.Id, name = Participants.Places.Shown(place), matched = place.Name, lat = place.Lat, lng = place.Lon, q = q1, rank });
+        map.Events.Add(t, MapEvents.SearchChoose, new { id = place.Id, name = context.Places.Shown(place), matched = place.Name, lat = place.Lat, lng = place.Lon, q = q1, rank });
         return map.FlyTo(place.Lat, place.Lon, Math.Min(step.MaxZoom, Math.Max(step.TargetZoom, 12)), t + context.Uniform(5, 20), context);
     }
 
     /// <summary>The Leaflet view the participant moves: logs a view per frame while it moves and once when it settles.</summary>
-    private sealed class MapView(EventList events, StepContext context, double lat, double lng, double zoom)
+    private sealed class MapView(EventList events, TaskSimulation context, double lat, double lng, double zoom)
     {
         public EventList Events { get; } = events;
         public double Lat { get; private set; } = lat;
@@ -107,16 +114,16 @@ public static class MapScript
         public void Log(double t, bool initial = false)
         {
             // Half the map's size in degrees from its pixel size (Web Mercator: 256 px per tile at zoom 0).
-            var p = context.Participant;
-            var widthPx = p.ViewportWidth - 32.0;
-            var heightPx = Math.Max(240, p.ViewportHeight * 0.6);
+            var device = context.Device;
+            var widthPx = device.ViewportWidth - 32.0;
+            var heightPx = Math.Max(240, device.ViewportHeight * 0.6);
             var degreesPerPx = 360 / (256 * Math.Pow(2, Zoom));
             var halfLng = Math.Min(180, widthPx / 2 * degreesPerPx);
             var halfLat = Math.Min(85, heightPx / 2 * degreesPerPx * Math.Cos(Lat * Math.PI / 180));
             var data = new Dictionary<string, object>
             {
-                ["lat"] = StepContext.Round5(Lat), ["lng"] = StepContext.Round5(Lng), ["zoom"] = Math.Round(Zoom, 3),
-                ["bounds"] = new[] { StepContext.Round5(Math.Max(-85, Lat - halfLat)), StepContext.Round5(Lng - halfLng), StepContext.Round5(Math.Min(85, Lat + halfLat)), StepContext.Round5(Lng + halfLng) },
+                ["lat"] = TaskSimulation.Round5(Lat), ["lng"] = TaskSimulation.Round5(Lng), ["zoom"] = Math.Round(Zoom, 3),
+                ["bounds"] = new[] { TaskSimulation.Round5(Math.Max(-85, Lat - halfLat)), TaskSimulation.Round5(Lng - halfLng), TaskSimulation.Round5(Math.Min(85, Lat + halfLat)), TaskSimulation.Round5(Lng + halfLng) },
             };
             if (initial) data["initial"] = true;
             // map.js logs a view only when it differs from the last one.
@@ -128,12 +135,12 @@ public static class MapScript
         }
 
         /// <summary>A drag or fly to a centre, eased, over a few hundred ms.</summary>
-        public double PanTo(double lat, double lng, double t, StepContext ctx) => Animate(lat, lng, Zoom, t, ctx.Uniform(250, 700));
+        public double PanTo(double lat, double lng, double t, TaskSimulation ctx) => Animate(lat, lng, Zoom, t, ctx.Uniform(250, 700));
 
-        public double FlyTo(double lat, double lng, double zoom, double t, StepContext ctx) => Animate(lat, lng, zoom, t, ctx.Uniform(600, 1200));
+        public double FlyTo(double lat, double lng, double zoom, double t, TaskSimulation ctx) => Animate(lat, lng, zoom, t, ctx.Uniform(600, 1200));
 
         /// <summary>A zoom by whole levels around the centre, animated over 250 ms as Leaflet does.</summary>
-        public double ZoomBy(double levels, double t, StepContext ctx) => levels == 0 ? t : Animate(Lat, Lng, Zoom + levels, t, 250);
+        public double ZoomBy(double levels, double t, TaskSimulation ctx) => levels == 0 ? t : Animate(Lat, Lng, Zoom + levels, t, 250);
 
         private double Animate(double lat, double lng, double zoom, double t, double duration)
         {
