@@ -140,27 +140,14 @@ public class PoissonBinomialTests
 
     private static void CompensatedTotals(PoissonBinomial d, out double total, out double mean, out double variance)
     {
-        var (t, m) = (new Neumaier(), new Neumaier());
+        CompensatedSum t = default, m = default, v = default;
         for (var k = 0; k <= d.N; k++)
         {
             t.Add(d.Pmf(k));
             m.Add(k * d.Pmf(k));
         }
-        var v = new Neumaier();
         for (var k = 0; k <= d.N; k++) v.Add((k - m.Total) * (k - m.Total) * d.Pmf(k));
         (total, mean, variance) = (t.Total, m.Total, v.Total);
-    }
-
-    private sealed class Neumaier
-    {
-        private double _sum, _c;
-        public double Total => _sum + _c;
-        public void Add(double x)
-        {
-            var t = _sum + x;
-            _c += Math.Abs(_sum) >= Math.Abs(x) ? (_sum - t) + x : (x - t) + _sum;
-            _sum = t;
-        }
     }
 
     /// <summary>
