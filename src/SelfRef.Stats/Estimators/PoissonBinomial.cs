@@ -10,8 +10,10 @@ namespace SelfRef.Stats.Estimators;
 /// with three things that keep it exact and fast up to 100,000 trials and beyond:
 /// <list type="bullet">
 /// <item>every term is a positive product, so no cancellation: each step rounds twice (two fused
-/// multiply-adds), and the relative error of a probability grows like √n rounding units in practice
-/// (at most 2n in the worst case);</item>
+/// multiply-adds), so a probability is off by at most 2n rounding units (2·10⁻¹¹ at n = 100,000) and in
+/// practice far less: against the same recursion in 106-bit arithmetic, 10⁻¹⁵ at n = 1,000 and at most
+/// 2·10⁻¹³ at n = 100,000 (7·10⁻¹⁴ where the probability is above 10⁻¹²), measured; the tests hold it to
+/// 10⁻¹³ at 20,000 against 106-bit arithmetic and to 10⁻¹² at 100,000 against R;</item>
 /// <item>q_j = 1 − p_j is carried to 106 bits (its rounding error as a second double), so a chance
 /// such as 1/26, shared by thousands of participants, does not shift the far tails by n rounding
 /// errors of the same sign;</item>
@@ -30,7 +32,7 @@ public sealed class PoissonBinomial
     public static readonly double Negligible = Math.ScaleB(1, -1000);
 
     private readonly double[] _pmf;
-    private readonly TwoSidedPValue _tails;
+    private readonly UnimodalTails _tails;
 
     private PoissonBinomial(double[] pmf, int n, double mean, double variance)
     {
@@ -38,7 +40,7 @@ public sealed class PoissonBinomial
         N = n;
         Mean = mean;
         Variance = variance;
-        _tails = new TwoSidedPValue(pmf, mean);
+        _tails = new UnimodalTails(pmf, mean);
     }
 
     /// <summary>Number of trials.</summary>

@@ -12,23 +12,24 @@ public class PoissonBinomialTests
         return Enumerable.Range(0, n).Select(_ => low + (high - low) * random.NextDouble()).ToArray();
     }
 
+    // Chances spread over 0..1 make the widest window (the most work in a Debug build): 30,000 of them suffice there.
     [Theory]
-    [InlineData("uniform chances")]
-    [InlineData("name letters")]
-    [InlineData("rare chances")]
-    public void At_100000_participants_the_mass_sums_to_one_and_has_the_right_mean_and_variance(string kind)
+    [InlineData("name letters", 100_000)]
+    [InlineData("rare chances", 100_000)]
+    [InlineData("uniform chances", 30_000)]
+    public void Many_participants_give_a_mass_that_sums_to_one_with_the_right_mean_and_variance(string kind, int n)
     {
         var chances = kind switch
         {
-            "uniform chances" => Uniform(100_000, 3),
-            "name letters" => Enumerable.Range(0, 100_000).Select(i => (1 + i % 3) / 26.0).ToArray(),
-            _ => Uniform(100_000, 4, 1e-5, 1e-3),
+            "name letters" => Enumerable.Range(0, n).Select(i => (1 + i % 3) / 26.0).ToArray(),
+            "rare chances" => Uniform(n, 4, 1e-5, 1e-3),
+            _ => Uniform(n, 3),
         };
         var d = PoissonBinomial.Of(chances);
         CompensatedTotals(d, out var total, out var mean, out var variance);
         Assert.True(Math.Abs(total - 1) <= 1e-12, $"the {kind} probabilities sum to 1 {total - 1:+0.###E+0;-0.###E+0}");
         Assert.True(Math.Abs(mean - d.Mean) <= 1e-12 * d.Mean, $"the {kind} mass has mean {mean:R}, but Σ p_i = {d.Mean:R}");
-        Assert.True(Math.Abs(variance - d.Variance) <= 1e-10 * d.Variance, $"the {kind} mass has variance {variance:R}, but Σ p_i(1 − p_i) = {d.Variance:R}");
+        Assert.True(Math.Abs(variance - d.Variance) <= 1e-12 * d.Variance, $"the {kind} mass has variance {variance:R}, but Σ p_i(1 − p_i) = {d.Variance:R}");
         Assert.Equal(chances.Sum(), d.Mean, 6);
     }
 

@@ -3,14 +3,14 @@ using MathNet.Numerics.Distributions;
 namespace SelfRef.Stats.Estimators;
 
 /// <summary>
-/// R's two-sided exact p-value (<c>binom.test</c>'s rule): the probability of all outcomes on the
+/// The tails of a count's distribution and R's two-sided exact p-value (<c>binom.test</c>'s rule): the probability of all outcomes on the
 /// other side of the mean that are no more likely than the observed one (with R's relative fuzz
 /// of 1e-7, so that outcomes equal in exact arithmetic count as ties), plus the tail on the
 /// observed side. Holds for any distribution of a count whose mass rises up to the mean and falls
 /// after it (its mode within one of the mean): the binomial and the Poisson-binomial (Darroch 1964).
 /// Works on a probability mass array so that the power search can reuse one array for every x.
 /// </summary>
-internal sealed class TwoSidedPValue
+internal sealed class UnimodalTails
 {
     private const double RelErr = 1 + 1e-7;
     private readonly double[] _d;
@@ -21,7 +21,7 @@ internal sealed class TwoSidedPValue
 
     /// <param name="pmf">P(X = 0..n).</param>
     /// <param name="mean">E[X]: n·p0 for the binomial (as R computes it), Σ p_i for the Poisson-binomial.</param>
-    public TwoSidedPValue(double[] pmf, double mean)
+    public UnimodalTails(double[] pmf, double mean)
     {
         _d = pmf;
         _n = pmf.Length - 1;
