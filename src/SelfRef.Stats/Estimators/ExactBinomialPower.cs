@@ -19,7 +19,7 @@ public static class ExactBinomialPower
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "needs at least one observation");
         Check(p0, p1, alpha);
-        return Power(BinomialTwoSided.Pmf(n, p0), BinomialTwoSided.Pmf(n, p1), p0, alpha);
+        return Power(UnimodalTails.BinomialPmf(n, p0), UnimodalTails.BinomialPmf(n, p1), p0, alpha);
     }
 
     public static ExactBinomialPowerResult SmallestN(double p0, double p1, double alpha = 0.05, double targetPower = 0.8, int maxN = DefaultMaxN)
@@ -59,7 +59,7 @@ public static class ExactBinomialPower
 
     private static double Power(double[] pmf0, double[] pmf1, double p0, double alpha)
     {
-        var test = new BinomialTwoSided(pmf0, p0);
+        var test = new UnimodalTails(pmf0, (pmf0.Length - 1) * p0);
         double power = 0;
         for (var x = 0; x < pmf0.Length; x++)
             if (test.PValue(x) <= alpha) power += pmf1[x];

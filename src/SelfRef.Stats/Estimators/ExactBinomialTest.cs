@@ -12,7 +12,7 @@ public static class ExactBinomialTest
     {
         Guard.Counts(k, n);
         Guard.Probability(p0, nameof(p0));
-        var test = new BinomialTwoSided(BinomialTwoSided.Pmf(n, p0), p0);
+        var test = new UnimodalTails(UnimodalTails.BinomialPmf(n, p0), n * p0);
         return new ExactBinomialTestResult(k, n, p0, (double)k / n, test.PValue(k));
     }
 }

@@ -4,7 +4,7 @@ using SelfRef.Stats.Results;
 
 namespace SelfRef.Stats.Figures;
 
-/// <summary>Observed proportion per task with Wilson and Clopper–Pearson intervals against the reference.</summary>
+/// <summary>Observed proportion per task with Wilson and Clopper–Pearson intervals against the reference or the mean chance.</summary>
 public static class ReplicationBarsFigure
 {
     public static Figure Create(IReadOnlyList<TaskResult> tasks)
@@ -31,17 +31,9 @@ public static class ReplicationBarsFigure
         AddInterval(plot, tasks, -0.09, t => (t.Wilson.Low, t.Wilson.High), FigureStyle.Black, $"Wilson {percent} % CI");
         AddInterval(plot, tasks, +0.09, t => (t.ClopperPearson.Low, t.ClopperPearson.High), FigureStyle.Vermillion, $"Clopper–Pearson {percent} % CI");
 
-        var referenceShown = false;
-        for (var i = 0; i < tasks.Count; i++)
-        {
-            if (tasks[i].Reference is not { } reference) continue;
-            var line = plot.Add.ScatterLine(new[] { i - 0.42, i + 0.42 }, new[] { reference, reference }, FigureStyle.Orange);
-            line.LineWidth = 3;
-            line.LinePattern = LinePattern.Dashed;
-            line.LegendText = referenceShown ? "" : "reference (Gallup)";
-            referenceShown = true;
-            FigureStyle.AddText(plot, reference.ToString("0.###", CultureInfo.InvariantCulture), i + 0.44, reference, Alignment.MiddleLeft, FigureStyle.Orange.Darken(0.3));
-        }
+        // What each task is tested against: the reference proportion, or the mean of its participants' chances.
+        var referenceShown = AddLines(plot, tasks, t => t.Chance is null ? t.Reference : null, FigureStyle.Orange, LinePattern.Dashed, "reference (Gallup)");
+        var chanceShown = AddLines(plot, tasks, t => t.Chance?.MeanChance, FigureStyle.BluishGreen, LinePattern.Dotted, "mean chance");
 
         plot.Axes.Bottom.SetTicks(
             tasks.Select((_, i) => (double)i).ToArray(),
@@ -52,8 +44,27 @@ public static class ReplicationBarsFigure
 
         var caption = $"Proportion of participants whose first action was self-referential, per task ("
             + string.Join("; ", tasks.Select(t => $"{t.Task}: {t.K} of {FigureStyle.Count(t.N)}"))
-            + $"), with {percent} % Wilson (black) and Clopper–Pearson (red) intervals; dashed orange line: reference proportion (Gallup anecdote).";
+            + $"), with {percent} % Wilson (black) and Clopper–Pearson (red) intervals"
+            + (referenceShown ? "; dashed orange line: reference proportion (Gallup anecdote)" : "")
+            + (chanceShown ? "; dotted green line: mean of the participants' chances of a self-referential first action (the test is against each participant's own chance)" : "")
+            + ".";
         return new Figure("replication-bars", caption, plot);
+    }
+
+    private static bool AddLines(Plot plot, IReadOnlyList<TaskResult> tasks, Func<TaskResult, double?> level, Color color, LinePattern pattern, string label)
+    {
+        var shown = false;
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            if (level(tasks[i]) is not { } y) continue;
+            var line = plot.Add.ScatterLine(new[] { i - 0.42, i + 0.42 }, new[] { y, y }, color);
+            line.LineWidth = 3;
+            line.LinePattern = pattern;
+            line.LegendText = shown ? "" : label;
+            shown = true;
+            FigureStyle.AddText(plot, y.ToString("0.###", CultureInfo.InvariantCulture), i + 0.44, y, Alignment.MiddleLeft, color.Darken(0.3));
+        }
+        return shown;
     }
 
     private static void AddInterval(Plot plot, IReadOnlyList<TaskResult> tasks, double offset, Func<TaskResult, (double Low, double High)> interval, Color color, string label)

@@ -30,14 +30,13 @@ internal static class ReportContent
         else
         {
             blocks.Add(new Table(
-                ["task", "n", "self-referential", "proportion", $"{level} Wilson", $"{level} Clopper–Pearson", "reference", "exact binomial p", "Cohen's h"],
+                ["task", "n", "self-referential", "proportion", $"{level} Wilson", $"{level} Clopper–Pearson", "tested against", "exact test p (two-sided)", "Cohen's h"],
                 r.Tasks.Select(t => (IReadOnlyList<string>)
                 [
                     t.Task, t.N.ToString(CultureInfo.InvariantCulture), t.K.ToString(CultureInfo.InvariantCulture), Format.Prop(t.Proportion),
                     Format.Interval(t.Wilson.Low, t.Wilson.High), Format.Interval(t.ClopperPearson.Low, t.ClopperPearson.High),
-                    t.Reference is { } p0 ? Format.Prop(p0) : "–",
-                    t.Binomial is { } b ? Format.P(b.PValue) : "–",
-                    t.CohensH is { } h ? $"{Format.Signed(h.H)} ({h.Magnitude})" : "–",
+                    TestedAgainst(t), TestP(t) is { } p ? Format.P(p) : "–",
+                    (t.Chance?.CohensH ?? t.CohensH) is { } h ? $"{Format.Signed(h.H)} ({h.Magnitude})" : "–",
                 ]).ToList()));
             foreach (var t in r.Tasks) blocks.Add(new Paragraph(TaskSentence(t, level)));
             var missing = r.Tasks.Where(t => t.Missing.Count > 0).ToList();
@@ -84,7 +83,7 @@ internal static class ReportContent
 
         blocks.Add(new Heading(2, "Sample size needed (power)"));
         if (r.Power.Count == 0)
-            blocks.Add(new Paragraph("No task has a reference proportion, so no power table is given."));
+            blocks.Add(new Paragraph("No task has a reference proportion or a chance to test against, so no power table is given."));
         foreach (var p in r.Power) blocks.AddRange(PowerBlocks(p, o));
 
         if (r.Kappa is { } k)
@@ -104,12 +103,35 @@ internal static class ReportContent
         return blocks;
     }
 
+    private static string TestedAgainst(TaskResult t) =>
+        t.Chance is { } c ? $"each participant's chance (mean {Format.Prop(c.MeanChance)})"
+        : t.Reference is { } p0 ? $"reference {Format.Prop(p0)}"
+        : "–";
+
+    private static double? TestP(TaskResult t) => t.Chance?.PTwoSided ?? t.Binomial?.PValue;
+
     private static string TaskSentence(TaskResult t, string level)
     {
         var s = $"{Cap(t.Task)}: {t.K} of {t.N} participants ({Format.Percent(t.Proportion)}) made a self-referential first action; " +
             $"{level} CI {Format.Interval(t.Wilson.Low, t.Wilson.High)} (Wilson), {Format.Interval(t.ClopperPearson.Low, t.ClopperPearson.High)} (Clopper–Pearson).";
-        if (t.Binomial is { } b && t.CohensH is { } h && t.Reference is { } p0)
+        if (t.Chance is { } c)
+            s += " " + ChanceSentence(t, c);
+        else if (t.Binomial is { } b && t.CohensH is { } h && t.Reference is { } p0)
             s += $" Against the reference {Format.Prop(p0)}: exact binomial test p = {Format.P(b.PValue)}, Cohen's h = {Format.Signed(h.H)} ({h.Magnitude}).";
+        return s;
+    }
+
+    /// <summary>The test of a task whose chance differs per participant (e.g. the name-letter task: distinct initials ÷ letters shown).</summary>
+    private static string ChanceSentence(TaskResult t, Estimators.PoissonBinomialTestResult c)
+    {
+        var level = Format.Level(c.Level);
+        var s = $"Exact Poisson-binomial test against each participant's chance (n = {c.N}): observed {c.K} self-referential first actions, " +
+            $"expected {Format.Num(c.Expected, "#,0.0")} by chance alone (mean chance {Format.Prop(c.MeanChance)}); " +
+            $"one-sided p (more often than chance) = {Format.P(c.PGreater)}, two-sided p = {Format.P(c.PTwoSided)}. " +
+            $"Observed minus expected proportion {Format.Signed(c.Difference)} ({level} CI {Format.Signed(c.DifferenceLow)} to {Format.Signed(c.DifferenceHigh)}: " +
+            $"the Wilson interval of the observed proportion minus the mean chance), Cohen's h against the mean chance = {Format.Signed(c.CohensH.H)} ({c.CohensH.Magnitude}).";
+        if (t.WithoutChance > 0)
+            s += $" {t.WithoutChance} classified {(t.WithoutChance == 1 ? "row has" : "rows have")} no chance value and {(t.WithoutChance == 1 ? "is" : "are")} left out of this test.";
         return s;
     }
 
@@ -157,9 +179,14 @@ internal static class ReportContent
 
     private static IEnumerable<ReportBlock> PowerBlocks(TaskPowerTable p, ReportOptions o)
     {
-        yield return new Paragraph($"{Cap(p.Task)} task, reference {Format.Prop(p.Reference)}: the smallest n at which the two-sided exact binomial test " +
-            $"(α = {Format.Num(o.Alpha, "0.###")}) reaches {Format.Level(o.TargetPower)} power against each true proportion. " +
-            "Power of an exact test rises in a saw-tooth with n, so a few larger n can fall just below the target again.");
+        var sawTooth = "Power of an exact test rises in a saw-tooth with n, so a few larger n can fall just below the target again.";
+        yield return new Paragraph(p.AgainstMeanChance
+            ? $"{Cap(p.Task)} task, tested against each participant's chance (mean chance {Format.Prop(p.Reference)}): the chances of future participants " +
+              $"are not known, so each is taken to have the mean chance, and the table gives the smallest n at which the two-sided exact binomial test " +
+              $"against it (α = {Format.Num(o.Alpha, "0.###")}) reaches {Format.Level(o.TargetPower)} power against each true proportion. " +
+              "When chances differ between participants the count varies a little less, and the exact Poisson-binomial test has about the same power at these n. " + sawTooth
+            : $"{Cap(p.Task)} task, reference {Format.Prop(p.Reference)}: the smallest n at which the two-sided exact binomial test " +
+              $"(α = {Format.Num(o.Alpha, "0.###")}) reaches {Format.Level(o.TargetPower)} power against each true proportion. " + sawTooth);
         yield return new Table(
             ["true proportion", "difference", "Cohen's h", "n needed", "power at n"],
             p.Rows.Select(row => (IReadOnlyList<string>)

@@ -11,12 +11,34 @@ public sealed record ReportOptions
         SelfRef.Core.Experiments.StepTypes.Tasks.Where(t => t.ReferenceProportion is not null).ToDictionary(t => t.Name, t => t.ReferenceProportion!.Value);
 
     public IReadOnlyDictionary<string, double> References { get; init; } = GallupReferences;
+
+    /// <summary>
+    /// The outcome column with each participant's chance of a self-referential first action, per task type: the column
+    /// a registered task declares with the role Chance (OutcomeColumnRole.Chance), e.g. the name-letter task's.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DeclaredChanceColumns =
+        SelfRef.Core.Experiments.StepTypes.Tasks
+            .SelectMany(t => t.Columns.Where(c => c.Role == SelfRef.Core.Tasks.OutcomeColumnRole.Chance).Take(1).Select(c => (Task: t.Name, Column: c.Name)))
+            .ToDictionary(t => t.Task, t => t.Column);
+
+    /// <summary>
+    /// A task listed here whose rows carry a value in the named column is tested against the exact Poisson-binomial
+    /// distribution of those chances (observed self-referential first actions against the count expected by chance)
+    /// instead of against a reference proportion. By default the registered tasks' declared chance columns; an outcome
+    /// table of a task this program does not know can name its column here.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChanceColumns { get; init; } = DeclaredChanceColumns;
+
     public string ExperimentTitle { get; init; } = "Self-reference replication";
     public double Alpha { get; init; } = 0.05;
     public double ConfidenceLevel { get; init; } = 0.95;
 
     /// <summary>Differences from the reference for which the power table gives the n needed.</summary>
     public IReadOnlyList<double> PowerDifferences { get; init; } = [-0.20, -0.15, -0.10, -0.05, 0.03];
+
+    /// <summary>For a task tested against chance: differences above the mean chance for which the power table gives the n needed.</summary>
+    public IReadOnlyList<double> ChancePowerDifferences { get; init; } = [0.03, 0.05, 0.10, 0.15, 0.20];
+
     public double TargetPower { get; init; } = 0.8;
 
     /// <summary>

@@ -23,12 +23,27 @@ public static class ResultsJson
         string ReferenceNote, IReadOnlyList<TaskJson> Tasks, IReadOnlyList<ConditionJson> Conditions,
         IReadOnlyList<PowerJson> Power, KappaJson? Kappa, IReadOnlyList<FunnelJson> Funnel, DistanceJson? Distance);
 
+    /// <param name="TestedAgainst">"reference" (exact binomial test), "chance" (exact Poisson-binomial test, see <paramref name="Chance"/>) or null (no test).</param>
+    /// <param name="BinomialP">Against the reference; null when tested against chance.</param>
+    /// <param name="CohensH">Against the reference; null when tested against chance.</param>
     public sealed record TaskJson(
         string Task, int N, int K, double Proportion, double? Reference,
         double WilsonLow, double WilsonHigh, double CpLow, double CpHigh,
         double? BinomialP, double? CohensH, string? CohensHMagnitude,
         int LatencyN, double? LatencyMedianMs, double? LatencyQ1Ms, double? LatencyQ3Ms, double? LatencyIqrMs,
-        double? LatencyMannWhitneyW, double? LatencyMannWhitneyP, IReadOnlyDictionary<string, int> Missing);
+        double? LatencyMannWhitneyW, double? LatencyMannWhitneyP, IReadOnlyDictionary<string, int> Missing,
+        string? TestedAgainst, ChanceJson? Chance);
+
+    /// <summary>The exact Poisson-binomial test of a task whose chance differs per participant.</summary>
+    /// <param name="N">Classified rows with a chance value (the test's n).</param>
+    /// <param name="Expected">Σ chance: the count expected by chance alone.</param>
+    /// <param name="PGreater">One-sided: P(count ≥ K) under chance.</param>
+    /// <param name="PTwoSided">Two-sided by R's binom.test rule on the Poisson-binomial distribution.</param>
+    /// <param name="Difference">Observed minus expected proportion, with the Wilson interval of K/N shifted by the mean chance.</param>
+    /// <param name="WithoutChance">Classified rows without a chance value, left out of this test.</param>
+    public sealed record ChanceJson(
+        string Test, int N, int K, double Expected, double MeanChance, double Proportion, double PGreater, double PTwoSided,
+        double Difference, double DifferenceLow, double DifferenceHigh, double Level, double CohensH, string CohensHMagnitude, int WithoutChance);
 
     public sealed record LevelJson(string Level, int N, int K, double Proportion, double WilsonLow, double WilsonHigh);
 
@@ -43,7 +58,8 @@ public static class ResultsJson
         double FisherP, string FisherMethod, int? FisherReplicates, int? FisherSeed, double? FisherSe, double? OddsRatio, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
         IReadOnlyList<DifferenceJson> Differences);
 
-    public sealed record PowerJson(string Task, double Reference, double TrueProportion, double Difference, double CohensH, int? N, double? Power, double Alpha, double TargetPower);
+    /// <param name="Against">"reference", or "mean chance" (a task tested against each participant's chance: the exact binomial test at the mean chance stands in).</param>
+    public sealed record PowerJson(string Task, double Reference, double TrueProportion, double Difference, double CohensH, int? N, double? Power, double Alpha, double TargetPower, string Against);
 
     public sealed record KappaJson(int N, IReadOnlyList<string> Categories, double? Kappa, double? Se, double? Low, double? High, double? Se0, double? Z, double? P, double ObservedAgreement, double ExpectedAgreement, string SeMethod);
 
@@ -58,14 +74,20 @@ public static class ResultsJson
             t.Wilson.Low, t.Wilson.High, t.ClopperPearson.Low, t.ClopperPearson.High,
             t.Binomial?.PValue, t.CohensH?.H, t.CohensH?.Magnitude,
             t.Latency.N, F(t.Latency.Median), F(t.Latency.Q1), F(t.Latency.Q3), F(t.Latency.Iqr),
-            t.LatencyBySelfReference?.W, F(t.LatencyBySelfReference?.PValue), t.Missing)).ToList(),
+            t.LatencyBySelfReference?.W, F(t.LatencyBySelfReference?.PValue), t.Missing,
+            t.Chance is not null ? "chance" : t.Reference is not null ? "reference" : null,
+            t.Chance is { } c
+                ? new ChanceJson(ChanceTest, c.N, c.K, c.Expected, c.MeanChance, c.Proportion, c.PGreater, c.PTwoSided,
+                    c.Difference, c.DifferenceLow, c.DifferenceHigh, c.Level, c.CohensH.H, c.CohensH.Magnitude, t.WithoutChance)
+                : null)).ToList(),
         r.Conditions.Select(c => new ConditionJson(
             c.Task, c.Levels.Select(l => l.Level).ToList(),
             c.Levels.Select(l => new LevelJson(l.Level, l.N, l.K, l.Wilson.Estimate, l.Wilson.Low, l.Wilson.High)).ToList(),
             c.Fisher.PValue, MethodName(c.Fisher.Method), c.Fisher.Method == FisherMethod.MonteCarlo ? c.Fisher.Replicates : null, c.Fisher.Seed, c.Fisher.StandardError,
             F(c.Fisher.OddsRatio), F(c.ChiSquare.Statistic), c.ChiSquare.DegreesOfFreedom, F(c.ChiSquare.PValue), c.ChiSquare.Warning,
             c.DifferencesFromFirst.Select((d, i) => new DifferenceJson(c.Levels[i + 1].Level, c.Levels[0].Level, d.Difference, d.Low, d.High)).ToList())).ToList(),
-        r.Power.SelectMany(p => p.Rows.Select(row => new PowerJson(p.Task, p.Reference, row.P1, row.P1 - row.P0, row.CohensH, row.N, F(row.Power), row.Alpha, row.TargetPower))).ToList(),
+        r.Power.SelectMany(p => p.Rows.Select(row => new PowerJson(p.Task, p.Reference, row.P1, row.P1 - row.P0, row.CohensH, row.N, F(row.Power), row.Alpha, row.TargetPower,
+            p.AgainstMeanChance ? "mean chance" : "reference"))).ToList(),
         r.Kappa is { } k
             ? new KappaJson(k.N, k.Categories, F(k.Kappa), F(k.StandardError), F(k.Low), F(k.High), F(k.StandardErrorNull), F(k.Z), F(k.PValue),
                 k.ObservedAgreement, k.ExpectedAgreement, "Fleiss, Cohen & Everitt (1969): se under the alternative for the CI, se0 under kappa = 0 for z")
@@ -74,6 +96,8 @@ public static class ResultsJson
         r.DistancesKm.Count > 0
             ? new DistanceJson(r.DistancesKm.Count, Estimators.Quantile.Type7(r.DistancesKm, 0.5), r.DistancesKm.Count(d => d <= o.MatchRadiusKm), o.MatchRadiusKm)
             : null);
+
+    public const string ChanceTest = "exact Poisson-binomial test against each participant's chance";
 
     public static string MethodName(FisherMethod method) => method == FisherMethod.MonteCarlo ? "monte-carlo" : "exact";
 

@@ -7,7 +7,12 @@ using SelfRef.Stats.Report;
 namespace SelfRef.Stats.Results;
 
 /// <summary>Power table rows for one task's reference proportion.</summary>
-public sealed record TaskPowerTable(string Task, double Reference, IReadOnlyList<ExactBinomialPowerResult> Rows);
+/// <param name="Reference">The reference proportion; for a task tested against chance, the mean chance of its participants.</param>
+/// <param name="AgainstMeanChance">
+/// The task is tested against each participant's chance: the rows are for the exact binomial test at the mean chance,
+/// which stands in for the Poisson-binomial test of future participants whose chances are not known yet.
+/// </param>
+public sealed record TaskPowerTable(string Task, double Reference, IReadOnlyList<ExactBinomialPowerResult> Rows, bool AgainstMeanChance = false);
 
 /// <summary>All estimates of one report, computed once and shared by the text, the figures and results.json.</summary>
 public sealed record ReplicationResults(
@@ -32,12 +37,17 @@ public sealed record ReplicationResults(
     {
         var tasks = TaskOrder(outcomes);
         double? Reference(string task) => options.References.TryGetValue(task, out var p) ? p : null;
-        var taskResults = tasks.Select(t => TaskResult.Compute(outcomes, t, Reference(t), options.ConfidenceLevel))
+        var taskResults = tasks.Select(t => TaskResult.Compute(outcomes, t, Reference(t), options.ConfidenceLevel, options.ChanceColumns.GetValueOrDefault(t)))
             .OfType<TaskResult>().ToList();
-        var power = taskResults.Where(t => t.Reference is not null)
-            .Select(t => new TaskPowerTable(t.Task, t.Reference!.Value,
-                ExactBinomialPower.Table(t.Reference.Value, options.PowerDifferences, options.Alpha, options.TargetPower)))
-            .ToList();
+        var power = taskResults.Select(t => t switch
+            {
+                { Chance: { } c } => new TaskPowerTable(t.Task, c.MeanChance,
+                    ExactBinomialPower.Table(c.MeanChance, options.ChancePowerDifferences, options.Alpha, options.TargetPower), AgainstMeanChance: true),
+                { Reference: { } p0 } => new TaskPowerTable(t.Task, p0,
+                    ExactBinomialPower.Table(p0, options.PowerDifferences, options.Alpha, options.TargetPower)),
+                _ => null,
+            })
+            .OfType<TaskPowerTable>().ToList();
         var coding = options.Coding is { Count: > 0 } pairs
             ? CohensKappa.Compute(pairs.Select(p => p.CoderA).ToList(), pairs.Select(p => p.CoderB).ToList(), options.ConfidenceLevel)
             : null;

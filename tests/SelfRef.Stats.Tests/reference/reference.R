@@ -290,6 +290,41 @@ fisher_cases <- vapply(read_fisher_cases("fisher_cases.txt"), function(cs) {
   obj(label = str1(cs$label), table = mat(cs$table), p_fisher_test = num(p), error = str1(err))
 }, "")
 
+# ---- Poisson-binomial: the test against each participant's chance ---------------------
+# With equal chances p the Poisson-binomial is the binomial, so its test is binom.test
+# (two-sided, and alternative = "greater") and its mass dbinom. With two groups of chances
+# (the name-letter task: 1 or 2 distinct initials among the letters shown) the count is the
+# sum of two binomials, so its mass is the convolution of two dbinom vectors (summed by R in
+# long double) and its upper tail sum_j dbinom(j, n1, a) * pbinom(k - j - 1, n2, b, FALSE):
+# an independent check at 100,000 participants, far tails included. Unequal chances in
+# general are checked against full enumeration in poisson_binomial.py.
+pb_equal_cases <- list(
+  list(n = 1, p = 0.3, k = c(0, 1)),
+  list(n = 10, p = 0.5, k = 0:10),
+  list(n = 26, p = 1/26, k = c(0, 1, 2, 3, 5, 10, 26)),
+  list(n = 40, p = 0.05, k = c(0, 1, 2, 4, 8, 15, 40)),
+  list(n = 500, p = 2/26, k = c(0, 10, 25, 38, 39, 50, 60, 80, 150, 500)),
+  list(n = 100000, p = 1/26, k = c(2500, 3000, 3500, 3846, 3900, 4200, 4600, 5000, 5500))
+)
+pb_equal <- vapply(pb_equal_cases, function(cs) {
+  two <- vapply(cs$k, function(k) binom.test(k, cs$n, cs$p)$p.value, 0)
+  greater <- vapply(cs$k, function(k) binom.test(k, cs$n, cs$p, alternative = "greater")$p.value, 0)
+  obj(n = num(cs$n), p = num(cs$p), k = nums(cs$k), dbinom = nums(dbinom(cs$k, cs$n, cs$p)),
+      p_greater = nums(greater), p_two_sided = nums(two))
+}, "")
+pb_two_group_cases <- list(
+  list(n1 = 50000, a = 1/26, n2 = 50000, b = 2/26, k = c(3000, 4000, 5000, 5600, 5769, 5800, 6000, 6500, 7500, 8500)),
+  list(n1 = 30000, a = 0.05, n2 = 70000, b = 0.15, k = c(8000, 10000, 11000, 12000, 12250, 12500, 13000, 14000, 16000, 18000))
+)
+pb_two_groups <- vapply(pb_two_group_cases, function(cs) {
+  j <- 0:cs$n1
+  dj <- dbinom(j, cs$n1, cs$a)
+  pmf <- vapply(cs$k, function(k) sum(dj * dbinom(k - j, cs$n2, cs$b)), 0)
+  upper <- vapply(cs$k, function(k) sum(dj * pbinom(k - j - 1, cs$n2, cs$b, lower.tail = FALSE)), 0)
+  obj(n1 = num(cs$n1), a = num(cs$a), n2 = num(cs$n2), b = num(cs$b), k = nums(cs$k),
+      pmf = nums(pmf), p_greater = nums(upper))
+}, "")
+
 out <- paste0("{\n",
   '"generated_by": ', str1(paste("reference.R with", R.version.string)), ",\n",
   '"proportion": ', arr(props), ",\n",
@@ -303,9 +338,12 @@ out <- paste0("{\n",
   '"power_at": ', arr(power_points), ",\n",
   '"fisher_large": ', arr(fisher_large), ",\n",
   '"fisher_simulated": ', arr(fisher_sim), ",\n",
-  '"fisher_cases": ', arr(fisher_cases), "\n}\n")
+  '"fisher_cases": ', arr(fisher_cases), ",\n",
+  '"poisson_binomial_equal": ', arr(pb_equal), ",\n",
+  '"poisson_binomial_two_groups": ', arr(pb_two_groups), "\n}\n")
 writeLines(out, "reference.json")
 cat("wrote reference.json:", length(props), "proportion,", length(fishers), "fisher,", length(chisqs), "chisq,",
     length(diffs), "newcombe,", length(quants), "quantile,", length(mws), "mann-whitney,",
     length(kappas), "kappa,", length(powers) + length(power_points), "power,",
-    length(fisher_large), "large Fisher,", length(fisher_sim), "simulated Fisher,", length(fisher_cases), "Fisher cases from fisher_cases.txt\n")
+    length(fisher_large), "large Fisher,", length(fisher_sim), "simulated Fisher,", length(fisher_cases), "Fisher cases from fisher_cases.txt,",
+    length(pb_equal) + length(pb_two_groups), "Poisson-binomial\n")

@@ -3,13 +3,14 @@ using MathNet.Numerics.Distributions;
 namespace SelfRef.Stats.Estimators;
 
 /// <summary>
-/// R's two-sided exact binomial p-value: the probability of all outcomes on the other
-/// side of n·p0 that are no more likely than the observed one (with R's relative fuzz
-/// of 1e-7, so that outcomes equal in exact arithmetic count as ties), plus the tail on
-/// the observed side. Works on a probability mass array so that the power search can
-/// reuse one array for every x.
+/// The tails of a count's distribution and R's two-sided exact p-value (<c>binom.test</c>'s rule): the probability of all outcomes on the
+/// other side of the mean that are no more likely than the observed one (with R's relative fuzz
+/// of 1e-7, so that outcomes equal in exact arithmetic count as ties), plus the tail on the
+/// observed side. Holds for any distribution of a count whose mass rises up to the mean and falls
+/// after it (its mode within one of the mean): the binomial and the Poisson-binomial (Darroch 1964).
+/// Works on a probability mass array so that the power search can reuse one array for every x.
 /// </summary>
-internal sealed class BinomialTwoSided
+internal sealed class UnimodalTails
 {
     private const double RelErr = 1 + 1e-7;
     private readonly double[] _d;
@@ -18,18 +19,22 @@ internal sealed class BinomialTwoSided
     private readonly double _mean;
     private readonly int _n;
 
-    public BinomialTwoSided(double[] pmf, double p0)
+    /// <param name="pmf">P(X = 0..n).</param>
+    /// <param name="mean">E[X]: n·p0 for the binomial (as R computes it), Σ p_i for the Poisson-binomial.</param>
+    public UnimodalTails(double[] pmf, double mean)
     {
         _d = pmf;
         _n = pmf.Length - 1;
-        _mean = _n * p0;
+        _mean = mean;
         _prefix = new double[_n + 2];
-        for (var i = 0; i <= _n; i++) _prefix[i + 1] = _prefix[i] + _d[i];
+        var sum = new CompensatedSum();
+        for (var i = 0; i <= _n; i++) _prefix[i + 1] = sum.Add(_d[i]);
         _suffix = new double[_n + 2];
-        for (var i = _n; i >= 0; i--) _suffix[i] = _suffix[i + 1] + _d[i];
+        sum = new CompensatedSum();
+        for (var i = _n; i >= 0; i--) _suffix[i] = sum.Add(_d[i]);
     }
 
-    public static double[] Pmf(int n, double p)
+    public static double[] BinomialPmf(int n, double p)
     {
         var d = new double[n + 1];
         if (p == 0) d[0] = 1;
@@ -37,6 +42,12 @@ internal sealed class BinomialTwoSided
         else for (var k = 0; k <= n; k++) d[k] = Binomial.PMF(p, n, k);
         return d;
     }
+
+    /// <summary>P(X ≤ x), summed from the lower end so that a small tail keeps its relative precision.</summary>
+    public double AtMost(int x) => x < 0 ? 0 : Math.Min(1, _prefix[Math.Min(x, _n) + 1]);
+
+    /// <summary>P(X ≥ x), summed from the upper end.</summary>
+    public double AtLeast(int x) => x > _n ? 0 : Math.Min(1, _suffix[Math.Max(x, 0)]);
 
     public double PValue(int x)
     {
