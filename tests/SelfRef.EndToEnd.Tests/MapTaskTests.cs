@@ -34,8 +34,8 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await page.AssertNoSeriousAccessibilityProblem("map");
 
         // Explore: drag the map about, then bring Munich to the middle and zoom in on it with the wheel.
-        await Drag(page, (0.3, 0.5), (0.6, 0.4));
-        await ZoomWithWheelOnto(page, 48.13743, 11.57549, 11);
+        await page.Drag((0.3, 0.5), (0.6, 0.4));
+        await page.ZoomWithWheelOnto(48.13743, 11.57549, 11);
         await page.WaitForTimeoutAsync(1500);
 
         // Then search Berlin with the keyboard: the suggestions come from the gazetteer.
@@ -205,57 +205,6 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
     {
         var c = await page.EvaluateAsync<JsonElement>("() => window.selfref.map.getCenter()");
         return (c.GetProperty("lat").GetDouble(), c.GetProperty("lng").GetDouble());
-    }
-
-    /// <summary>A point of the page where a place is drawn.</summary>
-    private static async Task<(float X, float Y)> PointOf(IPage page, double lat, double lng)
-    {
-        var p = await page.EvaluateAsync<JsonElement>(
-            "([lat, lng]) => { const m = window.selfref.map, r = m.getContainer().getBoundingClientRect(), p = m.latLngToContainerPoint([lat, lng]); return { x: r.left + p.x, y: r.top + p.y }; }",
-            new[] { lat, lng });
-        return ((float)p.GetProperty("x").GetDouble(), (float)p.GetProperty("y").GetDouble());
-    }
-
-    private static async Task<(float X, float Y)> MapPoint(IPage page, double fx, double fy)
-    {
-        var box = (await page.Locator(".map-canvas").BoundingBoxAsync())!;
-        return ((float)(box.X + box.Width * fx), (float)(box.Y + box.Height * fy));
-    }
-
-    private static async Task Drag(IPage page, (double X, double Y) from, (double X, double Y) to)
-    {
-        var (x1, y1) = await MapPoint(page, from.X, from.Y);
-        var (x2, y2) = await MapPoint(page, to.X, to.Y);
-        await DragPixels(page, (x1, y1), (x2, y2));
-    }
-
-    private static async Task DragPixels(IPage page, (float X, float Y) from, (float X, float Y) to)
-    {
-        await page.Mouse.MoveAsync(from.X, from.Y);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(to.X, to.Y, new() { Steps = 12 });
-        // A person who wants the place to stay in the middle stops before letting go; otherwise
-        // Leaflet's inertia carries the map on.
-        await page.WaitForTimeoutAsync(250);
-        await page.Mouse.MoveAsync(to.X + 1, to.Y);
-        await page.Mouse.UpAsync();
-        await page.WaitForTimeoutAsync(300);
-    }
-
-    /// <summary>As a person does it: drag the place to the middle, wheel in there, and again until close enough.</summary>
-    private static async Task ZoomWithWheelOnto(IPage page, double lat, double lng, double zoom)
-    {
-        for (var round = 0; round < 15 && await page.EvaluateAsync<double>("() => window.selfref.map.getZoom()") < zoom; round++)
-        {
-            var middle = await MapPoint(page, 0.5, 0.5);
-            await DragPixels(page, await PointOf(page, lat, lng), middle);
-            var before = await page.EvaluateAsync<double>("() => window.selfref.map.getZoom()");
-            await page.Mouse.MoveAsync(middle.X, middle.Y);
-            await page.Mouse.WheelAsync(0, -240);
-            await page.WaitForFunctionAsync($"() => window.selfref.map.getZoom() > {before}");
-            await page.WaitForTimeoutAsync(400);
-        }
-        await DragPixels(page, await PointOf(page, lat, lng), await MapPoint(page, 0.5, 0.5));
     }
 
     private static async Task Touch(ICDPSession cdp, string type, params (double X, double Y)[] points) =>

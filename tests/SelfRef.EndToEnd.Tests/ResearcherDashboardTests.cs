@@ -1,5 +1,6 @@
 using SelfRef.EndToEnd.Tests.Support;
 using SelfRef.Tests.Support;
+using SkiaSharp;
 
 namespace SelfRef.EndToEnd.Tests;
 
@@ -135,12 +136,8 @@ public class ResearcherDashboardTests(BrowserFixture fixture) : IClassFixture<Br
     public async Task The_map_replay_plays_the_participants_views_with_their_timing()
     {
         await using var participantContext = await fixture.NewContext();
-        var participant = await participantContext.NewPageAsync();
-        await participant.GotoAsync("/s/gallup-map?lang=en");
-        await participant.GetByRole(AriaRole.Button, new() { Name = "I agree and take part" }).ClickAsync();
-        await participant.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await Assertions.Expect(participant.GetByRole(AriaRole.Heading, new() { Name = "Take a look at the map." })).ToBeVisibleAsync();
-        await participant.WaitForFunctionAsync("() => window.selfref?.map");
+        var participant = await participantContext.OpenFirstTask("gallup-map");
+        await participant.MapShown();
         for (var i = 0; i < 3; i++)
         {
             await participant.GetByRole(AriaRole.Button, new() { Name = "Zoom in" }).ClickAsync();
@@ -163,5 +160,75 @@ public class ResearcherDashboardTests(BrowserFixture fixture) : IClassFixture<Br
         await Assertions.Expect(page.Locator("#replay-clock")).ToHaveTextAsync(end, new() { Timeout = 20_000 });
         var zoom = await page.EvaluateAsync<double>("() => window.__replayMap.getZoom()");
         Assert.Equal(views.Select(v => System.Text.Json.JsonDocument.Parse(v.DataJson!).RootElement.GetProperty("zoom").GetDouble()).Last(), zoom, 3);
+    }
+
+    [Fact]
+    public async Task The_map_replay_ends_on_the_participants_last_view_with_the_path_and_the_first_target_in_sight()
+    {
+        // A participant who searches Berlin: the map flies there and ends zoomed in over land.
+        await using var participantContext = await fixture.NewContext();
+        var participant = await participantContext.OpenFirstTask("gallup-map");
+        await participant.MapShown();
+        var search = participant.GetByRole(AriaRole.Combobox, new() { Name = "Search the map" });
+        await search.PressSequentiallyAsync("Berlin", new() { Delay = 60 });
+        await participant.GetByRole(AriaRole.Option, new() { Name = "Berlin, Germany" }).ClickAsync();
+        await participant.WaitForFunctionAsync("() => window.selfref.map.getZoom() >= 11 && !window.selfref.map._animatingZoom");
+        await participant.WaitForTimeoutAsync(500);
+        await participant.AllSaved();
+        var session = fixture.Session(participant);
+
+        await using var researcherContext = await fixture.NewContext();
+        var page = await Dashboard(researcherContext);
+        await page.GotoAsync($"/researcher/sessions/{session.Id}/steps/map/replay");
+        await Assertions.Expect(page.Locator("#replay-map .leaflet-pane")).Not.ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Replay with real timing" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#replay-clock")).ToContainTextAsync("(end)", new() { Timeout = 20_000 });
+        // Outlines at the last zoom load after the last view is set; let them arrive and be drawn.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.EvaluateAsync("() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
+
+        // The last view is centred on Berlin: the ring of the first target and the end of the path are drawn there, above the land.
+        using var shot = SKBitmap.Decode(await page.Locator("#replay-map").ScreenshotAsync());
+        var (cx, cy) = (shot.Width / 2, shot.Height / 2);
+        int Near(SKColor colour, int radius)
+        {
+            var n = 0;
+            for (var y = cy - radius; y <= cy + radius; y++)
+                for (var x = cx - radius; x <= cx + radius; x++)
+                {
+                    var p = shot.GetPixel(x, y);
+                    if (Math.Abs(p.Red - colour.Red) + Math.Abs(p.Green - colour.Green) + Math.Abs(p.Blue - colour.Blue) < 60) n++;
+                }
+            return n;
+        }
+        var ring = Near(new SKColor(0xc7, 0x50, 0x00), 20);
+        var path = Near(new SKColor(0x12, 0x35, 0x5b), 40);
+        Assert.True(ring >= 30, $"the first target's ring shows only {ring} pixels at the end of the replay");
+        Assert.True(path >= 20, $"the path shows only {path} pixels where it ends");
+        await page.AssertNoSeriousAccessibilityProblem("map replay at its end");
+    }
+
+    [Fact]
+    public async Task The_pen_replay_page_shows_the_sheet_and_replays_it_with_the_pen_tasks_module()
+    {
+        await using var participantContext = await fixture.NewContext();
+        var participant = await participantContext.OpenFirstTask("gallup-pen");
+        var sheet = participant.Locator("#pen-sheet");
+        await Assertions.Expect(sheet).ToBeVisibleAsync();
+        await PenSheet.Write(await participantContext.NewCDPSessionAsync(participant), sheet, "mouse", [(.2, .3), (.3, .2), (.4, .3)]);
+        await participant.AllSaved();
+        var session = fixture.Session(participant);
+
+        await using var researcherContext = await fixture.NewContext();
+        var page = await Dashboard(researcherContext);
+        await page.GotoAsync($"/researcher/sessions/{session.Id}/steps/pen/replay");
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "The whole sheet; the first word in black, the rest in grey" })).ToBeVisibleAsync();
+        await page.AssertNoSeriousAccessibilityProblem("pen replay");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Replay with real timing" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#replay-canvas")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("""
+            () => { const c = document.getElementById('replay-canvas'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                    let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n > 100; }
+            """);
     }
 }

@@ -87,7 +87,8 @@ public class SessionViewTests : IAsyncLifetime
         var researcher = await _factory.LoggedIn();
         var sessionPage = await researcher.GetStringAsync($"/researcher/sessions/{id}");
         Assert.Contains($"href=\"/researcher/sessions/{id}/steps/map/replay\"", sessionPage);
-        Assert.Contains("id=\"replay-map\"", await researcher.GetStringAsync($"/researcher/sessions/{id}/steps/map/replay"));
+        // The map task's replay module draws the replay (TaskType.ReplayModule).
+        Assert.Contains("data-module=\"/js/map-replay.js\"", await researcher.GetStringAsync($"/researcher/sessions/{id}/steps/map/replay"));
 
         var trajectory = JsonDocument.Parse(await researcher.GetStringAsync($"/researcher/sessions/{id}/steps/map/trajectory.json")).RootElement;
         Assert.Equal([20.0, 1500.0], trajectory.GetProperty("views").EnumerateArray().Select(v => v.GetProperty("t").GetDouble()));

@@ -1,4 +1,7 @@
+using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
+using SelfRef.Core.Tasks;
 using SelfRef.Tests.Support;
 
 namespace SelfRef.EndToEnd.Tests.Support;
@@ -26,4 +29,18 @@ public static class PageExtensions
 
     public static IReadOnlyList<string> StoredTypes(this BrowserFixture fixture, IPage page) =>
         fixture.Server.Store.Events(fixture.Session(page).Id).SelectMany(b => b.Events).Select(e => e.Type).ToList();
+
+    /// <summary>A step's events as derivation reads them: every tab and page load on the clock of the step's first onset.</summary>
+    public static IReadOnlyList<StoredEvent> Timeline(this BrowserFixture fixture, IPage page, string stepId) =>
+        StepEvents.Of(fixture.Server.Store.Events(fixture.Session(page).Id), stepId);
+
+    /// <summary>The outcome the server derives for a task step from what is stored now (as when the participant leaves it).</summary>
+    public static TaskOutcome DerivedOutcome(this BrowserFixture fixture, IPage page, string stepId)
+    {
+        var session = fixture.Session(page);
+        var experiment = fixture.Server.Services.GetRequiredService<SessionService>().Experiment(session.ExperimentId)!;
+        var step = experiment.Step(stepId);
+        return fixture.Server.Services.GetRequiredService<OutcomeDeriver>()
+            .DeriveOne(StepTypes.TaskOf(step)!, new TaskEvidence(experiment, session, step, fixture.Timeline(page, stepId), []));
+    }
 }

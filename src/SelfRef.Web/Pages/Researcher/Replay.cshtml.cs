@@ -3,30 +3,25 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
-using SelfRef.Core.Tasks.Map;
-using SelfRef.Core.Tasks.Pen;
 
 namespace SelfRef.Web.Pages.Researcher;
 
-/// <summary>A task step replayed with its real timing: the pen sheet stroke by stroke, or the map's viewport over time.</summary>
+/// <summary>A task step replayed with its real timing, by the browser module its task type names (e.g. the pen sheet stroke by stroke, the map's viewport over time).</summary>
 public sealed class ReplayModel(IStore store, SessionService sessions) : PageModel
 {
     public string SessionId { get; private set; } = "";
     public string StepId { get; private set; } = "";
+    /// <summary>The task type's name.</summary>
     public string Kind { get; private set; } = "";
+    /// <summary>The replay module's path (<see cref="Core.Tasks.TaskType.ReplayModule"/>).</summary>
+    public string Module { get; private set; } = "";
 
     public IActionResult OnGet(string sessionId, string stepId)
     {
         if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return NotFound();
-        if (!session.Steps.Contains(stepId)) return NotFound();
-        Kind = experiment.Step(stepId) switch
-        {
-            PenStep { Input: PenInput.Pen } => "pen",
-            MapStep => "map",
-            _ => "",
-        };
-        if (Kind == "") return NotFound();
-        (SessionId, StepId) = (sessionId, stepId);
+        if (!session.Steps.Contains(stepId) || experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not { } step) return NotFound();
+        if (StepTypes.TaskOf(step) is not { } task || task.ReplayModule(step) is not { } module) return NotFound();
+        (SessionId, StepId, Kind, Module) = (sessionId, stepId, task.Name, module);
         return Page();
     }
 }

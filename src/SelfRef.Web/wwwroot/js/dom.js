@@ -30,3 +30,14 @@ export function actionButton(context, id, label, action, secondary = false) {
   });
   return button;
 }
+
+/** Adds a stylesheet once; resolves when it is loaded (or failed: the page goes on without it). */
+export function stylesheet(href) {
+  if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
+  return new Promise(resolve => {
+    const link = el('link', { rel: 'stylesheet', href });
+    link.addEventListener('load', resolve);
+    link.addEventListener('error', resolve);
+    document.head.append(link);
+  });
+}

@@ -3,8 +3,21 @@
 // participant's, with the path of the centres, the clicks, the chosen search results and the
 // first target. Place names go in as text, never as HTML.
 import * as L from '/lib/leaflet/leaflet-src.esm.js';
-import { el } from './dom.js';
+import { el, stylesheet } from './dom.js';
 import { baseMap } from '../tasks/map.js';
+
+/** The replay page's module (TaskType.ReplayModule): the whole path, and its replay; `base` is the step's data address. */
+export async function replay(root, base) {
+  await stylesheet('/lib/leaflet/leaflet.css');
+  const button = el('button', { type: 'button', id: 'replay' }, 'Replay with real timing');
+  const clock = el('span', { id: 'replay-clock', role: 'status' }, 'Whole path shown.');
+  const map = el('div', { id: 'replay-map', class: 'replay-map', role: 'region', 'aria-label': 'Map replay', 'data-trajectory': `${base}/trajectory.json` });
+  root.append(
+    el('p', { class: 'hint' }, "The participant's view of the map over time: the line joins the centres of the views, dots mark clicks, squares chosen search results, the ring the first target."),
+    el('p', { class: 'replay-controls' }, button, ' ', clock),
+    map);
+  await mapReplay(map, button, clock);
+}
 
 export async function mapReplay(element, button, clock) {
   const data = await (await fetch(element.dataset.trajectory)).json();

@@ -11,6 +11,11 @@
 // sessionStorage), so two tabs of one session never hand the server the same numbers. A tab
 // holds a Web Lock on its stream while it is open; events left behind by a closed tab are sent
 // by the next tab of the session.
+//
+// A reload must not wipe what the participant did: a task asks for its earlier events of the
+// current step (restore) and redraws them. They come from this device's copies: each tab's unsent
+// events, and the acknowledged events of the step that the task asked to keep (work-copy.js).
+import { WorkCopy, workKey } from './work-copy.js';
 
 const MAX_BATCH = 200;
 
@@ -18,6 +23,7 @@ const randomStream = () => Array.from(crypto.getRandomValues(new Uint8Array(10))
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const lockName = (token, stream) => `selfref.stream.${token}.${stream}`;
 const outboxKey = (token, stream) => `selfref.outbox.${token}.${stream}`;
+const outboxPrefix = token => `selfref.outbox.${token}.`;
 
 function read(key) {
   try {
@@ -54,11 +60,15 @@ export class Outbox {
   #connection = null; #inflight = false; #waiters = []; #adoptions = []; #onStatus;
   #onset = 0; #step = null; #retryTimer = null; #stopped = false;
   #full = null;           // the step during which the server refused events for good (storage quota)
+  #work = null;           // this tab's copy of the current step's work (WorkCopy), once a task asked for one
+  #since = null;          // when the current step was first shown on this device (performance.timeOrigin + onset)
+  #ready; #isReady;       // settles once this tab owns its stream and has read its copies
 
   constructor(token, onStatus = () => {}) {
     this.#token = token;
     this.#onStatus = onStatus;
     this.#stream = sessionStorage.getItem(`selfref.stream.${token}`) ?? randomStream();
+    this.#ready = new Promise(resolve => { this.#isReady = resolve; });
   }
 
   /** Events produced but not yet acknowledged. */
@@ -74,6 +84,12 @@ export class Outbox {
    * that first shows it (setOnset); events logged in between are moved onto the final clock.
    */
   beginStep(stepId, provisionalOnset = performance.now()) {
+    if (stepId !== this.#step) {
+      // The session moved on: the work of other steps is of no use to any tab any more.
+      WorkCopy.sweep(this.#token, stepId);
+      if (this.#work && this.#work.step !== stepId) this.#work = null;
+      this.#since = null;
+    }
     this.#step = stepId;
     this.#onset = provisionalOnset;
     this.#sinceBegin = [];
@@ -85,7 +101,53 @@ export class Outbox {
     for (const e of this.#sinceBegin ?? []) e.t -= shift;
     this.#sinceBegin = null;
     this.#onset = onset;
+    this.#since ??= performance.timeOrigin + onset;
+    if (this.#work?.step === this.#step) this.#work.since = performance.timeOrigin + onset;
     this.#save();
+  }
+
+  /** Milliseconds since the current step was first shown on this device (0 on its first showing, until its onset frame). */
+  elapsed() {
+    return this.#since === null ? 0 : Math.max(0, performance.timeOrigin + performance.now() - this.#since);
+  }
+
+  /**
+   * What the participant did in the current step before this page showed it — in an earlier load
+   * of this tab (a reload, a language switch) or in another tab of the session — as this device
+   * keeps it: the step's events of the types asked for, oldest first, as { type, data, t, at,
+   * stream } (at: ms since 1970 on a clock every page load shares; stream: the tab). Types in
+   * `latest` give only their newest event. From now on the step's events of these types are kept
+   * after the server has them too, until the step changes, so that the next load can redraw them.
+   * Nothing returned is logged again.
+   */
+  async restore(every, latest = []) {
+    await this.#ready;
+    const step = this.#step;
+    if (this.#work?.step !== step) this.#work = WorkCopy.create(workKey(this.#token, this.#stream), step);
+    this.#work.declare(every, latest);
+    const types = new Set([...every, ...latest]);
+    const found = new Map();
+    const take = (stream, events) => {
+      for (const e of events) {
+        if ((e.step !== undefined && e.step !== step) || !types.has(e.type)) continue;
+        found.set(`${stream}:${e.n}`, { type: e.type, data: e.data, t: e.t, at: e.at ?? 0, stream, n: e.n });
+      }
+    };
+    const streams = new Set([this.#stream]);
+    for (const key of Object.keys(localStorage)) if (key.startsWith(outboxPrefix(this.#token))) streams.add(key.slice(outboxPrefix(this.#token).length));
+    for (const [stream] of WorkCopy.keysOf(this.#token)) streams.add(stream);
+    for (const stream of streams) {
+      const own = stream === this.#stream;
+      const work = own ? this.#work : WorkCopy.load(workKey(this.#token, stream));
+      if (work?.step === step) {
+        take(stream, work.events());
+        if (work.since !== null && (this.#since === null || work.since < this.#since)) this.#since = work.since;
+      }
+      take(stream, own ? [...this.#state.pending, ...this.#early] : read(outboxKey(this.#token, stream))?.pending ?? []);
+    }
+    const events = [...found.values()].sort((a, b) => a.at - b.at || (a.stream === b.stream ? a.n - b.n : 0));
+    const newest = new Map(events.filter(e => latest.includes(e.type)).map(e => [e.type, e]));
+    return events.filter(e => !latest.includes(e.type) || newest.get(e.type) === e);
   }
 
   /** Milliseconds since the step's onset frame for a DOM event (event.timeStamp) or now. */
@@ -100,7 +162,8 @@ export class Outbox {
   /** Records an event of the current step; `t` is ms since the step's onset. */
   log(type, data = null, t = this.stamp()) {
     if (!this.#step || this.#stopped || this.storageFull) return;
-    const e = { step: this.#step, t, type, data };
+    // `at` puts the event on a clock every page load shares, for ordering what several loads and tabs kept.
+    const e = { step: this.#step, t, at: Math.round((performance.timeOrigin + this.#onset + t) * 1000) / 1000, type, data };
     this.#sinceBegin?.push(e);
     if (!this.#key) { this.#early.push(e); return; }
     e.n = this.#state.next++;
@@ -118,7 +181,12 @@ export class Outbox {
       e.n = this.#state.next++;
       this.#state.pending.push(e);
     }
+    // The work this tab kept before a reload: what it acknowledges from now on of that step is kept too.
+    const work = WorkCopy.load(workKey(this.#token, this.#stream));
+    if (work && this.#step !== null && work.step !== this.#step) work.remove();
+    else this.#work ??= work;
     this.#save();
+    this.#isReady();
 
     const connection = new signalR.HubConnectionBuilder()
       .withUrl(`/hubs/participant?session=${encodeURIComponent(this.#token)}`)
@@ -150,8 +218,10 @@ export class Outbox {
     this.#state.pending = [];
     this.#early = [];
     this.#key = null;
-    const prefix = `selfref.outbox.${this.#token}.`;
+    this.#work = null;
+    const prefix = outboxPrefix(this.#token);
     for (const key of Object.keys(localStorage)) if (key.startsWith(prefix)) localStorage.removeItem(key);
+    WorkCopy.sweep(this.#token);
     sessionStorage.removeItem(`selfref.stream.${this.#token}`);
     this.#settle();
     this.#onStatus({ connected: false, pending: 0, acknowledged: this.#state.acked });
@@ -243,6 +313,8 @@ export class Outbox {
 
   #acknowledge(durable) {
     this.#state.acked = Math.max(this.#state.acked, durable);
+    const stored = this.#state.pending.filter(e => e.n <= this.#state.acked);
+    if (stored.length > 0) this.#work?.add(stored);
     this.#state.pending = this.#state.pending.filter(e => e.n > this.#state.acked);
     this.#save();
     this.#settle();
@@ -256,7 +328,7 @@ export class Outbox {
   /** Events of tabs that were closed before the server had them: send them under their own streams. */
   #adoptOrphans() {
     if (!navigator.locks) return;
-    const prefix = `selfref.outbox.${this.#token}.`;
+    const prefix = outboxPrefix(this.#token);
     for (const key of Object.keys(localStorage)) {
       if (!key.startsWith(prefix) || key === this.#key) continue;
       const stream = key.slice(prefix.length);
@@ -277,6 +349,8 @@ export class Outbox {
         const batch = batchOf(state.pending, stream);
         try {
           await this.#connection.invoke('Append', this.#token, batch);
+          // Stored now: kept with that tab's work, so that a redraw still finds it.
+          WorkCopy.load(workKey(this.#token, stream))?.add(state.pending.slice(0, batch.events.length));
         } catch (error) {
           const message = String(error?.message);
           if (!message.includes('batch refused')) throw error;
@@ -299,7 +373,13 @@ export class Outbox {
   #save() {
     if (!this.#key) return;
     try { localStorage.setItem(this.#key, JSON.stringify(this.#state)); }
-    catch (error) { console.warn('SelfRef: could not keep events on this device', error); }
+    catch {
+      // Unsent events come first: the copies kept only for redrawing make room for them.
+      this.#work?.remove();
+      WorkCopy.sweep(this.#token);
+      try { localStorage.setItem(this.#key, JSON.stringify(this.#state)); }
+      catch (error) { console.warn('SelfRef: could not keep events on this device', error); }
+    }
   }
 }
 

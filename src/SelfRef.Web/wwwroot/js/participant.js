@@ -1,5 +1,6 @@
 // The participant's page: asks the server for the current step, shows it, and reports what
-// the participant does. The server decides the step, so a reload resumes exactly there.
+// the participant does. The server decides the step, so a reload resumes exactly there; a task
+// redraws what the participant had done in it from this device's copy (outbox.restore).
 import { Outbox, nextFrame } from './outbox.js';
 import { el, format } from './dom.js';
 
@@ -108,17 +109,22 @@ async function show(next) {
   renderChrome(next);
   const module = await stepModule(next);
   main.replaceChildren();
+  // A step's own layout (the pen sheet's, the map's) ends with the step.
+  main.className = 'page';
   outbox.beginStep(next.step.id);
   showStorageFull(outbox.storageFull);
   await module.render(main, next.step, context);
   main.focus();
   // The step's clock starts at the frame that first shows it; what the participant does is timed from there.
-  outbox.setOnset(await nextFrame());
+  const onset = await nextFrame();
+  outbox.setOnset(onset);
   if (next.status === 'active' || next.status === 'completed') {
     outbox.log('step.onset', {
       index: next.step.index,
       wall: Date.now(),
       timeOrigin: performance.timeOrigin,
+      // The onset on a clock every page load shares: the server puts a reloaded step's events on its first onset's clock with it.
+      at: performance.timeOrigin + onset,
       viewport: { width: innerWidth, height: innerHeight },
       coarsePointer: matchMedia('(pointer: coarse)').matches,
     }, 0);
@@ -134,7 +140,8 @@ function renderChrome(view) {
   const links = document.getElementById('privacy-links');
   links.replaceChildren();
   if (view.privacyUrl) links.append(el('a', { href: view.privacyUrl, id: 'privacy-link', target: '_blank', rel: 'noopener' }, ui['privacy.link']));
-  if (view.status === 'active' || view.status === 'completed') {
+  // Withdrawing means something only once the participant has agreed (consent always comes first).
+  if ((view.status === 'active' || view.status === 'completed') && view.step.type !== 'consent') {
     const button = el('button', { type: 'button', id: 'withdraw', class: 'link' }, ui['withdraw.button']);
     button.addEventListener('click', confirmWithdrawal);
     links.append(button);

@@ -1,5 +1,15 @@
 // A handwritten sheet replayed with its real timing (coding view, session replay): strokes.json
 // gives every point as [x, y, t, pressure] with x and y as shares of the sheet and t in ms.
+import { el } from './dom.js';
+
+/** The replay page's module (TaskType.ReplayModule): the sheet as rendered by the server, and its replay; `base` is the step's data address. */
+export function replay(root, base) {
+  const button = el('button', { type: 'button', id: 'replay' }, 'Replay with real timing');
+  const canvas = el('canvas', { id: 'replay-canvas', width: 900, height: 560, 'data-strokes': `${base}/strokes.json`, 'aria-label': 'Replay of the whole sheet' });
+  const image = el('img', { id: 'sheet-image', src: `${base}/sheet.svg`, alt: 'The whole sheet; the first word in black, the rest in grey' });
+  root.append(el('div', { class: 'coding-sheet' }, el('p', { class: 'replay-controls' }, button), canvas, image));
+  penReplay(canvas, button, image);
+}
 
 /** Sets up the button that fetches the strokes and draws them point by point, at the time each was written. */
 export function penReplay(canvas, button, image) {

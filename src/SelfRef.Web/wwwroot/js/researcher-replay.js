@@ -1,9 +1,5 @@
-// The replay page: a pen sheet or a map, whichever the page holds.
-import { penReplay } from './pen-replay.js';
-import { mapReplay } from './map-replay.js';
-
-const button = document.getElementById('replay');
-const canvas = document.getElementById('replay-canvas');
-const map = document.getElementById('replay-map');
-if (canvas) penReplay(canvas, button, document.getElementById('sheet-image'));
-if (map) mapReplay(map, button, document.getElementById('replay-clock'));
+// The replay page: the step's task type names its replay module (TaskType.ReplayModule), which
+// draws the replay into the page's holder from the step's data under data-base.
+const root = document.getElementById('replay-root');
+const module = await import(root.dataset.module);
+await module.replay(root, root.dataset.base);

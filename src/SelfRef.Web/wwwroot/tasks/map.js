@@ -4,8 +4,11 @@
 //   map.click    a click or tap on the map, map.pointerdown which pointer was used
 //   map.search.* the search box's text as typed, the suggestions shown, the result chosen
 // Everything is served by this server: Leaflet, Natural Earth outlines, US states, place names.
+// After a reload (or in another tab) the map opens on the view the participant left (centre,
+// zoom, the search result chosen); that view is logged as the page's first view ("initial"), as
+// every page load logs its first view, never as a move of the participant.
 import * as L from '/lib/leaflet/leaflet-src.esm.js';
-import { el, actionButton } from '../js/dom.js';
+import { el, actionButton, stylesheet } from '../js/dom.js';
 import { placeCombobox } from '../js/places.js';
 
 const OUTLINES = [
@@ -21,7 +24,11 @@ export async function render(container, step, context) {
   const { ui, outbox } = context;
   const p = step.parameters ?? {};
   const lang = document.documentElement.lang || 'en';
-  await Promise.all([stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css')]);
+  const [earlier] = await Promise.all([
+    outbox.restore([], ['map.view', 'map.search.choose']),
+    stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css')]);
+  const left = earlier.find(e => e.type === 'map.view')?.data;
+  const chosen = earlier.find(e => e.type === 'map.search.choose')?.data;
 
   const mapId = `map-${step.id}`;
   const hintId = `${mapId}-keys`;
@@ -36,6 +43,8 @@ export async function render(container, step, context) {
     },
   });
   const next = actionButton(context, 'continue', ui['button.continue'], () => context.advance());
+  // The map takes the height the page leaves it, so that Continue is in view without scrolling.
+  container.classList.add('map-page');
   container.append(el('section', { class: 'map-task' },
     el('h1', {}, step.title ?? step.instruction ?? ''),
     step.title && step.instruction ? el('p', { class: 'text' }, step.instruction) : null,
@@ -45,11 +54,11 @@ export async function render(container, step, context) {
     el('div', { class: 'actions' }, next)));
   if (p.minDurationSeconds > 0) {
     next.disabled = true;
-    setTimeout(() => { next.disabled = false; }, p.minDurationSeconds * 1000);
+    setTimeout(() => { next.disabled = false; }, Math.max(0, p.minDurationSeconds * 1000 - outbox.elapsed()));
   }
 
   const map = L.map(mapElement, {
-    center: [p.startLat ?? 30, p.startLon ?? 10], zoom: p.startZoom ?? 2,
+    center: left ? [left.lat, left.lng] : [p.startLat ?? 30, p.startLon ?? 10], zoom: left?.zoom ?? p.startZoom ?? 2,
     minZoom: p.minZoom ?? 1, maxZoom: p.maxZoom ?? 14,
     preferCanvas: true, worldCopyJump: true, zoomControl: false, attributionControl: false,
   });
@@ -68,11 +77,12 @@ export async function render(container, step, context) {
   if (p.labels !== false) placeLabels(map, p.labelCount ?? 60);
 
   let chosenMarker = null;
-  function showChosen(place) {
+  function showChosen(place, move = true) {
     chosenMarker?.remove();
     chosenMarker = L.circleMarker([place.lat, place.lng], { radius: 7, color: '#c75000', weight: 3, fillOpacity: 0.3, interactive: false }).addTo(map);
-    map.setView([place.lat, place.lng], Math.max(map.getZoom(), Math.min(p.maxZoom ?? 14, 11)));
+    if (move) map.setView([place.lat, place.lng], Math.max(map.getZoom(), Math.min(p.maxZoom ?? 14, 11)));
   }
+  if (chosen) showChosen(chosen, false);
 
   // Visible to tests and to the browser console, like the outbox.
   if (window.selfref) window.selfref.map = map;
@@ -116,12 +126,16 @@ function logViewport(map, outbox) {
 
 /** Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM (also the researcher's map replay). */
 export function baseMap(map, layers) {
+  // The outlines get a pane of their own under the overlay pane (tiles 200, overlays 400): their
+  // opaque land would otherwise hide every line and marker drawn over it (the chosen place, the
+  // replay's path and first target).
+  map.createPane('outlines').style.zIndex = 250;
   const cache = new Map();
   const load = url => {
     if (!cache.has(url)) cache.set(url, Promise.all([topojsonClient(), fetch(url).then(r => r.json())]));
     return cache.get(url);
   };
-  const renderer = L.canvas({ padding: 0.5 });
+  const renderer = L.canvas({ padding: 0.5, pane: 'outlines' });
   let countries = null, countriesUrl = null, states = null;
 
   async function update() {
@@ -219,16 +233,6 @@ function topojsonClient() {
     document.head.append(script);
   });
   return topojsonLoading;
-}
-
-function stylesheet(href) {
-  if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
-  return new Promise(resolve => {
-    const link = el('link', { rel: 'stylesheet', href });
-    link.addEventListener('load', resolve);
-    link.addEventListener('error', resolve);
-    document.head.append(link);
-  });
 }
 
 function round(value) { return Math.round(value * 1e6) / 1e6; }

@@ -2,6 +2,9 @@
 // time (event.timeStamp, relative to the frame that first showed the sheet), its pressure and
 // tilt, from pointer events, so mouse, finger and stylus all work. The keyboard variant logs
 // every keystroke and the text after every edit, so a first word that is later deleted is known.
+// After a reload (or in another tab) the sheet shows the strokes, and the text box the text, the
+// participant left there; nothing shown again is logged again, and the time limits count from
+// when the sheet was first shown.
 import { el, actionButton } from '../js/dom.js';
 
 const css = document.createElement('link');
@@ -11,9 +14,10 @@ document.head.append(css);
 
 const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function render(container, step, context) {
+export async function render(container, step, context) {
   const p = step.parameters;
-  const area = p.input === 'keyboard' ? keyboardSheet(step, context) : drawingSheet(step, context);
+  const area = p.input === 'keyboard' ? await keyboardSheet(step, context) : await drawingSheet(step, context);
+  const shown = context.outbox.elapsed();
   const done = p.showDone ? actionButton(context, 'pen-done', context.ui['pen.done'], () => finish('done')) : null;
   const wait = el('p', { class: 'hint', id: 'pen-wait', hidden: true }, context.ui['pen.wait']);
   let finished = false;
@@ -27,9 +31,9 @@ export function render(container, step, context) {
   if (done && p.minDurationSeconds > 0) {
     done.disabled = true;
     wait.hidden = false;
-    setTimeout(() => { done.disabled = false; wait.hidden = true; }, p.minDurationSeconds * 1000);
+    setTimeout(() => { done.disabled = false; wait.hidden = true; }, Math.max(0, p.minDurationSeconds * 1000 - shown));
   }
-  if (p.maxDurationSeconds > 0) setTimeout(() => finish('timeout'), p.maxDurationSeconds * 1000);
+  if (p.maxDurationSeconds > 0) setTimeout(() => finish('timeout'), Math.max(0, p.maxDurationSeconds * 1000 - shown));
   container.classList.add('pen-page');
   container.append(
     area.instruction,
@@ -37,14 +41,33 @@ export function render(container, step, context) {
     el('div', { class: 'actions pen-actions' }, area.clear ?? null, done, wait));
 }
 
-function drawingSheet(step, context) {
+/** The strokes on the sheet before this page showed it, from the kept pen events (keyed by tab and stroke number). */
+function earlierStrokes(events) {
+  let strokes = new Map();
+  let highest = -1;
+  for (const e of events) {
+    const key = `${e.stream}:${e.data?.s}`;
+    if (e.type === 'pen.down') {
+      strokes.set(key, [[e.data.x, e.data.y, e.t, e.data.p ?? 0.5]]);
+      highest = Math.max(highest, e.data.s);
+    } else if (e.type === 'pen.points') strokes.get(key)?.push(...e.data.pts);
+    else if (e.type === 'pen.clear') strokes = new Map();
+  }
+  return { strokes: [...strokes.values()], next: highest + 1 };
+}
+
+async function drawingSheet(step, context) {
   const { outbox, ui } = context;
+  const earlier = earlierStrokes(await outbox.restore(['pen.down', 'pen.points', 'pen.clear']));
   const canvas = el('canvas', { class: 'pen-sheet', id: 'pen-sheet', role: 'img', 'aria-label': `${ui['pen.sheet']}: ${step.instruction}` });
   const instruction = el('h1', { class: 'pen-instruction' }, step.instruction);
   const holder = el('div', { class: 'pen-holder' }, canvas);
-  const strokes = [];          // what is on the sheet, for redrawing after a resize
+  const strokes = earlier.strokes;  // what is on the sheet, for redrawing after a resize
   let active = null;           // the stroke being drawn: { id, pointerId, points }
-  let strokeCount = 0;
+  // Stroke numbers go on after the restored strokes, and after every number this tab used in the
+  // step (kept per tab, for a sheet too long to be kept whole), so that the tab never uses one twice.
+  const counterKey = `selfref.pen.${context.state.step.id}.${outbox.stream}`;
+  let strokeCount = Math.max(earlier.next, Number(sessionStorage.getItem(counterKey)) || 0);
   let buffered = [];           // points not yet logged; flushed once per frame
   let frame = 0;
   let stopped = false;
@@ -83,6 +106,7 @@ function drawingSheet(step, context) {
     canvas.setPointerCapture(e.pointerId);
     const first = point(e);
     active = { id: strokeCount++, pointerId: e.pointerId, points: [first] };
+    try { sessionStorage.setItem(counterKey, String(strokeCount)); } catch { /* the restored strokes still number it */ }
     strokes.push(active.points);
     outbox.log('pen.down', { s: active.id, pt: e.pointerType, x: first[0], y: first[1], p: first[3], tx: first[4], ty: first[5] }, first[2]);
     drawLast(active.points);
@@ -149,7 +173,7 @@ function drawingSheet(step, context) {
 
   const clear = ui['pen.clear'] && step.parameters.allowClear
     ? actionButton(context, 'pen-clear', ui['pen.clear'], async () => {
-        outbox.log('pen.clear', { strokes: strokeCount });
+        outbox.log('pen.clear', { strokes: strokes.length });
         strokes.length = 0;
         redraw();
       }, true)
@@ -159,13 +183,19 @@ function drawingSheet(step, context) {
   return { element: holder, instruction, clear, stop: () => { stopped = true; if (active) flush(); } };
 }
 
-function keyboardSheet(step, context) {
+async function keyboardSheet(step, context) {
   const { outbox } = context;
-  const label = el('label', { for: 'pen-text', class: 'pen-instruction' }, step.instruction);
+  const [earlier] = await outbox.restore([], ['text.input']);
+  // The instruction is the page's heading and the text box's label.
+  const heading = el('h1', { class: 'pen-instruction' }, el('label', { for: 'pen-text' }, step.instruction));
   const text = el('textarea', { id: 'pen-text', class: 'pen-text', rows: 8, spellcheck: 'false', autocomplete: 'off', autocorrect: 'off', autocapitalize: 'off' });
+  if (earlier) {
+    text.value = earlier.data.text;
+    text.setSelectionRange(text.value.length, text.value.length);
+  }
   text.addEventListener('keydown', e =>
     outbox.log('key.down', { key: e.key, code: e.code, repeat: e.repeat }, outbox.stamp(e)));
   text.addEventListener('input', e =>
     outbox.log('text.input', { text: text.value, inputType: e.inputType ?? null, caret: text.selectionStart }, outbox.stamp(e)));
-  return { element: el('div', { class: 'pen-holder' }, text), instruction: label, clear: null, stop: () => { text.disabled = true; } };
+  return { element: el('div', { class: 'pen-holder' }, text), instruction: heading, clear: null, stop: () => { text.disabled = true; } };
 }
