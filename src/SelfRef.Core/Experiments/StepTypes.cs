@@ -41,6 +41,7 @@ public static class StepTypes
         new("debrief", typeof(DebriefStep)),
         PenTask.Type,
         MapTask.Type,
+        SelfRef.Core.Tasks.NameLetters.NameLettersTask.Type,
     ];
 
     public static IEnumerable<TaskType> Tasks => All.OfType<TaskType>();
