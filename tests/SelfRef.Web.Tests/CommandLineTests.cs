@@ -74,7 +74,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "simulate", "--power", "--n", "100,lots" }, "simulate: --n needs a number such as 0.9, was 'lots'")]
     [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--url", "ftp://127.0.0.1" }, "simulate: --url needs an address such as http://127.0.0.1:5080, was 'ftp://127.0.0.1'")]
     [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--url", "http://127.0.0.1:9", "--self", "pen=1.5" }, "simulate: --self pen: the probability must be a number between 0 and 1, was '1.5'")]
-    [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--self", "pen=0.8,pne=0.5" }, "simulate: --self: there is no task type 'pne' (task types: pen, map)")]
+    [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--self", "pen=0.8,pne=0.5" }, "simulate: --self: there is no task type 'pne' (task types: {tasks})")]
     [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--self", "0.8" }, "simulate: --self needs TASK=P such as pen=0.8, was '0.8'")]
     [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--self-name", "0.8" }, "simulate: unknown option '--self-name'")]
     [InlineData(new[] { "account", "add", "anna", "--db" }, "account: --db needs a value")]
@@ -89,6 +89,7 @@ public sealed class CommandLineTests : IDisposable
     public void A_mistake_in_the_arguments_is_one_line_naming_it_and_exit_code_2(string[] args, string said)
     {
         var (exit, output, error) = Run([.. args.Select(a => a.Replace("{folder}", _folder.FullName))]);
+        said = said.Replace("{tasks}", string.Join(", ", SelfRef.Core.Experiments.StepTypes.Tasks.Select(t => t.Name)));
         Assert.Equal(2, exit);
         var line = Assert.Single(Lines(error));
         Assert.StartsWith(said, line);
