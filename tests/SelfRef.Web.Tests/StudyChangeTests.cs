@@ -129,7 +129,9 @@ public class StudyChangeTests
     {
         await using var server = new SelfRefFactory();
         var client = await server.LoggedIn();
-        var response = await client.GetAsync("/researcher/experiments/gallup-replication/preview?condition=map-first&lang=de&step=map");
+        var preview = new HttpRequestMessage(HttpMethod.Get, "/researcher/experiments/gallup-replication/preview?condition=map-first&lang=de&step=map");
+        preview.Headers.Add("Cookie", await server.LoginCookie());
+        var response = await server.Browser().SendAsync(preview);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.OriginalString;
         Assert.StartsWith("/p/", location);

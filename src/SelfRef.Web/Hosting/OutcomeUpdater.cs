@@ -31,6 +31,13 @@ public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdat
             if (derived > 0) log.LogInformation("Derived the outcomes of {Count} session(s) that had none stored", derived);
         }
         catch (Exception e) when (e is not OperationCanceledException) { log.LogError(e, "Deriving outcomes never derived failed"); }
+        try { await Work(stoppingToken); }
+        // Stopping (also when the server could not start, e.g. its port is taken) is not a failure to report.
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
+
+    private async Task Work(CancellationToken stoppingToken)
+    {
         await foreach (var token in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             lock (_queued) _queued.Remove(token);

@@ -17,9 +17,10 @@ public sealed class ReplayModel(IStore store, SessionService sessions) : PageMod
 
     public IActionResult OnGet(string sessionId, string stepId)
     {
-        if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return NotFound();
+        if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null) return NotFound();
         if (!session.Steps.Contains(stepId)) return NotFound();
-        Kind = experiment.Step(stepId) switch
+        // The step as the session's own version defines it.
+        Kind = sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) switch
         {
             PenStep { Input: PenInput.Pen } => "pen",
             MapStep => "map",
