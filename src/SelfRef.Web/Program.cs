@@ -18,25 +18,27 @@ var builder = SelfRefHost.CreateBuilder(command.Settings, serving: true);
 if (SelfRefHost.Settings(builder.Configuration, Console.Error) is not { } settings) return 2;
 builder.WebHost.UseStaticWebAssets();
 
-// Experiments are checked before anything is served: a broken file stops the server.
-IReadOnlyList<Experiment> experiments;
-try { experiments = ExperimentLoader.LoadFolder(settings.ExperimentsPath); }
-catch (ExperimentLoadException e)
+// Experiments: the server starts whenever the folder can be read; a wrong file is listed with its
+// errors (dashboard, log) and the others are served. The folder is watched while serving.
+if (ExperimentFolder.Problem(settings.ExperimentsPath) is { } unreadable)
 {
-    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(unreadable);
     return 1;
 }
 
 // Services: one store per database file, identifiers in it encrypted with keys kept outside it,
-// the session rules and their limits, hubs, researcher login.
+// the experiments and their versions, the session rules and their limits, hubs, researcher login.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddKeyFolder(settings.KeyFolderPath);
-builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments, settings.SessionQuotaBytes, Console.Out));
+// What identifies follows the experiments' versions as they come (the catalog keeps it current).
+var identifying = new IdentifyingData([]);
+builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, identifying, settings.SessionQuotaBytes, Console.Out));
 // Stopping (SIGTERM) may not wait long for open connections: the store flushes what it acknowledged either way.
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
-builder.Services.AddSingleton(experiments);
+builder.Services.AddSingleton(sp => ExperimentCatalog.Load(settings.ExperimentsPath, sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>(), identifying));
+builder.Services.AddHostedService<ExperimentWatcher>();
 builder.Services.AddSingleton(sp => new OutcomeDeriver(sp));
-builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), experiments, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutcomeDeriver>()));
+builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutcomeDeriver>()));
 builder.Services.AddSingleton<OutcomeUpdater>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeUpdater>());
 builder.Services.AddSingleton<UiText>();
@@ -68,7 +70,8 @@ var app = builder.Build();
 
 // Middleware: the client's address and scheme first (forwarded by configured proxies only).
 app.UseClientAddresses();
-app.UseSecurityHeaders(experiments);
+var catalog = app.Services.GetRequiredService<ExperimentCatalog>();
+app.UseSecurityHeaders(catalog);
 app.UseParticipantPrivacyHeaders();
 app.UseStaticFiles();
 app.UseRouting();
@@ -78,7 +81,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 // Areas.
-app.MapHealth(experiments.Count);
+app.MapHealth();
 app.MapParticipant();
 // The participant's privacy page (/privacy/{experiment}) and /withdraw are Razor pages in Pages/, mapped with the researcher's.
 app.MapPlaces();
@@ -90,7 +93,7 @@ var exitCode = app.StopWhenStoreFails();
 app.Services.GetRequiredService<ResearcherAccounts>().EnsureFirstAccount(Console.Out);
 // Researchers' live pages hear of every session change from the first one on.
 app.Services.GetRequiredService<ExperimentNotifier>();
-app.Lifetime.ApplicationStarted.Register(() => StartupLinks.Print(app, experiments, Console.Out));
+app.Lifetime.ApplicationStarted.Register(() => StartupLinks.Print(app, catalog, Console.Out));
 try { app.Run(); }
 catch (IOException e) when (AddressInUse.Is(e))
 {

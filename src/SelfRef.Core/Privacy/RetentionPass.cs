@@ -23,12 +23,14 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
     public async Task<int> Run()
     {
         var count = 0;
-        foreach (var experiment in sessions.Experiments)
+        // Every experiment with sessions, served now or not; each session by the version it ran on.
+        foreach (var experimentId in sessions.ExperimentIds)
         {
-            var codes = store.Codes(experiment.Id);
-            var keys = Identifiers.AnswerKeys(experiment);
-            foreach (var session in store.SessionsOf(experiment.Id))
+            var codes = store.Codes(experimentId);
+            foreach (var session in store.SessionsOf(experimentId))
             {
+                var experiment = sessions.ExperimentOf(session);
+                var keys = Identifiers.AnswerKeys(experiment);
                 if (!HoldsIdentifiers(session, keys)) continue;
                 if (!Ended(experiment, session, codes, Now)) continue;
                 await DeleteIdentifiers(experiment, session, keys);

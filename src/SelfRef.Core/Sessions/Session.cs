@@ -36,10 +36,25 @@ public sealed record Session
     public DateTime? IdentifiersDeletedAt { get; init; }
     /// <summary>Task outcomes per step id, derived when the participant left the step and again when what they read changed (answers, codes, late events).</summary>
     public Dictionary<string, Tasks.StoredOutcome> Outcomes { get; init; } = [];
+    /// <summary>
+    /// The version of the experiment file the session started on (the content hash, see
+    /// ExperimentVersion): it is shown, derived and exported by that version, whatever the file
+    /// says now. Empty for sessions stored before versions were kept: they belong to the earliest version.
+    /// </summary>
+    public string Version { get; init; } = "";
+    /// <summary>A researcher's preview (pilot run): the real pages and logging, but no slot, and left out of outcomes, reports and exports unless asked for.</summary>
+    public bool Pilot { get; init; }
+    /// <summary>Why and by whom a researcher excluded the session from the analysis; null while it is included.</summary>
+    public SessionExclusion? Exclusion { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore] public string CurrentStep => Steps[Math.Min(StepIndex, Steps.Count - 1)];
     [System.Text.Json.Serialization.JsonIgnore] public bool IsOpen => Status is SessionStatus.Active or SessionStatus.Abandoned;
+    /// <summary>Whether the session holds a condition slot when running: pilots never do.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public bool TakesSlot => !Pilot;
 }
+
+/// <summary>A researcher's decision to leave a session out of the analysis (it stays in exports, marked), with the reason the report counts.</summary>
+public sealed record SessionExclusion(string Reason, string By, DateTime At);
 
 public sealed record StepVisit
 {

@@ -21,10 +21,13 @@ public sealed class SessionService
 {
     private readonly IStore _store;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, Experiment> _experiments;
-    private readonly Dictionary<string, SlotTable> _slots;
+    private readonly ExperimentCatalog _catalog;
+    // Slots per experiment, read from the store when an experiment is first asked for (one may appear while serving).
+    private readonly ConcurrentDictionary<string, Lazy<SlotTable>> _slots = new(StringComparer.Ordinal);
     // Last sign of life per session, kept in memory so that every event batch need not write the session.
     private readonly ConcurrentDictionary<string, DateTime> _lastSeen = new();
+    // The last event the server received of each session (its type and when), for the monitor.
+    private readonly ConcurrentDictionary<string, LastEvent> _lastEvent = new();
     // Sessions by token: every change goes through this service, so the cache stays true and
     // an event batch needs no database read to find its session.
     private readonly ConcurrentDictionary<string, Session> _byToken = new(StringComparer.Ordinal);
@@ -36,19 +39,32 @@ public sealed class SessionService
 
     private readonly OutcomeDeriver? _deriver;
 
+    /// <param name="catalog">the experiments: the version each new session starts on, and every version a session may be pinned to.</param>
     /// <param name="deriver">derives task outcomes when a participant leaves a task step and when what they read changes; without it none are stored.</param>
-    public SessionService(IStore store, IEnumerable<Experiment> experiments, TimeProvider time, OutcomeDeriver? deriver = null)
+    public SessionService(IStore store, ExperimentCatalog catalog, TimeProvider time, OutcomeDeriver? deriver = null)
     {
         _store = store;
         _time = time;
         _deriver = deriver;
-        _experiments = experiments.ToDictionary(e => e.Id);
-        _slots = _experiments.Keys.ToDictionary(id => id, id => new SlotTable(
-            store.SessionsOf(id).Where(s => s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot)));
-        _status = new(store.ExperimentStates().Where(s => _experiments.ContainsKey(s.Id)).ToDictionary(s => s.Id, s => s.Status));
+        _catalog = catalog;
+        _status = new(store.ExperimentStates().ToDictionary(s => s.Id, s => s.Status), StringComparer.Ordinal);
+        foreach (var history in catalog.Histories) _ = SlotsOf(history.Id);
     }
 
-    public IReadOnlyCollection<Experiment> Experiments => _experiments.Values;
+    /// <summary>Experiments given as objects, each served as given (tests, tools): <see cref="ExperimentCatalog.Of"/>.</summary>
+    public SessionService(IStore store, IEnumerable<Experiment> experiments, TimeProvider time, OutcomeDeriver? deriver = null)
+        : this(store, ExperimentCatalog.Of(store, experiments, time), time, deriver) { }
+
+    public ExperimentCatalog Catalog => _catalog;
+
+    /// <summary>The experiments new sessions can start in (their current versions).</summary>
+    public IReadOnlyCollection<Experiment> Experiments => _catalog.Experiments;
+
+    /// <summary>Every experiment with sessions or versions, served now or not.</summary>
+    public IReadOnlyCollection<string> ExperimentIds => _catalog.Histories.Select(h => h.Id).ToList();
+
+    private SlotTable SlotsOf(string experimentId) => _slots.GetOrAdd(experimentId, id => new Lazy<SlotTable>(() => new SlotTable(
+        _store.SessionsOf(id).Where(s => s.TakesSlot && s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot)))).Value;
 
     /// <summary>Raised after a session was started or changed and the change is stored (for live views).</summary>
     public event Action<Session>? Changed;
@@ -63,7 +79,15 @@ public sealed class SessionService
         return session;
     }
 
-    public Experiment? Experiment(string id) => _experiments.GetValueOrDefault(id);
+    /// <summary>The experiment as new sessions see it (its current version); null when it is not served.</summary>
+    public Experiment? Experiment(string id) => _catalog.Current(id);
+
+    /// <summary>Every version of the experiment (served now or not); null for an experiment never seen.</summary>
+    public ExperimentHistory? History(string id) => _catalog.History(id);
+
+    /// <summary>The experiment as the session's own version says: what it is shown, derived and exported by.</summary>
+    public Experiment ExperimentOf(Session session) =>
+        _catalog.ExperimentOf(session) ?? throw new SessionException($"no version of experiment '{session.ExperimentId}' is known");
 
     /// <summary>Raised after a researcher changed an experiment's status and it is stored.</summary>
     public event Action<string>? StatusChanged;
@@ -78,7 +102,7 @@ public sealed class SessionService
         var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
         var stored = _status.GetValueOrDefault(experimentId);
         if (stored != ExperimentStatus.Open) return stored;
-        return _slots[experimentId].TakenCount >= experiment.TargetSampleSize ? ExperimentStatus.Full : ExperimentStatus.Open;
+        return SlotsOf(experimentId).TakenCount >= experiment.TargetSampleSize ? ExperimentStatus.Full : ExperimentStatus.Open;
     }
 
     /// <summary>The status a researcher set (open, paused, closed); open when none was set.</summary>
@@ -101,7 +125,7 @@ public sealed class SessionService
         var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
         if (_status.GetValueOrDefault(experimentId) is var stored and not ExperimentStatus.Open)
             throw new ExperimentUnavailableException(experimentId, stored);
-        if (!_slots[experimentId].TryTake(experiment.TargetSampleSize, out var slot))
+        if (!SlotsOf(experimentId).TryTake(experiment.TargetSampleSize, out var slot))
             throw new ExperimentUnavailableException(experimentId, ExperimentStatus.Full);
         var (condition, steps) = Assigned(experiment, slot);
         var now = Now;
@@ -110,6 +134,7 @@ public sealed class SessionService
             Id = Secrets.Pseudonym(),
             Token = Secrets.Token(),
             ExperimentId = experimentId,
+            Version = CurrentVersion(experimentId),
             ConditionId = condition.Id,
             Slot = slot,
             Language = language,
@@ -126,7 +151,52 @@ public sealed class SessionService
             UserAgent = userAgent is { Length: > 300 } ? userAgent[..300] : userAgent,
         };
         try { await _store.InsertSession(session); }
-        catch { _slots[experimentId].Release(slot); throw; }
+        catch { SlotsOf(experimentId).Release(slot); throw; }
+        return Stored(session);
+    }
+
+    private string CurrentVersion(string experimentId) => _catalog.History(experimentId)?.CurrentVersion?.Hash ?? "";
+
+    /// <summary>
+    /// A researcher's pilot run: the real pages and logging in the condition chosen (the first when
+    /// none is), starting at the step chosen (the first when none is). It takes no slot, whatever
+    /// the status (a paused or full study can be previewed), and is marked so that outcomes,
+    /// reports and exports leave it out unless asked for.
+    /// </summary>
+    public async Task<Session> StartPilot(string experimentId, string? conditionId, string? language, string? stepId, string? userAgent)
+    {
+        var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
+        var conditions = experiment.EffectiveConditions;
+        var condition = string.IsNullOrEmpty(conditionId) ? conditions[0] : conditions.FirstOrDefault(c => c.Id == conditionId)
+            ?? throw new SessionException($"experiment '{experimentId}' has no condition '{conditionId}'; its conditions are {string.Join(", ", conditions.Select(c => c.Id))}");
+        var steps = ExperimentFlow.StepsFor(experiment, condition).Select(s => s.Id).ToList();
+        var index = string.IsNullOrEmpty(stepId) ? 0 : steps.IndexOf(stepId);
+        if (index < 0) throw new SessionException($"condition '{condition.Id}' of '{experimentId}' has no step '{stepId}'; its steps are {string.Join(", ", steps)}");
+        var languages = experiment.Languages.Select(l => l.Code()).ToList();
+        var lang = string.IsNullOrEmpty(language) ? languages[0] : languages.Contains(language) ? language
+            : throw new SessionException($"experiment '{experimentId}' is not offered in '{language}'; its languages are {string.Join(", ", languages)}");
+        var now = Now;
+        var session = new Session
+        {
+            Id = Secrets.Pseudonym(),
+            Token = Secrets.Token(),
+            ExperimentId = experimentId,
+            Version = CurrentVersion(experimentId),
+            Pilot = true,
+            ConditionId = condition.Id,
+            Slot = -1,
+            Language = lang,
+            Status = SessionStatus.Active,
+            Steps = steps,
+            StepIndex = index,
+            Visits = [new StepVisit { StepId = steps[index], EnteredAt = now }],
+            CompletionCode = experiment.Recruitment.CompletionCode ?? Secrets.CompletionCode(),
+            WithdrawalCode = Secrets.WithdrawalCode(),
+            StartedAt = now,
+            LastSeenAt = now,
+            UserAgent = userAgent is { Length: > 300 } ? userAgent[..300] : userAgent,
+        };
+        await _store.InsertSession(session);
         return Stored(session);
     }
 
@@ -167,10 +237,13 @@ public sealed class SessionService
         return Stored(session);
     }
 
-    /// <summary>Records a sign of life; a session that had been given up as abandoned is active again.</summary>
-    public async Task<Session> Touch(Session session)
+    /// <summary>Records a sign of life (with the type of the last event received, if it came with events); a session that had been given up as abandoned is active again.</summary>
+    public async Task<Session> Touch(Session session, string? lastEventType = null)
     {
-        _lastSeen[session.Id] = Now;
+        var now = Now;
+        _lastSeen[session.Id] = now;
+        if (lastEventType is not null) _lastEvent[session.Id] = new LastEvent(lastEventType, now);
+        Seen?.Invoke(session);
         if (session.Status != SessionStatus.Abandoned) return session;
         return await Exclusive(session, current => current.Status == SessionStatus.Abandoned
             ? SaveHoldingSlot(Reactivated(current))
@@ -192,15 +265,20 @@ public sealed class SessionService
     /// </summary>
     private Session Reactivated(Session session)
     {
-        var experiment = Experiment(session.ExperimentId)!;
-        var slots = _slots[session.ExperimentId];
         var now = Now;
-        if (NeverConsented(session, experiment))
+        if (!session.TakesSlot) return session with { Status = SessionStatus.Active, LastSeenAt = now };
+        var slots = SlotsOf(session.ExperimentId);
+        // Like a new arrival, one who never consented gets the version new sessions start on now.
+        if (NeverConsented(session, ExperimentOf(session)) && Experiment(session.ExperimentId) is { } current)
         {
             var slot = slots.Take();
-            var (condition, steps) = Assigned(experiment, slot);
+            var (condition, steps) = Assigned(current, slot);
             if (steps.Count > 0 && steps[0] == session.CurrentStep)
-                return session with { Status = SessionStatus.Active, Slot = slot, ConditionId = condition.Id, Steps = steps, StepIndex = 0, LastSeenAt = now };
+                return session with
+                {
+                    Status = SessionStatus.Active, Slot = slot, ConditionId = condition.Id, Steps = steps, StepIndex = 0, LastSeenAt = now,
+                    Version = CurrentVersion(session.ExperimentId),
+                };
             slots.Release(slot);
         }
         slots.TryTakeSlot(session.Slot);
@@ -213,7 +291,7 @@ public sealed class SessionService
         try { return await Save(session); }
         catch
         {
-            _slots[session.ExperimentId].Release(session.Slot);
+            if (session.TakesSlot) SlotsOf(session.ExperimentId).Release(session.Slot);
             throw;
         }
     }
@@ -235,9 +313,9 @@ public sealed class SessionService
         if (session.StepIndex == session.Steps.Count - 1) return session;
         var reactivated = session.Status == SessionStatus.Abandoned;
 
-        var experiment = Experiment(session.ExperimentId)!;
+        var experiment = ExperimentOf(session);
         var stored = new Dictionary<string, string>(session.Answers);
-        if (experiment.Step(stepId) is QuestionnaireStep questionnaire)
+        if (experiment.Steps.FirstOrDefault(s => s.Id == stepId) is QuestionnaireStep questionnaire)
         {
             var (checkedAnswers, problems) = AnswerRules.Check(questionnaire, answers ?? new Dictionary<string, string?>());
             if (problems.Count > 0) throw new SessionException("some answers need attention", problems);
@@ -291,10 +369,10 @@ public sealed class SessionService
     public async Task<int> Rederive(string? experimentId, RederiveScope scope)
     {
         var changed = 0;
-        foreach (var experiment in _experiments.Values.Where(e => experimentId is null || e.Id == experimentId))
-            foreach (var session in _store.SessionsOf(experiment.Id))
+        foreach (var id in ExperimentIds.Where(id => experimentId is null || id == experimentId))
+            foreach (var session in _store.SessionsOf(id))
             {
-                if (scope != RederiveScope.All && !Stale(experiment, session, olderRules: scope == RederiveScope.Stale)) continue;
+                if (scope != RederiveScope.All && !Stale(ExperimentOf(session), session, olderRules: scope == RederiveScope.Stale)) continue;
                 var before = session.Outcomes;
                 var after = await UpdateOutcomes(_byToken.GetValueOrDefault(session.Token) ?? session);
                 if (!ReferenceEquals(before, after.Outcomes)) changed++;
@@ -317,7 +395,7 @@ public sealed class SessionService
     /// <summary>The session with its outcomes derived again; null when they are as stored.</summary>
     private Session? Derived(Session session)
     {
-        if (_deriver is null || Experiment(session.ExperimentId) is not { } experiment) return null;
+        if (_deriver is null || _catalog.ExperimentOf(session) is not { } experiment) return null;
         var outcomes = _deriver.Derive(experiment, session, _store.Events(session.Id), _store.CodesOf(session.Id), Now);
         return outcomes is null ? null : session with { Outcomes = outcomes };
     }
@@ -327,9 +405,9 @@ public sealed class SessionService
 
     private async Task<Session> DeclineNow(Session session)
     {
-        var experiment = Experiment(session.ExperimentId)!;
+        var experiment = ExperimentOf(session);
         if (session.Status == SessionStatus.Declined) return session;
-        if (!session.IsOpen || experiment.Step(session.CurrentStep) is not ConsentStep)
+        if (!session.IsOpen || experiment.Steps.FirstOrDefault(s => s.Id == session.CurrentStep) is not ConsentStep)
             throw new SessionException("consent can be declined only on the consent step");
         var now = Now;
         var refusal = new Session
@@ -337,6 +415,8 @@ public sealed class SessionService
             Id = session.Id,
             Token = session.Token,
             ExperimentId = session.ExperimentId,
+            Version = session.Version,
+            Pilot = session.Pilot,
             Language = session.Language,
             Status = SessionStatus.Declined,
             Steps = session.Steps,
@@ -347,7 +427,7 @@ public sealed class SessionService
         };
         await _store.SaveRefusal(refusal);
         Stored(refusal);
-        if (session.Status == SessionStatus.Active) _slots[session.ExperimentId].Release(session.Slot);
+        if (session.Status == SessionStatus.Active && session.TakesSlot) SlotsOf(session.ExperimentId).Release(session.Slot);
         _lastSeen.TryRemove(session.Id, out _);
         return refusal;
     }
@@ -357,7 +437,9 @@ public sealed class SessionService
     /// freed if it was still running, and the deletion is logged without anything that leads back
     /// to the person. Returns what was deleted.
     /// </summary>
-    public async Task<DeletedRecords> Withdraw(Session session)
+    public Task<DeletedRecords> Withdraw(Session session) => Erase(session, logged: true);
+
+    private async Task<DeletedRecords> Erase(Session session, bool logged)
     {
         var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync();
@@ -368,8 +450,10 @@ public sealed class SessionService
             _byToken.TryRemove(current.Token, out _);
             var deleted = await _store.DeleteSession(current.Id);
             _lastSeen.TryRemove(current.Id, out _);
-            if (current.Status == SessionStatus.Active) _slots[current.ExperimentId].Release(current.Slot);
-            await _store.LogDeletion(new DeletionRecord
+            _lastEvent.TryRemove(current.Id, out _);
+            if (current.Status == SessionStatus.Active && current.TakesSlot) SlotsOf(current.ExperimentId).Release(current.Slot);
+            // A pilot's deletion is the researcher tidying up, not a participant leaving: the withdrawal log does not count it.
+            if (logged && !current.Pilot) await _store.LogDeletion(new DeletionRecord
             {
                 Day = Now.Date,
                 ExperimentId = current.ExperimentId,
@@ -387,6 +471,41 @@ public sealed class SessionService
             gate.Release();
             _locks.TryRemove(session.Id, out _);
         }
+    }
+
+    /// <summary>Deletes every pilot session of the experiment (erased like a withdrawal, but not logged as one). Returns how many.</summary>
+    public async Task<int> DeletePilots(string experimentId)
+    {
+        var pilots = _store.SessionsOf(experimentId).Where(s => s.Pilot).ToList();
+        foreach (var pilot in pilots) await Erase(pilot, logged: false);
+        return pilots.Count;
+    }
+
+    public const int MaxExclusionReason = 500;
+
+    /// <summary>
+    /// Excludes sessions of the experiment from the analysis with a reason, or restores them
+    /// (<paramref name="reason"/> null). Nothing changes unless every id is a session of the
+    /// experiment. Returns the sessions as stored.
+    /// </summary>
+    public async Task<IReadOnlyList<Session>> SetExclusion(string experimentId, IReadOnlyCollection<string> sessionIds, string? reason, string by)
+    {
+        if (sessionIds.Count == 0) throw new SessionException("no session given");
+        SessionExclusion? exclusion = null;
+        if (reason is not null)
+        {
+            reason = reason.Trim();
+            if (reason.Length == 0) throw new SessionException("an exclusion needs a reason (the report counts sessions by it)");
+            if (reason.Length > MaxExclusionReason) throw new SessionException($"the reason is {reason.Length} characters long; at most {MaxExclusionReason} are kept");
+            exclusion = new SessionExclusion(reason, by, Now);
+        }
+        var found = sessionIds.Distinct(StringComparer.Ordinal).Select(id => (Id: id, Session: _store.FindSession(id))).ToList();
+        var unknown = found.Where(f => f.Session is null || f.Session.ExperimentId != experimentId).Select(f => f.Id).ToList();
+        if (unknown.Count > 0) throw new SessionException($"not a session of '{experimentId}': {string.Join(", ", unknown)}; nothing was changed");
+        var changed = new List<Session>();
+        foreach (var (_, session) in found)
+            changed.Add(await Change(session!, current => current with { Exclusion = exclusion ?? null }));
+        return changed;
     }
 
     /// <summary>The session a withdrawal code (as typed) belongs to, if any.</summary>
@@ -415,10 +534,11 @@ public sealed class SessionService
     {
         var freed = 0;
         var now = Now;
-        foreach (var experiment in _experiments.Values)
+        foreach (var experimentId in ExperimentIds)
         {
-            foreach (var session in _store.SessionsOf(experiment.Id).Where(s => s.Status == SessionStatus.Active))
+            foreach (var session in _store.SessionsOf(experimentId).Where(s => s.Status == SessionStatus.Active))
             {
+                var experiment = ExperimentOf(session);
                 if (!Overdue(session, experiment, now)) continue;
                 var released = false;
                 await Exclusive(session, async current =>
@@ -429,7 +549,7 @@ public sealed class SessionService
                     // Left on a task step: what was done there is derived now.
                     var saved = await Save(Derived(abandoned) ?? abandoned);
                     // Freed under the same lock that a returning participant's Touch takes, so they never cross.
-                    _slots[experiment.Id].Release(current.Slot);
+                    if (current.TakesSlot) SlotsOf(experimentId).Release(current.Slot);
                     released = true;
                     return saved;
                 });
@@ -439,16 +559,24 @@ public sealed class SessionService
         return freed;
     }
 
-    private DateTime LastSeen(Session session) =>
+    /// <summary>The session's last sign of life: a request or event batch seen since start, else what is stored.</summary>
+    public DateTime LastSeen(Session session) =>
         _lastSeen.TryGetValue(session.Id, out var memory) && memory > session.LastSeenAt ? memory : session.LastSeenAt;
+
+    /// <summary>The last event received of the session since the server started (type and time); null when none came since.</summary>
+    public LastEvent? LastEventOf(string sessionId) => _lastEvent.GetValueOrDefault(sessionId);
+
+    /// <summary>Raised when a session shows a sign of life (a request or an event batch), without a change to store.</summary>
+    public event Action<Session>? Seen;
 
     private bool Overdue(Session session, Experiment experiment, DateTime now) =>
         LastSeen(session) < now - TimeSpan.FromMinutes(experiment.Assignment.AbandonAfterMinutes)
         || (NeverConsented(session, experiment) && session.StartedAt < now - TimeSpan.FromMinutes(experiment.Assignment.ConsentWithinMinutes));
 
+    /// <summary>Counts of the study's sessions (pilots are not part of it).</summary>
     public ExperimentCounts Counts(string experimentId)
     {
-        var sessions = _store.SessionsOf(experimentId);
+        var sessions = _store.SessionsOf(experimentId).Where(s => !s.Pilot).ToList();
         return new ExperimentCounts(
             Started: sessions.Count,
             Active: sessions.Count(s => s.Status == SessionStatus.Active),
@@ -462,3 +590,6 @@ public sealed class SessionService
 public enum RederiveScope { Missing, Stale, All }
 
 public sealed record ExperimentCounts(int Started, int Active, int Completed, int Declined, int Abandoned);
+
+/// <summary>The last event the server received of a session: its type and when (server clock).</summary>
+public sealed record LastEvent(string Type, DateTime At);

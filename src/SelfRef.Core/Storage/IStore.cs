@@ -63,6 +63,11 @@ public interface IStore : IDisposable
     Task SaveExperimentState(ExperimentState state);
     IReadOnlyList<ExperimentState> ExperimentStates();
 
+    /// <summary>Stores a version of an experiment file (its text), unless that experiment's version with this hash is stored already.</summary>
+    Task SaveExperimentVersion(ExperimentVersion version);
+    /// <summary>Every stored version of every experiment.</summary>
+    IReadOnlyList<ExperimentVersion> ExperimentVersions();
+
     /// <summary>Writes and reads back a small record now; throws when the store cannot store.</summary>
     Task CheckWritable();
     /// <summary>Why the store stopped writing; null while it works.</summary>

@@ -27,7 +27,8 @@ namespace SelfRef.Core.Storage;
 public sealed class LiteDbStore : IStore
 {
     private const string SessionsName = "sessions", EventsName = "events", AccountsName = "accounts", CodesName = "codes",
-        ExperimentStatesName = "experimentStates", DeletionsName = "deletions", MetaName = "meta";
+        ExperimentStatesName = "experimentStates", DeletionsName = "deletions", MetaName = "meta",
+        ExperimentVersionsName = "experimentVersions";
     // Event documents deleted per write when a session is erased: small enough that acknowledgements queued behind do not wait long.
     internal const int EraseChunk = 200;
 
@@ -506,6 +507,37 @@ public sealed class LiteDbStore : IStore
     }
 
     public IReadOnlyList<ExperimentState> ExperimentStates() => _experimentStates.FindAll().ToList();
+
+    // ---- experiment versions: the researcher's files, not participants' data, so kept plain ----
+
+    public Task SaveExperimentVersion(ExperimentVersion version)
+    {
+        // The hash is lower-case hex, so the case-blind _id compares it exactly.
+        var document = new BsonDocument
+        {
+            ["_id"] = $"{version.ExperimentId}/{version.Hash}",
+            ["experiment"] = version.ExperimentId,
+            ["hash"] = version.Hash,
+            ["seenAt"] = version.SeenAt.ToUniversalTime().Ticks,
+            ["file"] = version.File,
+            ["text"] = version.Text,
+        };
+        var versions = _db.GetCollection(ExperimentVersionsName);
+        return _writer.Enqueue(db => versions.FindById(document["_id"]) is null && versions.Insert(document) is not null);
+    }
+
+    public IReadOnlyList<ExperimentVersion> ExperimentVersions() => _db.GetCollection(ExperimentVersionsName).FindAll()
+        // Ids compare without case in LiteDB: the experiment id is checked exactly here.
+        .Where(d => string.Equals(d["_id"].AsString, $"{d["experiment"].AsString}/{d["hash"].AsString}", StringComparison.Ordinal))
+        .Select(d => new ExperimentVersion
+        {
+            ExperimentId = d["experiment"].AsString,
+            Hash = d["hash"].AsString,
+            SeenAt = new DateTime(d["seenAt"].AsInt64, DateTimeKind.Utc),
+            File = d["file"].AsString,
+            Text = d["text"].AsString,
+        })
+        .ToList();
 
     /// <summary>Writes a small record through the writer and reads it back: whether the store can store now.</summary>
     public async Task CheckWritable()

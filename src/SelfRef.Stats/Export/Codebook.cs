@@ -31,13 +31,15 @@ public static class Codebook
             files.SelectMany(f => f.Table.Columns.Select(c => new Entry(f.File, c))).ToList(), includeIdentifying: true);
 
     /// <summary>The codebook as a Markdown page.</summary>
-    public static string Markdown(Experiment experiment, ExportOptions options, IEnumerable<(string File, ExportTable Table, long? Rows)> files)
+    /// <param name="notes">Sentences on the sessions written (versions, pilot runs, exclusions), each a paragraph after the identifier statement.</param>
+    public static string Markdown(Experiment experiment, ExportOptions options, IEnumerable<(string File, ExportTable Table, long? Rows)> files, IEnumerable<string>? notes = null)
     {
         var text = new StringBuilder();
         var title = experiment.Title.In(experiment.Languages[0].Code());
         text.AppendLine($"# Codebook: {Cell(title)} ({experiment.Id})").AppendLine();
         text.AppendLine($"Exported by SelfRef on {options.ExportedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC as {options.Format.Name()}.").AppendLine();
         text.AppendLine(IdentifierStatement(experiment, options.IncludeIdentifiers)).AppendLine();
+        foreach (var note in notes ?? []) text.AppendLine(note).AppendLine();
         text.AppendLine("Missing values: an empty cell in CSV files, null in JSON lines files.").AppendLine();
         text.AppendLine(FormulaGuard.Note).AppendLine();
         text.AppendLine("The participant pseudonym (`participant`) links the files: one row per participant in the participant table, one per participant and task in the outcome table, one per event in the event table.").AppendLine();

@@ -34,9 +34,10 @@ public static class EventTable
     public static IEnumerable<EventRow> Rows(ExportSource source, bool includeIdentifiers)
     {
         var experiment = source.Experiment;
-        var steps = experiment.Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
         foreach (var session in source.Ordered)
         {
+            // The session's own version says what its steps are (and which of their event fields identify).
+            var steps = source.History.ExperimentOf(session).Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
             foreach (var batch in source.EventsOf(session.Id))
             {
                 var step = steps.GetValueOrDefault(batch.Step);

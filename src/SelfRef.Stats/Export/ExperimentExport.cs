@@ -19,7 +19,7 @@ public static class ExperimentExport
         var tables = new[]
         {
             ParticipantTable.Of(source, include),
-            OutcomeTable.Of(OutcomeDerivation.Rows(source.Experiment, source.Ordered), include, source.Tasks),
+            OutcomeTable.Of(OutcomeDerivation.Rows(source.History, source.Ordered), include, source.Tasks),
             EventTable.Of(source, include),
         };
         var written = new List<(string File, ExportTable Table, long? Rows)>();
@@ -33,7 +33,7 @@ public static class ExperimentExport
 
         var files = written.Select(w => new ExportedFile(w.File, w.Rows)).ToList();
         var codebook = Codebook.Table(written.Select(w => (w.File, w.Table)));
-        var markdown = Codebook.Markdown(source.Experiment, options, written);
+        var markdown = Codebook.Markdown(source.Experiment, options, written, SampleNotes(source));
         var (codebookCsv, codebookPage) = options.Format == ExportFormat.PsychDs ? (PsychDsCodebookCsv, PsychDsReadme) : (CodebookCsv, CodebookMarkdown);
         using (var stream = create(codebookCsv)) CsvTableWriter.Write(stream, codebook);
         files.Add(new(codebookCsv, null));
@@ -45,6 +45,22 @@ public static class ExperimentExport
             files.Add(new(PsychDsDescription.FileName, null));
         }
         return files;
+    }
+
+    /// <summary>What the codebook says of the sessions written: the versions they ran on, pilot runs, exclusions.</summary>
+    private static IEnumerable<string> SampleNotes(ExportSource source)
+    {
+        var sessions = source.Ordered.ToList();
+        var used = sessions.GroupBy(source.History.HashOf).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var versions = source.History.Versions.Where(v => used.ContainsKey(v.Hash)).ToList();
+        if (versions.Count > 0)
+            yield return $"Versions of the experiment file the sessions ran on (column `version`): " +
+                string.Join("; ", versions.Select(v => $"{v.Hash} (first served {v.SeenAt:yyyy-MM-dd HH:mm} UTC, {used[v.Hash]} session(s))")) + ".";
+        yield return source.IncludePilots
+            ? $"Pilot runs (researchers' previews) are INCLUDED: {sessions.Count(s => s.Pilot)} session(s), marked 1 in the `pilot` column."
+            : "Pilot runs (researchers' previews) are left out.";
+        var excluded = sessions.Count(s => s.Exclusion is not null);
+        yield return $"Sessions excluded by a researcher stay in the files, marked in `excluded` with their `exclusion_reason`: {excluded} session(s).";
     }
 
     /// <summary>Where a table goes: outcomes.csv, outcomes.jsonl, or data/study-…_description-outcomes_data.csv.</summary>

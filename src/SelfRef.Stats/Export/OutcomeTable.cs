@@ -25,6 +25,10 @@ public static class OutcomeTable
         Field(C.MissingReason, ColumnKind.Text, "Why self_reference is empty.", "", "e.g. no action, not coded, unreadable, no name given, not reached, in progress, home town not in gazetteer; empty when self_reference is given", r => r.MissingReason),
         Field(C.MatchDetail, ColumnKind.Text, "How the classification was reached.", "", "e.g. 'first name (fuzzy 0.93)', 'coded by 2: OwnName, OwnName'; empty when not classified", r => r.MatchDetail),
         Field(C.Completed, ColumnKind.Flag, "Whether the participant reached the end of the experiment.", "", "1 = completed, 0 = not (yet)", r => r.Completed),
+        Field(C.Version, ColumnKind.Text, "Version of the experiment file the participant's session ran on: the SHA-256 of the file's text. Sessions of different versions may have seen different steps or texts.", "", "64 hex digits; the researcher pages show the first 10", r => r.Version),
+        Field(C.Pilot, ColumnKind.Flag, "Whether the session was a researcher's pilot run (preview link), not a participant. Pilot runs are exported only when asked for.", "", "1 = pilot run, 0 = participant", r => r.Pilot),
+        Field(C.Excluded, ColumnKind.Flag, "Whether a researcher excluded the session from the analysis (the report leaves it out by default).", "", "1 = excluded, 0 = included", r => r.Excluded),
+        Field(C.ExclusionReason, ColumnKind.Text, "Why the researcher excluded the session, as they wrote it.", "", "text; empty when not excluded", r => r.ExclusionReason),
     ];
 
     /// <summary>The common columns, then the own columns of the given task types, each with the codebook text its task type declares.</summary>

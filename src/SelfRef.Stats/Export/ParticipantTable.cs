@@ -28,27 +28,41 @@ public static class ParticipantTable
         new(new("completed", ColumnKind.Flag, "Whether the participant reached the end of the experiment.", "", "1 = completed, 0 = not"), s => s.Status == SessionStatus.Completed),
         new(new("current_step", ColumnKind.Text, "The step the participant is at (the last one for a completed session).", "", "a step id of the experiment file"), s => s.Steps.Count == 0 ? null : s.CurrentStep),
         new(new("steps_reached", ColumnKind.Integer, "How many steps of their condition the participant has reached, the current one included.", "", "0, 1, 2, ..."), s => s.Steps.Count == 0 ? 0 : Math.Min(s.StepIndex + 1, s.Steps.Count)),
+        new(new("pilot", ColumnKind.Flag, "Whether the session was a researcher's pilot run (preview link), not a participant. Pilot runs are exported only when asked for.", "", "1 = pilot run, 0 = participant"), s => s.Pilot),
+        new(new("excluded", ColumnKind.Flag, "Whether a researcher excluded the session from the analysis (the report leaves it out by default).", "", "1 = excluded, 0 = included"), s => s.Exclusion is not null),
+        new(new("exclusion_reason", ColumnKind.Text, "Why the researcher excluded the session, as they wrote it.", "", "text; empty when not excluded"), s => s.Exclusion?.Reason),
     ];
 
+    /// <summary>The version column: the session's version as its experiment's history resolves it.</summary>
+    private static ExportField<Session> VersionField(ExperimentHistory history) =>
+        new(new("version", ColumnKind.Text, "Version of the experiment file the session ran on: the SHA-256 of the file's text.", "", "64 hex digits; the researcher pages show the first 10"), history.HashOf);
+
     /// <summary>The columns for this experiment: the fixed ones, one per question, one per recruitment parameter.</summary>
-    public static IReadOnlyList<ExportField<Session>> Fields(Experiment experiment)
+    public static IReadOnlyList<ExportField<Session>> Fields(Experiment experiment) => Fields(ExperimentHistory.Single(experiment), [experiment]);
+
+    /// <summary>
+    /// The columns for these versions of the experiment: the fixed ones, one per question of any of
+    /// them (the newest version's wording), one per recruitment parameter of any of them.
+    /// </summary>
+    public static IReadOnlyList<ExportField<Session>> Fields(ExperimentHistory history, IReadOnlyList<Experiment> versions)
     {
-        var identifying = Identifiers.AnswerKeys(experiment);
-        var language = experiment.Languages[0].Code();
-        var fields = new List<ExportField<Session>>(Fixed);
-        foreach (var step in experiment.Steps.OfType<QuestionnaireStep>())
+        var identifying = versions.SelectMany(Identifiers.AnswerKeys).ToHashSet(StringComparer.Ordinal);
+        var fields = new List<ExportField<Session>>(Fixed) { VersionField(history) };
+        // The newest version's questions in its order, then those only older versions asked.
+        var questions = versions.AsEnumerable().Reverse()
+            .SelectMany(e => e.Steps.OfType<QuestionnaireStep>().SelectMany(step => step.Questions.Select(q => (Experiment: e, Step: step, Question: q))))
+            .DistinctBy(q => $"{q.Step.Id}.{q.Question.Id}", StringComparer.Ordinal);
+        foreach (var (experiment, step, question) in questions)
         {
-            foreach (var question in step.Questions)
-            {
-                var key = $"{step.Id}.{question.Id}";
-                var isIdentifying = identifying.Contains(key);
-                var column = new ExportColumn(key, question.Type == QuestionType.Number ? ColumnKind.Number : ColumnKind.Text,
-                    $"Answer to \"{question.Label.In(language)}\" (step {step.Id}).{(isIdentifying ? " Identifies the participant." : "")}",
-                    "", AnswerValues(question, language), isIdentifying);
-                fields.Add(new(column, s => Answer(s, key, question.Type)));
-            }
+            var language = experiment.Languages[0].Code();
+            var key = $"{step.Id}.{question.Id}";
+            var isIdentifying = identifying.Contains(key);
+            var column = new ExportColumn(key, question.Type == QuestionType.Number ? ColumnKind.Number : ColumnKind.Text,
+                $"Answer to \"{question.Label.In(language)}\" (step {step.Id}).{(isIdentifying ? " Identifies the participant." : "")}",
+                "", AnswerValues(question, language), isIdentifying);
+            fields.Add(new(column, s => Answer(s, key, question.Type)));
         }
-        foreach (var parameter in Identifiers.RecruitmentParameters(experiment))
+        foreach (var parameter in versions.SelectMany(Identifiers.RecruitmentParameters).Distinct(StringComparer.Ordinal))
             fields.Add(new(new ExportColumn(parameter, ColumnKind.Text,
                 $"Recruitment parameter {parameter} from the participant link, as the recruitment platform sent it. Identifies the participant.",
                 "", "text as received; empty when the link had none", Identifying: true),
@@ -57,7 +71,7 @@ public static class ParticipantTable
     }
 
     public static ExportTable Of(ExportSource source, bool includeIdentifiers) =>
-        ExportTable.Of(Name, "One row per participant (session): progress, timing and questionnaire answers.", Fields(source.Experiment), source.Ordered, includeIdentifiers);
+        ExportTable.Of(Name, "One row per participant (session): progress, timing and questionnaire answers.", Fields(source.History, source.Versions), source.Ordered, includeIdentifiers);
 
     private static object? Answer(Session session, string key, QuestionType type)
     {

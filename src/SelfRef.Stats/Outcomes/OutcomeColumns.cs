@@ -19,13 +19,23 @@ public static class OutcomeColumns
     public const string MissingReason = "missing_reason";
     public const string MatchDetail = "match_detail";
     public const string Completed = "completed";
+    public const string Version = "version";
+    public const string Pilot = "pilot";
+    public const string Excluded = "excluded";
+    public const string ExclusionReason = "exclusion_reason";
 
     /// <summary>The columns every task has, in the order they are written.</summary>
     public static readonly IReadOnlyList<string> Common =
     [
         Participant, Experiment, Task, Condition, TaskOrder, Device, PointerType, Language,
-        LatencyMs, SelfReference, MissingReason, MatchDetail, Completed,
+        LatencyMs, SelfReference, MissingReason, MatchDetail, Completed, Version,
     ];
+
+    /// <summary>
+    /// How a row stands in the study, written after the common columns: a pilot run, or a session a
+    /// researcher excluded (and why). The analysis leaves such rows out unless asked for.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Marks = [Pilot, Excluded, ExclusionReason];
 
     public static readonly IReadOnlyList<string> Required = [Participant, Task, Condition, SelfReference, LatencyMs];
 
@@ -37,7 +47,7 @@ public static class OutcomeColumns
     }
 
     /// <summary>Every column of a table of these tasks: the common ones, then the tasks' own.</summary>
-    public static IReadOnlyList<string> All(IEnumerable<string>? tasks = null) => [.. Common, .. TaskColumns(tasks).Select(c => c.Name)];
+    public static IReadOnlyList<string> All(IEnumerable<string>? tasks = null) => [.. Common, .. Marks, .. TaskColumns(tasks).Select(c => c.Name)];
 
     /// <summary>Task columns that point at the participant: left out of exports unless asked for.</summary>
     public static IReadOnlySet<string> Identifying { get; } = StepTypes.Tasks.SelectMany(t => t.Columns).Where(c => c.Identifying).Select(c => c.Name).ToHashSet();

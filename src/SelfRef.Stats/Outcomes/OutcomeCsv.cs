@@ -6,7 +6,8 @@ namespace SelfRef.Stats.Outcomes;
 
 /// <summary>
 /// Reads and writes the outcome table (one row per participant and task) as CSV: the columns
-/// every task has, then the task types' own columns (OutcomeColumns.TaskColumns). Only
+/// every task has, the marks (pilot, excluded, exclusion_reason: OutcomeColumns.Marks), then the
+/// task types' own columns (OutcomeColumns.TaskColumns). Only
 /// <see cref="OutcomeColumns.Required"/> must be present; a missing optional column reads as
 /// empty text, as null, or (for <c>completed</c>) as true, because a minimal export lists only
 /// participants who have outcomes. "NA" reads as missing, as R writes it. A task column is
@@ -56,7 +57,7 @@ public static class OutcomeCsv
                 checkedHeader = true;
                 var declared = OutcomeColumns.TaskColumns().ToDictionary(c => c.Name);
                 extra = (csv.Headers ?? []).Select((name, index) => (name, index))
-                    .Where(h => !OutcomeColumns.Common.Contains(h.name, StringComparer.Ordinal))
+                    .Where(h => !OutcomeColumns.Common.Contains(h.name, StringComparer.Ordinal) && !OutcomeColumns.Marks.Contains(h.name, StringComparer.Ordinal))
                     .Select(h => (h.name, h.index, declared.GetValueOrDefault(h.name))).ToList();
             }
             rows.Add(new FieldReader(csv, source).Row(extra));
@@ -102,7 +103,7 @@ public static class OutcomeCsv
         // Formula-injection escaping would alter values (e.g. a leading "-"); this is a data file, not a spreadsheet.
         using var csv = CsvWriter.Create(writer, CsvWriterOptions.Default with { NewLine = "\n" }, leaveOpen: true);
         var extra = OutcomeColumns.TaskColumns(tasks).Select(c => c.Name).ToList();
-        csv.WriteRecord([.. OutcomeColumns.Common, .. extra]);
+        csv.WriteRecord([.. OutcomeColumns.Common, .. OutcomeColumns.Marks, .. extra]);
         foreach (var r in rows)
         {
             csv.WriteRecord(
@@ -120,6 +121,10 @@ public static class OutcomeCsv
                 r.MissingReason ?? "",
                 r.MatchDetail ?? "",
                 r.Completed ? "1" : "0",
+                r.Version,
+                r.Pilot ? "1" : "0",
+                r.Excluded ? "1" : "0",
+                r.ExclusionReason ?? "",
                 .. extra.Select(name => r.Columns.GetValueOrDefault(name) ?? ""),
             ]);
         }
@@ -147,6 +152,10 @@ public static class OutcomeCsv
             Completed: Flag(OutcomeColumns.Completed, "1 or 0") ?? true)
         {
             Columns = extra.Count == 0 ? new Dictionary<string, string?>() : extra.ToDictionary(c => c.Name, c => Checked(c.Name, c.Declared)),
+            Version = Text(OutcomeColumns.Version) ?? "",
+            Pilot = Flag(OutcomeColumns.Pilot, "1 or 0") ?? false,
+            Excluded = Flag(OutcomeColumns.Excluded, "1 or 0") ?? false,
+            ExclusionReason = Text(OutcomeColumns.ExclusionReason),
         };
 
         /// <summary>A task column's text, checked as its declaration says; kept as it is (numbers round-trip with "R").</summary>

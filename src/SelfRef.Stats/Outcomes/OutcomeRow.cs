@@ -42,6 +42,15 @@ public sealed record OutcomeRow(
     /// <summary>The task type's own columns by name, as invariant text (empty: missing).</summary>
     public IReadOnlyDictionary<string, string?> Columns { get; init; } = None;
 
+    /// <summary>The version of the experiment file the participant's session ran on (its content hash); empty when not known.</summary>
+    public string Version { get; init; } = "";
+    /// <summary>A researcher's pilot run, not a participant: left out of the analysis unless asked for.</summary>
+    public bool Pilot { get; init; }
+    /// <summary>Whether a researcher excluded the session from the analysis (see <see cref="ExclusionReason"/>).</summary>
+    public bool Excluded { get; init; }
+    /// <summary>Why the session was excluded; null when it is not.</summary>
+    public string? ExclusionReason { get; init; }
+
     public double? Number(string column) =>
         Columns.TryGetValue(column, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
 
@@ -57,7 +66,8 @@ public sealed record OutcomeRow(
         other is not null && Participant == other.Participant && Experiment == other.Experiment && Task == other.Task && Condition == other.Condition
         && TaskOrder == other.TaskOrder && Device == other.Device && PointerType == other.PointerType && Language == other.Language
         && Nullable.Equals(LatencyMs, other.LatencyMs) && SelfReference == other.SelfReference && MissingReason == other.MissingReason
-        && MatchDetail == other.MatchDetail && Completed == other.Completed && Present(Columns).SequenceEqual(Present(other.Columns));
+        && MatchDetail == other.MatchDetail && Completed == other.Completed && Present(Columns).SequenceEqual(Present(other.Columns))
+        && Version == other.Version && Pilot == other.Pilot && Excluded == other.Excluded && ExclusionReason == other.ExclusionReason;
 
     public override int GetHashCode() => HashCode.Combine(Participant, Task, Condition, LatencyMs, SelfReference, Present(Columns).Count());
 

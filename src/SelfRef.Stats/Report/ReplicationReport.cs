@@ -18,6 +18,7 @@ public static class ReplicationReport
     public static ReportOutput Write(IReadOnlyList<OutcomeRow> outcomes, ReportOptions options, string outDir)
     {
         var generatedAt = options.GeneratedAt ?? DateTimeOffset.UtcNow;
+        options = options.Versions is null ? options with { Versions = PooledVersion.FromRows(outcomes) } : options;
         var results = ReplicationResults.Compute(outcomes, options);
         var figures = ReportFigures.Create(results, options, outcomes).Select(f => RenderedFigure.From(f)).ToList();
         var blocks = ReportContent.Build(results, options, figures, generatedAt);

@@ -22,8 +22,9 @@ internal static class ReportContent
             new Paragraph($"Replication report generated {generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC " +
                 $"from {r.Participants} participants; significance level α = {Format.Num(o.Alpha, "0.###")}, confidence level {level}."),
             new Note(ReferenceNote),
-            new Heading(2, "Self-referential first actions per task"),
         };
+        blocks.AddRange(SampleNotes.Blocks(o));
+        blocks.Add(new Heading(2, "Self-referential first actions per task"));
 
         if (r.Tasks.Count == 0)
             blocks.Add(new Paragraph("No task has a classified first action yet."));

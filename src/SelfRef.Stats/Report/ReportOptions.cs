@@ -63,6 +63,18 @@ public sealed record ReportOptions
     /// <summary>Double-coded answers for Cohen's kappa; the kappa section is left out when null or empty.</summary>
     public IReadOnlyList<CodingPair>? Coding { get; init; }
 
+    /// <summary>The versions of the experiment file the outcomes come from; named from the outcome rows when null.</summary>
+    public IReadOnlyList<PooledVersion>? Versions { get; init; }
+
+    /// <summary>Sessions a researcher excluded, by reason: counted in the report (left out of the outcomes unless <see cref="ExcludedIncluded"/>).</summary>
+    public IReadOnlyList<ExclusionCount>? Exclusions { get; init; }
+
+    /// <summary>Whether the excluded sessions are in the outcomes anyway (asked for).</summary>
+    public bool ExcludedIncluded { get; init; }
+
+    /// <summary>Pilot runs among the outcomes (asked for); the report says so.</summary>
+    public int PilotsIncluded { get; init; }
+
     /// <summary>Fixed timestamp for reproducible output (tests); the current UTC time when null.</summary>
     public DateTimeOffset? GeneratedAt { get; init; }
 }

@@ -19,11 +19,13 @@ public static class AnalyzeCommand
     private static readonly Option<string> Outcomes = VerbOptions.Text("--outcomes", "FILE.csv", "An outcome table instead of the database (participant, task, condition, self_reference, latency_ms, distance_km)");
     private static readonly Option<string> Out = new("--out") { HelpName = "DIR", Description = "The folder the report goes to", DefaultValueFactory = _ => "report" };
     private static readonly Option<string> Title = VerbOptions.Text("--title", "TEXT", "The report's title with --outcomes (default the file's name)");
+    private static readonly Option<bool> IncludePilot = VerbOptions.Flag("--include-pilot", "Analyse researchers' pilot runs too (left out by default)");
+    private static readonly Option<bool> IncludeExcluded = VerbOptions.Flag("--include-excluded", "Analyse sessions a researcher excluded too (left out by default; the report counts them by reason either way)");
 
     public static Verb Verb { get; } = new(
         new Command("analyze", "Write the replication report (HTML, Markdown, results.json, outcomes.csv, figures) from the database (the server stopped) or from an outcome table.")
         {
-            Experiment, Outcomes, Out, Title, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+            Experiment, Outcomes, Out, Title, IncludePilot, IncludeExcluded, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
         },
         Run);
 
@@ -34,11 +36,12 @@ public static class AnalyzeCommand
         var experimentId = run.Get(Experiment);
         if ((outcomesFile is null) == (experimentId is null))
             return run.Usage("give either --experiment ID (read the database) or --outcomes FILE.csv, and --out DIR");
+        var choice = new AnalysisChoice(run.Get(IncludePilot), run.Get(IncludeExcluded));
         try
         {
             var report = outcomesFile is not null
-                ? ReplicationReport.WriteFromCsv(outcomesFile, new ReportOptions { ExperimentTitle = run.Get(Title) ?? Path.GetFileNameWithoutExtension(outcomesFile) }, outDir)
-                : FromStore(experimentId!, run.Settings, outDir);
+                ? FromCsv(outcomesFile, run.Get(Title) ?? Path.GetFileNameWithoutExtension(outcomesFile), choice, outDir)
+                : FromStore(experimentId!, run.Settings, choice, outDir);
             foreach (var task in report.Results.Tasks)
                 run.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{task.Task}: {task.K}/{task.N} = {task.Proportion:P1} (95 % CI {task.Wilson.Low:P1}–{task.Wilson.High:P1}), reference {task.Reference:P1}, exact binomial p = {task.Binomial?.PValue:G3}"));
@@ -52,15 +55,30 @@ public static class AnalyzeCommand
         }
     }
 
-    private static ReportOutput FromStore(string experimentId, SelfRefOptions settings, string outDir)
+    private static ReportOutput FromStore(string experimentId, SelfRefOptions settings, AnalysisChoice choice, string outDir)
     {
-        var experiments = ExperimentLoader.LoadFolder(settings.ExperimentsPath);
-        var experiment = experiments.FirstOrDefault(e => e.Id == experimentId)
-            ?? throw new IOException($"no experiment '{experimentId}'; known: {string.Join(", ", experiments.Select(e => e.Id))}");
-        using var store = IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, experiments);
+        using var study = OpenedStudy.Open(settings);
+        var history = study.Find(experimentId);
         // Sessions stored before outcomes were (or left while no server ran) get theirs now; older rules stay until `rederive`.
-        new SessionService(store, experiments, TimeProvider.System, OfflineTaskServices.Deriver(settings.Gazetteer)).Rederive(experimentId, RederiveScope.Missing).GetAwaiter().GetResult();
-        var analysis = ExperimentAnalysis.Of(experiment, store);
+        new SessionService(study.Store, study.Catalog, TimeProvider.System, OfflineTaskServices.Deriver(settings.Gazetteer)).Rederive(experimentId, RederiveScope.Missing).GetAwaiter().GetResult();
+        var analysis = ExperimentAnalysis.Of(history, study.Store, choice: choice);
         return ReplicationReport.Write(analysis.Rows, analysis.Options, outDir);
+    }
+
+    /// <summary>The report of an outcome table: pilot runs and excluded rows (its pilot and excluded columns) left out unless chosen, exclusions counted by reason.</summary>
+    private static ReportOutput FromCsv(string file, string title, AnalysisChoice choice, string outDir)
+    {
+        var rows = OutcomeCsv.Read(file);
+        var study = rows.Where(r => choice.IncludePilots || !r.Pilot).ToList();
+        var exclusions = study.Where(r => r.Excluded).GroupBy(r => r.ExclusionReason ?? "", StringComparer.Ordinal)
+            .Select(g => new ExclusionCount(g.Key.Length > 0 ? g.Key : "no reason given", g.Select(r => r.Participant).Distinct().Count())).ToList();
+        var analysed = study.Where(r => choice.IncludeExcluded || !r.Excluded).ToList();
+        return ReplicationReport.Write(analysed, new ReportOptions
+        {
+            ExperimentTitle = title,
+            Exclusions = exclusions,
+            ExcludedIncluded = choice.IncludeExcluded,
+            PilotsIncluded = analysed.Where(r => r.Pilot).Select(r => r.Participant).Distinct().Count(),
+        }, outDir);
     }
 }

@@ -24,11 +24,12 @@ public static class ExportCommand
     private static readonly Option<string> Out = new("--out") { HelpName = "FOLDER", Description = "Where the files go: a new or empty folder", Required = true };
     private static readonly Option<bool> IncludeIdentifiers = VerbOptions.Flag("--include-identifiers", "Include identifiers (names, home towns, recruitment ids), after typing the experiment id when asked");
     private static readonly Option<string> ConfirmIdentifiers = VerbOptions.Text("--confirm-identifiers", "ID", "The experiment id, confirming --include-identifiers in a script");
+    private static readonly Option<bool> IncludePilot = VerbOptions.Flag("--include-pilot", "Write researchers' pilot runs too, marked in the pilot column (left out by default)");
 
     public static Verb Verb { get; } = new(
         new Command("export", "Write the participant, outcome and event tables with their codebook from the database (the server stopped).")
         {
-            Experiment, Format, Out, IncludeIdentifiers, ConfirmIdentifiers, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+            Experiment, Format, Out, IncludeIdentifiers, ConfirmIdentifiers, IncludePilot, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
         },
         Run);
 
@@ -52,24 +53,26 @@ public static class ExportCommand
         try
         {
             var settings = run.Settings;
-            var experiments = ExperimentLoader.LoadFolder(settings.ExperimentsPath);
-            var chosen = experimentId is null ? experiments : [experiments.FirstOrDefault(e => e.Id == experimentId)
-                ?? throw new IOException($"no experiment '{experimentId}'; known: {string.Join(", ", experiments.Select(e => e.Id))}")];
-            if (include && !Confirmed(chosen[0], confirmation, run.Input, run.Output, run.Error)) return 1;
-
             var database = settings.DatabasePath;
             if (!File.Exists(database)) throw new IOException($"no database at {database}; give its path with --db FILE (or the setting SelfRef:Database)");
+            // Through the server's keys: identifiers are encrypted in the file (and only read when included).
+            // Every experiment the database knows, each session by the version it ran on; a wrong file stops only what needs it.
+            using var study = OpenedStudy.Open(settings);
+            var chosen = experimentId is null ? study.Catalog.Histories.OrderBy(h => h.Id, StringComparer.Ordinal).ToList() : [study.Find(experimentId)];
+            if (include && !Confirmed(chosen[0].Latest, confirmation, run.Input, run.Output, run.Error)) return 1;
+
             var folders = chosen.ToDictionary(e => e.Id, e => Path.GetFullPath(experimentId is null ? Path.Combine(outDir, e.Id) : outDir));
             foreach (var folder in folders.Values.Where(f => Directory.Exists(f) && Directory.EnumerateFileSystemEntries(f).Any()))
                 throw new IOException($"the folder {folder} is not empty; choose a new one so that no earlier export is overwritten");
 
-            // Through the server's keys: identifiers are encrypted in the file (and only read when included).
-            using var store = IdentifierProtection.OpenStore(database, settings.KeyFolderPath, experiments);
+            foreach (var problem in study.Catalog.Problems)
+                run.Error.WriteLine($"export: {problem.File} has errors and is not read ({problem.Errors[0].JsonPath}: {problem.Errors[0].Message}); its experiment's stored versions are exported");
+            var pilots = run.Get(IncludePilot);
             foreach (var experiment in chosen)
             {
                 var folder = folders[experiment.Id];
-                var files = ExperimentExport.Write(ExportSource.From(experiment, store), new ExportOptions(format, include, DateTime.UtcNow), path => Create(folder, path));
-                run.Output.WriteLine($"{experiment.Id}: wrote {files.Count} files to {folder} ({format.Name()}, identifiers {(include ? "INCLUDED" : "left out")})");
+                var files = ExperimentExport.Write(ExportSource.From(experiment, study.Store, pilots), new ExportOptions(format, include, DateTime.UtcNow), path => Create(folder, path));
+                run.Output.WriteLine($"{experiment.Id}: wrote {files.Count} files to {folder} ({format.Name()}, identifiers {(include ? "INCLUDED" : "left out")}{(pilots ? ", pilot runs included" : "")})");
                 foreach (var file in files)
                     run.Output.WriteLine($"  {file.Path}{(file.Rows is { } rows ? $"  {rows:N0} rows" : "")}");
             }

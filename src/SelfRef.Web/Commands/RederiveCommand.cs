@@ -27,12 +27,11 @@ public static class RederiveCommand
     {
         try
         {
-            var experiments = ExperimentLoader.LoadFolder(run.Settings.ExperimentsPath);
+            using var study = OpenedStudy.Open(run.Settings);
             var id = run.Get(Experiment);
-            if (id is not null && experiments.All(e => e.Id != id))
-                return run.Failed($"no experiment '{id}'; known: {string.Join(", ", experiments.Select(e => e.Id))}");
-            using var store = IdentifierProtection.OpenStore(run.Settings.DatabasePath, run.Settings.KeyFolderPath, experiments);
-            var sessions = new SessionService(store, experiments, TimeProvider.System, OfflineTaskServices.Deriver(run.Settings.Gazetteer));
+            if (id is not null) study.Find(id);
+            // Each session by the version it ran on, as the server derives it.
+            var sessions = new SessionService(study.Store, study.Catalog, TimeProvider.System, OfflineTaskServices.Deriver(run.Settings.Gazetteer));
             var scope = run.Get(All) ? RederiveScope.All : RederiveScope.Stale;
             var changed = sessions.Rederive(id, scope).GetAwaiter().GetResult();
             run.Output.WriteLine($"derived the outcomes of {(scope == RederiveScope.All ? "every" : "every stale")} session{(id is null ? "" : $" of {id}")} again: {changed} changed");

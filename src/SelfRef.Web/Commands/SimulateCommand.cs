@@ -171,10 +171,10 @@ public static class SimulateCommand
 
         // The server has stopped: the database is this process's to code and analyse.
         // Through the keys the server encrypted identifiers with: name matching needs the names.
-        using (var store = IdentifierProtection.OpenStore(database, IdentifierProtection.DefaultKeyFolder(database), [experiment]))
+        using (var study = OpenedStudy.Open(database, IdentifierProtection.DefaultKeyFolder(database), experimentsFolder))
         {
-            await SimulatedCoders.Save(new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver()), experimentId, result.Codes, DateTime.UtcNow);
-            var analysis = ExperimentAnalysis.Of(experiment, store);
+            await SimulatedCoders.Save(new SessionService(study.Store, study.Catalog, TimeProvider.System, OfflineTaskServices.Deriver()), experimentId, result.Codes, DateTime.UtcNow);
+            var analysis = ExperimentAnalysis.Of(study.Find(experimentId), study.Store);
             output.WriteLine();
             output.WriteLine("analysis (95 % Wilson intervals) against the simulated truth:");
             var recovered = true;

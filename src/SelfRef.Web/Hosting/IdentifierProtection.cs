@@ -30,14 +30,18 @@ public static class IdentifierProtection
     private const string LegacyPurpose = "SelfRef.Identifiers.v1";
 
     /// <summary>The store of the database, sealed with the sessions' keys in the key folder (a database of an earlier SelfRef is migrated on opening).</summary>
-    public static LiteDbStore OpenStore(string databasePath, string keyFolder, IEnumerable<Experiment> experiments, long? sessionQuotaBytes = null, TextWriter? log = null)
+    public static LiteDbStore OpenStore(string databasePath, string keyFolder, IEnumerable<Experiment> experiments, long? sessionQuotaBytes = null, TextWriter? log = null) =>
+        OpenStore(databasePath, keyFolder, new IdentifyingData(experiments), sessionQuotaBytes, log);
+
+    /// <param name="identifying">what identifies; an <see cref="ExperimentCatalog"/> keeps it current as versions come.</param>
+    public static LiteDbStore OpenStore(string databasePath, string keyFolder, IdentifyingData identifying, long? sessionQuotaBytes = null, TextWriter? log = null)
     {
         var legacy = new Lazy<IDataProtector>(() =>
             DataProtectionProvider.Create(new DirectoryInfo(keyFolder), b => b.SetApplicationName(ApplicationName)).CreateProtector(LegacyPurpose));
         var options = new StoreOptions
         {
             KeyFolder = keyFolder,
-            Identifying = new IdentifyingData(experiments),
+            Identifying = identifying,
             LegacyKeyUnwrap = wrapped => legacy.Value.Unprotect(wrapped),
             Log = log is null ? null : log.WriteLine,
         };

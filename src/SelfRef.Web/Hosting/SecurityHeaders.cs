@@ -10,7 +10,33 @@ namespace SelfRef.Web.Hosting;
 /// </summary>
 public static class SecurityHeaders
 {
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, IEnumerable<Experiment> experiments)
+    /// <summary>The headers for the experiments of the catalog, made again whenever its versions change.</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, ExperimentCatalog catalog)
+    {
+        // Every version a running session may be on counts, not only the ones new sessions get.
+        IEnumerable<Experiment> All() => catalog.Histories.SelectMany(h => h.Readable().Select(v => v.Experiment));
+        var headers = Headers(All());
+        catalog.Changed += _ => headers = Headers(All());
+        return app.Use(async (http, next) =>
+        {
+            var (policy, isolate) = headers;
+            Apply(http.Response.Headers, policy, isolate);
+            await next();
+        });
+    }
+
+    private static void Apply(IHeaderDictionary headers, string policy, bool isolate)
+    {
+        headers.ContentSecurityPolicy = policy;
+        headers.XContentTypeOptions = "nosniff";
+        if (isolate)
+        {
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            headers["Cross-Origin-Embedder-Policy"] = "require-corp";
+        }
+    }
+
+    private static (string Policy, bool Isolate) Headers(IEnumerable<Experiment> experiments)
     {
         // Whatever a task step loads from elsewhere (a map's tile server) is the only other origin allowed.
         var tileOrigins = experiments.SelectMany(e => e.Steps)
@@ -29,18 +55,6 @@ public static class SecurityHeaders
             "form-action 'self'",
             // The live report frames the report of the same site; nobody else may frame any page.
             "frame-ancestors 'self'");
-        var isolate = tileOrigins.Count == 0;
-        return app.Use(async (http, next) =>
-        {
-            var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = policy;
-            headers.XContentTypeOptions = "nosniff";
-            if (isolate)
-            {
-                headers["Cross-Origin-Opener-Policy"] = "same-origin";
-                headers["Cross-Origin-Embedder-Policy"] = "require-corp";
-            }
-            await next();
-        });
+        return (policy, tileOrigins.Count == 0);
     }
 }

@@ -46,6 +46,12 @@ public sealed class SelfRefOptions
     /// <summary>The most event data one session may store, in MB; a batch beyond it is refused and the browser stops sending.</summary>
     [Range(1, 4096)] public int SessionQuotaMegabytes { get; set; } = Core.Storage.StoreOptions.DefaultSessionQuotaMegabytes;
 
+    /// <summary>How often the experiments folder is read even when no change was reported (0: only on reported changes).</summary>
+    [Range(0, 86_400)] public int ExperimentsPollSeconds { get; set; } = 10;
+
+    /// <summary>A session counts as "active now" on the dashboard while it was seen within this many seconds.</summary>
+    [Range(10, 86_400)] public int ActiveWithinSeconds { get; set; } = 120;
+
     /// <summary>The gazetteer file (place names); null: data/places.tsv found from the program's folder.</summary>
     public string? Gazetteer { get; set; }
 

@@ -1,3 +1,4 @@
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Storage;
 
 namespace SelfRef.Web.Hosting;
@@ -12,12 +13,12 @@ public static class StoreHealth
     public const int ExitCodeStoreFailed = 75;
     private static readonly TimeSpan ProbeLimit = TimeSpan.FromSeconds(5);
 
-    public static void MapHealth(this WebApplication app, int experiments) => app.MapGet("/healthz", async (IStore store, CancellationToken aborted) =>
+    public static void MapHealth(this WebApplication app) => app.MapGet("/healthz", async (IStore store, ExperimentCatalog catalog, CancellationToken aborted) =>
     {
         try
         {
             await store.CheckWritable().WaitAsync(ProbeLimit, aborted);
-            return Results.Ok(new { status = "ok", experiments });
+            return Results.Ok(new { status = "ok", experiments = catalog.Experiments.Count });
         }
         catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
         {

@@ -29,7 +29,8 @@ public sealed class PrivacyModel(SessionService sessions, UiText ui) : PageModel
 
     public IActionResult OnGet(string experimentId, string? lang)
     {
-        if (sessions.Experiment(experimentId) is not { } experiment)
+        // Participants of an experiment whose file was removed still read what happens to their data.
+        if ((sessions.Experiment(experimentId) ?? sessions.History(experimentId)?.Latest) is not { } experiment)
         {
             var language = ui.Choose(lang, Request.Headers.AcceptLanguage);
             return new ContentResult { Content = ui.NotFoundPage(language), ContentType = "text/html; charset=utf-8", StatusCode = 404 };

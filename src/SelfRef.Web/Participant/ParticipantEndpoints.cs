@@ -39,14 +39,15 @@ public static class ParticipantEndpoints
     /// </summary>
     private static async Task<IResult> StartOrResume(string experimentId, HttpContext http, SessionService sessions, UiText ui)
     {
+        // A started session goes on on its own version, also when the file no longer defines the experiment.
+        if (Resumable(http, experimentId, sessions) is { } existing)
+            return Results.Redirect($"/p/{existing.Token}");
         var experiment = sessions.Experiment(experimentId);
         if (experiment is null)
         {
             var language = ui.Choose(http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);
             return Results.Content(ui.NotFoundPage(language), "text/html; charset=utf-8", statusCode: 404);
         }
-        if (Resumable(http, experimentId, sessions) is { } existing)
-            return Results.Redirect($"/p/{existing.Token}");
 
         var lang = LanguageChoice.Choose(experiment, http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);
         var recruitment = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
@@ -73,7 +74,7 @@ public static class ParticipantEndpoints
     {
         if (sessions.Find(token) is not { } session) return UnknownSession();
         session = await sessions.Touch(session);
-        var experiment = sessions.Experiment(session.ExperimentId)!;
+        var experiment = sessions.ExperimentOf(session);
         if (lang is not null && experiment.Languages.Any(l => l.Code() == lang))
             session = await sessions.SetLanguage(session, lang);
         return Results.Json(SessionView.Of(session, experiment, ui), SessionView.Json);
@@ -84,7 +85,7 @@ public static class ParticipantEndpoints
     private static async Task<IResult> Advance(string token, AdvanceRequest request, SessionService sessions, UiText ui)
     {
         if (sessions.Find(token) is not { } session) return UnknownSession();
-        var experiment = sessions.Experiment(session.ExperimentId)!;
+        var experiment = sessions.ExperimentOf(session);
         try
         {
             var answers = request.Answers?.ToDictionary(a => a.Key, a => a.Value.ValueKind switch
@@ -113,7 +114,7 @@ public static class ParticipantEndpoints
         try
         {
             session = await sessions.Decline(session);
-            return Results.Json(SessionView.Of(session, sessions.Experiment(session.ExperimentId)!, ui), SessionView.Json);
+            return Results.Json(SessionView.Of(session, sessions.ExperimentOf(session), ui), SessionView.Json);
         }
         catch (SessionException e)
         {

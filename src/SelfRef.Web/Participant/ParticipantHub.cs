@@ -64,10 +64,11 @@ public sealed class ParticipantHub(SessionService sessions, IStore store, TimePr
         var index = session.Steps.IndexOf(batch.Step);
         if (index < 0) throw new HubException($"batch refused: step '{batch.Step}' is not part of this session");
         if (index > session.StepIndex) throw new HubException($"batch refused: step '{batch.Step}' is not reached yet");
-        var step = sessions.Experiment(session.ExperimentId)?.Steps.FirstOrDefault(s => s.Id == batch.Step)
+        // The step as the session's own version defines it, whatever the file says now.
+        var step = sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == batch.Step)
             ?? throw new HubException($"batch refused: step '{batch.Step}' is not part of this experiment");
         if (BatchRules.Problem(batch, step) is { } wrong) throw new HubException($"batch refused: {wrong}");
-        session = await sessions.Touch(session);
+        session = await sessions.Touch(session, batch.Events.Count > 0 ? batch.Events[^1].Type : null);
         try
         {
             var durable = await store.Append(session.Id, batch);

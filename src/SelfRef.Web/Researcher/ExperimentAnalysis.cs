@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
@@ -8,26 +9,53 @@ using SelfRef.Stats.Results;
 
 namespace SelfRef.Web.Researcher;
 
+/// <summary>Which sessions an analysis takes in besides the study's own: researchers' pilot runs, sessions excluded by a researcher.</summary>
+public sealed record AnalysisChoice(bool IncludePilots = false, bool IncludeExcluded = false)
+{
+    public static readonly AnalysisChoice Default = new();
+
+    public IEnumerable<Session> Of(IEnumerable<Session> sessions) =>
+        sessions.Where(s => (IncludePilots || !s.Pilot) && (IncludeExcluded || s.Exclusion is null));
+}
+
 /// <summary>An experiment's outcome table and report settings, read from the store (for the analyze verb and the researcher pages).</summary>
 public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOptions Options)
 {
-    public static ExperimentAnalysis Of(Experiment experiment, IStore store, IServiceProvider? services = null)
+    /// <summary>
+    /// The analysis of the experiment's sessions, each by the version it ran on: pilot runs and
+    /// excluded sessions left out unless the choice takes them in (the report counts exclusions by
+    /// reason, names the versions pooled and warns when their task steps differ).
+    /// </summary>
+    public static ExperimentAnalysis Of(ExperimentHistory history, IStore store, IServiceProvider? services = null, AnalysisChoice? choice = null)
     {
-        var sessions = store.SessionsOf(experiment.Id);
-        var codes = store.Codes(experiment.Id);
-        var rows = OutcomeDerivation.Rows(experiment, sessions).ToList();
+        choice ??= AnalysisChoice.Default;
+        var all = store.SessionsOf(history.Id);
+        var study = all.Where(s => choice.IncludePilots || !s.Pilot).ToList();
+        var sessions = choice.Of(all).ToList();
+        var taken = sessions.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var codes = store.Codes(history.Id).Where(c => taken.Contains(c.SessionId));
+        var rows = OutcomeDerivation.Rows(history, sessions).ToList();
+        var experiment = history.Latest;
         var references = new Dictionary<string, double>(ReportOptions.GallupReferences);
         foreach (var (task, value) in experiment.References) references[task] = value;
         var options = new ReportOptions
         {
             ExperimentTitle = experiment.Title.In(experiment.Languages[0].Code()),
             References = references,
-            Funnel = OutcomeDerivation.Funnel(experiment, sessions),
+            Funnel = OutcomeDerivation.Funnel(history, sessions),
             Coding = CodingPairs(codes),
             CountryOutlines = CountryOutlines(services),
+            Versions = PooledVersion.Of(history, sessions.Where(s => s.Status != SessionStatus.Declined)),
+            Exclusions = study.Where(s => s.Exclusion is not null).GroupBy(s => s.Exclusion!.Reason, StringComparer.Ordinal)
+                .Select(g => new ExclusionCount(g.Key, g.Count())).ToList(),
+            ExcludedIncluded = choice.IncludeExcluded,
+            PilotsIncluded = sessions.Count(s => s.Pilot),
         };
         return new ExperimentAnalysis(rows, options);
     }
+
+    public static ExperimentAnalysis Of(Experiment experiment, IStore store, IServiceProvider? services = null) =>
+        Of(ExperimentHistory.Single(experiment), store, services);
 
     /// <summary>
     /// Natural Earth outlines the build copies to wwwroot/lib: through the host's web root when there is one,

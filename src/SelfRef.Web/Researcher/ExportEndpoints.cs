@@ -20,23 +20,23 @@ public static class ExportEndpoints
         researcher.MapPost("/experiments/{id}/export", DownloadWithIdentifiers);
     }
 
-    public static string ConfirmPage(string id, ExportFormat format, bool mismatch = false) =>
-        $"/researcher/experiments/{Uri.EscapeDataString(id)}/export/confirm?format={format.Name()}{(mismatch ? "&mismatch=true" : "")}";
+    public static string ConfirmPage(string id, ExportFormat format, bool mismatch = false, bool includePilot = false) =>
+        $"/researcher/experiments/{Uri.EscapeDataString(id)}/export/confirm?format={format.Name()}{(mismatch ? "&mismatch=true" : "")}{(includePilot ? "&includePilot=true" : "")}";
 
-    private static IResult Download(string id, string? format, bool? includeIdentifiers, HttpContext http, SessionService sessions, IStore store, IServiceProvider services)
+    private static IResult Download(string id, string? format, bool? includeIdentifiers, bool? includePilot, HttpContext http, SessionService sessions, IStore store)
     {
-        if (sessions.Experiment(id) is not { } experiment) return Results.NotFound();
+        if (sessions.History(id) is not { } history) return Results.NotFound();
         if (ExportFormats.Parse(format ?? "csv") is not { } chosen) return UnknownFormat(format);
-        if (includeIdentifiers == true) return Results.Redirect(ConfirmPage(id, chosen));
-        return Zip(http, ExportSource.From(experiment, store), new ExportOptions(chosen, false, DateTime.UtcNow));
+        if (includeIdentifiers == true) return Results.Redirect(ConfirmPage(id, chosen, includePilot: includePilot == true));
+        return Zip(http, ExportSource.From(history, store, includePilot == true), new ExportOptions(chosen, false, DateTime.UtcNow));
     }
 
-    private static IResult DownloadWithIdentifiers(string id, [FromForm] string? format, [FromForm] string? confirm, HttpContext http, SessionService sessions, IStore store, IServiceProvider services)
+    private static IResult DownloadWithIdentifiers(string id, [FromForm] string? format, [FromForm] string? confirm, [FromForm] bool? includePilot, HttpContext http, SessionService sessions, IStore store)
     {
-        if (sessions.Experiment(id) is not { } experiment) return Results.NotFound();
+        if (sessions.History(id) is not { } history) return Results.NotFound();
         if (ExportFormats.Parse(format ?? "csv") is not { } chosen) return UnknownFormat(format);
-        if (confirm?.Trim() != experiment.Id) return Results.Redirect(ConfirmPage(id, chosen, mismatch: true));
-        return Zip(http, ExportSource.From(experiment, store), new ExportOptions(chosen, true, DateTime.UtcNow));
+        if (confirm?.Trim() != history.Id) return Results.Redirect(ConfirmPage(id, chosen, mismatch: true, includePilot: includePilot == true));
+        return Zip(http, ExportSource.From(history, store, includePilot == true), new ExportOptions(chosen, true, DateTime.UtcNow));
     }
 
     private static IResult UnknownFormat(string? format) =>

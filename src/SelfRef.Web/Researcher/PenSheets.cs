@@ -20,8 +20,8 @@ public sealed class PenSheets(IStore store, SessionService sessions)
 {
     public PenSheet? Load(string sessionId, string stepId)
     {
-        if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return null;
-        if (experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not PenStep { Input: PenInput.Pen } step) return null;
+        if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null) return null;
+        if (sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) is not PenStep { Input: PenInput.Pen } step) return null;
         var events = StepEvents.Of(store.Events(sessionId), stepId);
         var strokes = PenStrokes.From(events);
         return new PenSheet(session, step, strokes, FirstWordSegmentation.Find(strokes, step.FirstWordGapMs, step.NewLineHeights), Aspect(events));
@@ -29,14 +29,15 @@ public sealed class PenSheets(IStore store, SessionService sessions)
 
     /// <summary>
     /// Every handwritten answer of the experiment that can be coded: the participant wrote
-    /// something and has since given a name to compare it with.
+    /// something and has since given a name to compare it with. Pilot runs are not coded; each
+    /// session's handwriting steps are those of the version it ran on.
     /// </summary>
-    public IReadOnlyList<(Session Session, PenStep Step)> Codable(Experiment experiment)
+    public IReadOnlyList<(Session Session, PenStep Step)> Codable(ExperimentHistory history)
     {
-        var steps = experiment.Steps.OfType<PenStep>().Where(s => s.Input == PenInput.Pen).ToList();
         var items = new List<(Session, PenStep)>();
-        foreach (var session in store.SessionsOf(experiment.Id).Where(s => s.Status != SessionStatus.Declined).OrderBy(s => s.StartedAt))
+        foreach (var session in store.SessionsOf(history.Id).Where(s => s.Status != SessionStatus.Declined && !s.Pilot).OrderBy(s => s.StartedAt))
         {
+            var steps = history.ExperimentOf(session).Steps.OfType<PenStep>().Where(s => s.Input == PenInput.Pen);
             IReadOnlyList<StoredBatch>? batches = null;
             foreach (var step in steps)
             {

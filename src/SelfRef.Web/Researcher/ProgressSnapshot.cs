@@ -4,10 +4,16 @@ using SelfRef.Core.Sessions;
 namespace SelfRef.Web.Researcher;
 
 /// <summary>What the dashboard needs of one session; small enough to keep for every session in memory.</summary>
+/// <param name="LastSeenAt">The last sign of life (a request or an event batch), as the server saw it.</param>
+/// <param name="OnStepSince">When the session entered its current step.</param>
+/// <param name="LastEvent">The last event received since the server started (type and time).</param>
 public sealed record SessionSummary(
-    string Id, string ConditionId, IReadOnlyList<string> Steps, int StepIndex, SessionStatus Status, DateTime LastSeenAt, DateTime? EndedAt)
+    string Id, string ConditionId, IReadOnlyList<string> Steps, int StepIndex, SessionStatus Status, DateTime LastSeenAt, DateTime? EndedAt,
+    bool Pilot = false, bool Excluded = false, DateTime? OnStepSince = null, LastEvent? LastEvent = null)
 {
-    public static SessionSummary Of(Session s) => new(s.Id, s.ConditionId, s.Steps, s.StepIndex, s.Status, s.LastSeenAt, s.EndedAt);
+    public static SessionSummary Of(Session s, DateTime? lastSeen = null, LastEvent? lastEvent = null) => new(
+        s.Id, s.ConditionId, s.Steps, s.StepIndex, s.Status, lastSeen is { } seen && seen > s.LastSeenAt ? seen : s.LastSeenAt, s.EndedAt,
+        s.Pilot, s.Exclusion is not null, s.Visits.LastOrDefault(v => s.Steps.Count > 0 && v.StepId == s.CurrentStep)?.EnteredAt, lastEvent);
 }
 
 /// <summary>Participants on a step now (active sessions whose current step it is) and those who ever reached it.</summary>
@@ -17,13 +23,21 @@ public sealed record StepCell(int Now, int Reached);
 public sealed record StepProgress(string Id, string Type, IReadOnlyList<StepCell?> Cells);
 
 /// <summary>A session that ended: completed, declined or abandoned (a drop-out), with when.</summary>
-public sealed record RecentSession(string Pseudonym, string Outcome, DateTime At, string Condition);
+public sealed record RecentSession(string Pseudonym, string Outcome, DateTime At, string Condition, bool Pilot = false);
+
+/// <summary>A session in progress, as the monitor lists it: where it is, since when, and what was last heard of it.</summary>
+/// <param name="Now">Whether it was seen within the "active now" window.</param>
+public sealed record ActiveSession(string Pseudonym, string Condition, string Step, DateTime? OnStepSince, DateTime LastSeenAt, string? LastEventType, DateTime? LastEventAt, bool Now, bool Pilot);
 
 /// <summary>
 /// An experiment's progress as the dashboard shows it and the researcher hub pushes it: the
-/// status (as set and as in effect), session counts, participants per step and condition, and
-/// the latest completions and drop-outs. Computed from session summaries only, never from events.
+/// status (as set and as in effect), session counts, participants per step and condition, the
+/// sessions in progress (the monitor) and the latest completions and drop-outs. Computed from
+/// session summaries only, never from events. Pilot runs are counted apart and take no place in
+/// the study's counts.
 /// </summary>
+/// <param name="At">The server's clock when the snapshot was made: the monitor's times are against it.</param>
+/// <param name="ActiveNow">Sessions of the study seen within <paramref name="ActiveWithinSeconds"/>.</param>
 public sealed record ProgressSnapshot(
     string Experiment,
     string Status,
@@ -35,39 +49,79 @@ public sealed record ProgressSnapshot(
     IReadOnlyList<RecentSession> Recent)
 {
     public const int RecentCount = 10;
+    public const int MonitorCount = 50;
+    public static readonly TimeSpan DefaultActiveWithin = TimeSpan.FromMinutes(2);
 
-    public static ProgressSnapshot Of(Experiment experiment, ExperimentStatus status, ExperimentStatus setStatus, IReadOnlyCollection<SessionSummary> sessions)
+    public DateTime At { get; init; }
+    public int ActiveNow { get; init; }
+    public int ActiveWithinSeconds { get; init; }
+    public int Pilots { get; init; }
+    public int Excluded { get; init; }
+    /// <summary>The sessions in progress (pilot runs too, marked), most recently seen first, at most <see cref="MonitorCount"/>.</summary>
+    public IReadOnlyList<ActiveSession> Monitor { get; init; } = [];
+    /// <summary>Whether a valid file defines the experiment now (new sessions can start).</summary>
+    public bool Served { get; init; } = true;
+
+    /// <param name="now">the server's clock; "active now" and the monitor's times are against it.</param>
+    /// <param name="activeWithin">how recently a session must have been seen to count as active now (default 2 minutes).</param>
+    /// <param name="stepType">the type of a step the experiment's current version does not have (a step of an earlier version).</param>
+    public static ProgressSnapshot Of(Experiment experiment, ExperimentStatus status, ExperimentStatus setStatus, IReadOnlyCollection<SessionSummary> sessions,
+        DateTime? now = null, TimeSpan? activeWithin = null, Func<string, string?>? stepType = null)
     {
-        var conditions = experiment.EffectiveConditions.Select(c => c.Id).ToList();
-        var inCondition = experiment.EffectiveConditions.Select(c => ExperimentFlow.StepsFor(experiment, c).Select(s => s.Id).ToHashSet()).ToList();
+        var at = now ?? DateTime.UtcNow;
+        var within = activeWithin ?? DefaultActiveWithin;
+        var study = sessions.Where(s => !s.Pilot).ToList();
         // Declined sessions keep only their refusal, without a condition: they are counted, not placed on steps.
-        var placed = sessions.Where(s => s.Status != SessionStatus.Declined).ToList();
-        var now = new Dictionary<(string Step, string Condition), int>();
+        var placed = study.Where(s => s.Status != SessionStatus.Declined).ToList();
+        // The current version's conditions and steps, then those only sessions of earlier versions walked.
+        var conditions = experiment.EffectiveConditions.Select(c => c.Id)
+            .Concat(placed.Select(s => s.ConditionId).Where(c => c.Length > 0)).Distinct(StringComparer.Ordinal).ToList();
+        var shown = experiment.EffectiveConditions.ToDictionary(c => c.Id, c => ExperimentFlow.StepsFor(experiment, c).Select(s => s.Id).ToHashSet(StringComparer.Ordinal));
+        var walked = new HashSet<(string Step, string Condition)>();
+        var nowOn = new Dictionary<(string Step, string Condition), int>();
         var reached = new Dictionary<(string Step, string Condition), int>();
         foreach (var s in placed)
         {
+            foreach (var step in s.Steps) walked.Add((step, s.ConditionId));
             for (var i = 0; i <= s.StepIndex && i < s.Steps.Count; i++)
                 reached[(s.Steps[i], s.ConditionId)] = reached.GetValueOrDefault((s.Steps[i], s.ConditionId)) + 1;
             if (s.Status == SessionStatus.Active && s.StepIndex < s.Steps.Count)
-                now[(s.Steps[s.StepIndex], s.ConditionId)] = now.GetValueOrDefault((s.Steps[s.StepIndex], s.ConditionId)) + 1;
+                nowOn[(s.Steps[s.StepIndex], s.ConditionId)] = nowOn.GetValueOrDefault((s.Steps[s.StepIndex], s.ConditionId)) + 1;
         }
-        var steps = experiment.Steps.Select(step => new StepProgress(step.Id, StepTypes.Of(step).Name,
-            conditions.Select((c, i) => inCondition[i].Contains(step.Id)
-                ? new StepCell(now.GetValueOrDefault((step.Id, c)), reached.GetValueOrDefault((step.Id, c)))
+        var types = experiment.Steps.ToDictionary(s => s.Id, s => StepTypes.Of(s).Name, StringComparer.Ordinal);
+        var stepIds = experiment.Steps.Select(s => s.Id).Concat(placed.SelectMany(s => s.Steps)).Distinct(StringComparer.Ordinal);
+        var steps = stepIds.Select(step => new StepProgress(step, types.GetValueOrDefault(step) ?? stepType?.Invoke(step) ?? "",
+            conditions.Select(c => shown.GetValueOrDefault(c)?.Contains(step) == true || walked.Contains((step, c))
+                ? new StepCell(nowOn.GetValueOrDefault((step, c)), reached.GetValueOrDefault((step, c)))
                 : null).ToList())).ToList();
         var recent = sessions
             .Where(s => s.Status is SessionStatus.Completed or SessionStatus.Declined or SessionStatus.Abandoned)
-            .Select(s => new RecentSession(s.Id, s.Status.ToString().ToLowerInvariant(), s.Status == SessionStatus.Abandoned ? s.LastSeenAt : s.EndedAt ?? s.LastSeenAt, s.ConditionId))
+            .Select(s => new RecentSession(s.Id, s.Status.ToString().ToLowerInvariant(), s.Status == SessionStatus.Abandoned ? s.LastSeenAt : s.EndedAt ?? s.LastSeenAt, s.ConditionId, s.Pilot))
             .OrderByDescending(r => r.At).ThenBy(r => r.Pseudonym, StringComparer.Ordinal)
             .Take(RecentCount)
             .ToList();
         var counts = new ExperimentCounts(
-            Started: sessions.Count,
-            Active: sessions.Count(s => s.Status == SessionStatus.Active),
-            Completed: sessions.Count(s => s.Status == SessionStatus.Completed),
-            Declined: sessions.Count(s => s.Status == SessionStatus.Declined),
-            Abandoned: sessions.Count(s => s.Status == SessionStatus.Abandoned));
-        return new ProgressSnapshot(experiment.Id, Name(status), Name(setStatus), experiment.TargetSampleSize, counts, conditions, steps, recent);
+            Started: study.Count,
+            Active: study.Count(s => s.Status == SessionStatus.Active),
+            Completed: study.Count(s => s.Status == SessionStatus.Completed),
+            Declined: study.Count(s => s.Status == SessionStatus.Declined),
+            Abandoned: study.Count(s => s.Status == SessionStatus.Abandoned));
+        bool SeenNow(SessionSummary s) => s.LastSeenAt >= at - within;
+        var monitor = sessions.Where(s => s.Status == SessionStatus.Active)
+            .OrderByDescending(s => s.LastSeenAt).ThenBy(s => s.Id, StringComparer.Ordinal)
+            .Take(MonitorCount)
+            .Select(s => new ActiveSession(s.Id, s.ConditionId, s.StepIndex < s.Steps.Count ? s.Steps[s.StepIndex] : "", s.OnStepSince, s.LastSeenAt,
+                s.LastEvent?.Type, s.LastEvent?.At, SeenNow(s), s.Pilot))
+            .ToList();
+        return new ProgressSnapshot(experiment.Id, Name(status), Name(setStatus), experiment.TargetSampleSize, counts, conditions, steps, recent)
+        {
+            At = at,
+            ActiveNow = study.Count(s => s.Status == SessionStatus.Active && SeenNow(s)),
+            ActiveWithinSeconds = (int)within.TotalSeconds,
+            Pilots = sessions.Count(s => s.Pilot),
+            Excluded = study.Count(s => s.Excluded),
+            Monitor = monitor,
+        };
     }
 
     public static string Name(ExperimentStatus status) => status.ToString().ToLowerInvariant();

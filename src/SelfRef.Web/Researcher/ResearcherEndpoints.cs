@@ -11,6 +11,7 @@ using SelfRef.Core.Storage;
 using SelfRef.Core.Tasks.Map;
 using SelfRef.Stats.Export;
 using SelfRef.Stats.Figures;
+using SelfRef.Stats.Outcomes;
 using SelfRef.Stats.Report;
 
 namespace SelfRef.Web.Researcher;
@@ -37,6 +38,7 @@ public static class ResearcherEndpoints
         researcher.MapGet("/experiments/{id}/report", Report);
         researcher.MapExports();
         researcher.MapPost("/experiments/{id}/status", SetStatus);
+        researcher.MapStudyLife();
     }
 
     /// <summary>
@@ -44,7 +46,7 @@ public static class ResearcherEndpoints
     /// <see cref="RequireAntiforgeryTokenAttribute"/>) but only records its verdict; endpoints
     /// that bind nothing from the form refuse here.
     /// </summary>
-    private static IResult? ForgedForm(HttpContext http) =>
+    internal static IResult? ForgedForm(HttpContext http) =>
         http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } verdict
             ? Results.Text($"the form's anti-forgery token is missing or invalid ({verdict.Error?.Message}); reload the page and try again", statusCode: StatusCodes.Status400BadRequest)
             : null;
@@ -94,8 +96,8 @@ public static class ResearcherEndpoints
     /// <summary>A map step's viewport over time, its clicks and chosen search results and its first target, for the map replay.</summary>
     private static IResult Trajectory(string sessionId, string stepId, IStore store, SessionService sessions)
     {
-        if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return Results.NotFound();
-        if (experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not MapStep step || !session.Steps.Contains(stepId)) return Results.NotFound();
+        if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null) return Results.NotFound();
+        if (sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) is not MapStep step || !session.Steps.Contains(stepId)) return Results.NotFound();
         var events = StepEvents.Of(store.Events(sessionId), stepId);
         var target = FirstTargetRules.Find(step, events);
         return Results.Json(new
@@ -113,21 +115,23 @@ public static class ResearcherEndpoints
         });
     }
 
-    private static IResult OutcomesCsv(string id, SessionService sessions, IStore store, IServiceProvider services)
+    /// <summary>The outcome table: every session of the study, excluded ones marked; pilot runs with includePilot=true.</summary>
+    private static IResult OutcomesCsv(string id, bool? includePilot, SessionService sessions, IStore store)
     {
-        if (sessions.Experiment(id) is not { } experiment) return Results.NotFound();
-        var analysis = ExperimentAnalysis.Of(experiment, store, services);
+        if (sessions.History(id) is not { } history) return Results.NotFound();
+        var choice = new AnalysisChoice(IncludePilots: includePilot == true, IncludeExcluded: true);
+        var rows = OutcomeDerivation.Rows(history, choice.Of(store.SessionsOf(id)));
         // An export like the others: formula-guarded, and the home town's coordinates only through the confirmed export.
         var csv = new MemoryStream();
-        CsvTableWriter.Write(csv, OutcomeTable.Of(analysis.Rows, includeIdentifiers: false));
+        CsvTableWriter.Write(csv, OutcomeTable.Of(rows, includeIdentifiers: false));
         return Results.File(csv.ToArray(), "text/csv; charset=utf-8", $"{id}-outcomes.csv");
     }
 
-    /// <summary>The replication report of the data so far, as one self-contained page.</summary>
-    private static IResult Report(string id, SessionService sessions, IStore store, IServiceProvider services)
+    /// <summary>The replication report of the data so far, as one self-contained page (pilot runs with includePilot=true; excluded sessions counted, not analysed).</summary>
+    private static IResult Report(string id, bool? includePilot, SessionService sessions, IStore store, IServiceProvider services)
     {
-        if (sessions.Experiment(id) is not { } experiment) return Results.NotFound();
-        var analysis = ExperimentAnalysis.Of(experiment, store, services);
+        if (sessions.History(id) is not { } history) return Results.NotFound();
+        var analysis = ExperimentAnalysis.Of(history, store, services, new AnalysisChoice(IncludePilots: includePilot == true));
         var folder = Directory.CreateTempSubdirectory("selfref-report-");
         try
         {

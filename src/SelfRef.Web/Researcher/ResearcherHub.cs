@@ -1,15 +1,19 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Web.Hosting;
 
 namespace SelfRef.Web.Researcher;
 
 /// <summary>
 /// Pushes experiment progress to the researcher pages watching it, so they update without
 /// polling: "progress" carries the dashboard's <see cref="ProgressSnapshot"/>, "experimentChanged"
-/// tells pages computed from events (outcome table, live report) to fetch themselves again.
+/// tells pages computed from events (outcome table, live report) to fetch themselves again,
+/// "experiments" tells the dashboard which experiments are served and which files are wrong.
 /// </summary>
 [Authorize]
 public sealed class ResearcherHub(SessionService sessions, ProgressTracker progress) : Hub
@@ -20,65 +24,101 @@ public sealed class ResearcherHub(SessionService sessions, ProgressTracker progr
     /// <summary>Watch one experiment, or every experiment with "*"; answers with their progress now.</summary>
     public async Task<IReadOnlyList<ProgressSnapshot>> Watch(string experimentId)
     {
-        if (experimentId != AllExperiments && sessions.Experiment(experimentId) is null)
+        if (experimentId != AllExperiments && sessions.History(experimentId) is null)
             throw new HubException($"no experiment '{experimentId}'");
         await Groups.AddToGroupAsync(Context.ConnectionId, experimentId);
         return experimentId == AllExperiments
-            ? sessions.Experiments.OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => progress.Snapshot(e.Id)).ToList()
+            ? sessions.ExperimentIds.Order(StringComparer.Ordinal).Select(progress.Snapshot).ToList()
             : [progress.Snapshot(experimentId)];
     }
 }
 
 /// <summary>
 /// Every session of every experiment, summarised and kept current from the session service's
-/// changes, so a snapshot costs a pass over small in-memory records and no database read.
+/// changes and signs of life, so a snapshot costs a pass over small in-memory records and no
+/// database read. An experiment that appears while serving (a new file) is read when first asked for.
 /// </summary>
 public sealed class ProgressTracker
 {
     private readonly SessionService _sessions;
-    private readonly Dictionary<string, ConcurrentDictionary<string, SessionSummary>> _byExperiment;
+    private readonly IStore _store;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _activeWithin;
+    private readonly ConcurrentDictionary<string, Lazy<ConcurrentDictionary<string, SessionSummary>>> _byExperiment = new(StringComparer.Ordinal);
 
-    public ProgressTracker(SessionService sessions, IStore store)
+    public ProgressTracker(SessionService sessions, IStore store, TimeProvider time, IOptions<SelfRefOptions> options)
     {
         _sessions = sessions;
-        _byExperiment = sessions.Experiments.ToDictionary(e => e.Id, _ => new ConcurrentDictionary<string, SessionSummary>());
+        _store = store;
+        _time = time;
+        _activeWithin = TimeSpan.FromSeconds(options.Value.ActiveWithinSeconds);
         // Listen first, then read what is stored: a change in between is kept, and the stored copy never replaces it.
         sessions.Changed += session =>
-        {
-            if (_byExperiment.TryGetValue(session.ExperimentId, out var summaries)) summaries[session.Id] = SessionSummary.Of(session);
-        };
-        sessions.Removed += session =>
-        {
-            if (_byExperiment.TryGetValue(session.ExperimentId, out var summaries)) summaries.TryRemove(session.Id, out _);
-        };
-        foreach (var (id, summaries) in _byExperiment)
-            foreach (var session in store.SessionsOf(id)) summaries.TryAdd(session.Id, SessionSummary.Of(session));
+            SummariesOf(session.ExperimentId)[session.Id] = SessionSummary.Of(session, sessions.LastSeen(session), sessions.LastEventOf(session.Id));
+        sessions.Seen += session => SummariesOf(session.ExperimentId).AddOrUpdate(session.Id,
+            _ => SessionSummary.Of(session, sessions.LastSeen(session), sessions.LastEventOf(session.Id)),
+            (_, known) => known with { LastSeenAt = sessions.LastSeen(session), LastEvent = sessions.LastEventOf(session.Id) ?? known.LastEvent });
+        sessions.Removed += session => SummariesOf(session.ExperimentId).TryRemove(session.Id, out _);
+        foreach (var id in sessions.ExperimentIds) SummariesOf(id);
     }
 
-    public ProgressSnapshot Snapshot(string experimentId) => ProgressSnapshot.Of(
-        _sessions.Experiment(experimentId) ?? throw new KeyNotFoundException($"no experiment '{experimentId}'"),
-        _sessions.Status(experimentId), _sessions.SetStatusOf(experimentId), _byExperiment[experimentId].Values.ToList());
+    private ConcurrentDictionary<string, SessionSummary> SummariesOf(string experimentId) => _byExperiment.GetOrAdd(experimentId, id => new(() =>
+    {
+        var summaries = new ConcurrentDictionary<string, SessionSummary>(StringComparer.Ordinal);
+        foreach (var session in _store.SessionsOf(id)) summaries.TryAdd(session.Id, SessionSummary.Of(session, _sessions.LastSeen(session), _sessions.LastEventOf(session.Id)));
+        return summaries;
+    })).Value;
+
+    /// <summary>Whether the experiment has a session in progress (whose "active now" may lapse without any change).</summary>
+    public bool HasActive(string experimentId) => SummariesOf(experimentId).Values.Any(s => s.Status == SessionStatus.Active);
+
+    public ProgressSnapshot Snapshot(string experimentId)
+    {
+        var history = _sessions.History(experimentId) ?? throw new KeyNotFoundException($"no experiment '{experimentId}'");
+        var served = history.Current;
+        var types = history.Readable().Reverse().SelectMany(v => v.Experiment.Steps).DistinctBy(s => s.Id).ToDictionary(s => s.Id, s => StepTypes.Of(s).Name, StringComparer.Ordinal);
+        var snapshot = ProgressSnapshot.Of(history.Latest,
+            served is null ? ExperimentStatus.Closed : _sessions.Status(experimentId), _sessions.SetStatusOf(experimentId),
+            SummariesOf(experimentId).Values.ToList(), _time.GetUtcNow().UtcDateTime, _activeWithin, types.GetValueOrDefault);
+        return served is null ? snapshot with { Status = "not served", Served = false } : snapshot;
+    }
 }
 
 /// <summary>
 /// Tells watching researchers that an experiment's sessions or status changed, with its new
 /// progress; at most about twice a second per experiment, however many participants are busy.
+/// While sessions are in progress it also tells them every few seconds, since "active now" lapses
+/// by silence alone. Changes of the experiment files go to the dashboard as "experiments".
 /// </summary>
-public sealed class ExperimentNotifier
+public sealed class ExperimentNotifier : IDisposable
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
     private readonly IHubContext<ResearcherHub> _hub;
     private readonly ProgressTracker _progress;
+    private readonly SessionService _sessions;
     private readonly HashSet<string> _pending = [];
     private readonly Lock _lock = new();
+    private readonly Timer _lapse;
 
-    public ExperimentNotifier(SessionService sessions, ProgressTracker progress, IHubContext<ResearcherHub> hub)
+    public ExperimentNotifier(SessionService sessions, ProgressTracker progress, IHubContext<ResearcherHub> hub, ExperimentCatalog catalog, IOptions<SelfRefOptions> options)
     {
         _hub = hub;
         _progress = progress;
+        _sessions = sessions;
         sessions.Changed += session => Notify(session.ExperimentId);
+        sessions.Seen += session => Notify(session.ExperimentId);
         sessions.Removed += session => Notify(session.ExperimentId);
         sessions.StatusChanged += Notify;
+        catalog.Changed += update => Task.Run(async () =>
+        {
+            await _hub.Clients.Group(ResearcherHub.AllExperiments).SendAsync("experiments", ExperimentsMessage.Of(catalog));
+            foreach (var id in sessions.ExperimentIds) Notify(id);
+        });
+        var every = TimeSpan.FromSeconds(Math.Clamp(options.Value.ActiveWithinSeconds / 4, 5, 30));
+        _lapse = new Timer(_ =>
+        {
+            foreach (var id in _sessions.ExperimentIds.Where(_progress.HasActive)) Notify(id);
+        }, null, every, every);
     }
 
     private void Notify(string experimentId)
@@ -95,4 +135,27 @@ public sealed class ExperimentNotifier
             await watchers.SendAsync("experimentChanged", experimentId);
         });
     }
+
+    public void Dispose() => _lapse.Dispose();
+}
+
+/// <summary>What the dashboard hears when the experiment files change: the experiments served, and the files that are wrong with their errors.</summary>
+public sealed record ExperimentsMessage(IReadOnlyList<string> Served, IReadOnlyList<FileProblemView> Problems)
+{
+    public static ExperimentsMessage Of(ExperimentCatalog catalog) => new(
+        catalog.Experiments.Select(e => e.Id).ToList(),
+        catalog.Problems.Select(FileProblemView.Of).ToList());
+}
+
+/// <summary>A wrong file as the dashboard lists it.</summary>
+public sealed record FileProblemView(string File, string? Kept, string? KeptVersion, IReadOnlyList<string> Errors)
+{
+    public static FileProblemView Of(ExperimentFileProblem problem) => new(
+        problem.File, problem.KeptExperiment, problem.KeptVersion?.Short,
+        problem.Errors.Select(e => $"{e.JsonPath}: {e.Message}").ToList());
+
+    /// <summary>What is served meanwhile, in a sentence.</summary>
+    public string Consequence => Kept is null
+        ? "Nothing is served from this file until it is valid."
+        : $"Experiment {Kept} keeps running its last valid version ({KeptVersion}) until the file is valid again.";
 }

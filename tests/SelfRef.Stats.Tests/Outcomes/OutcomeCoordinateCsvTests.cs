@@ -20,8 +20,8 @@ public class OutcomeCoordinateCsvTests
         var writer = new StringWriter();
         OutcomeCsv.Write(writer, rows, ["map"]);
         var text = writer.ToString();
-        Assert.EndsWith(",completed,distance_km,target_lat,target_lon,home_lat,home_lon", text.Split('\n')[0]);
-        Assert.Contains(",1,5570.25,40.7128,-74.006,51.5072,-0.1276\n", text);
+        Assert.EndsWith(",completed,version,pilot,excluded,exclusion_reason,distance_km,target_lat,target_lon,home_lat,home_lon", text.Split('\n')[0]);
+        Assert.Contains(",1,,0,0,,5570.25,40.7128,-74.006,51.5072,-0.1276\n", text);
         Assert.Equal(rows, Read(text));
     }
 

@@ -22,7 +22,7 @@ public sealed class AgreementModel(SessionService sessions, IStore store) : Page
 
     public IActionResult OnGet(string id)
     {
-        if (sessions.Experiment(id) is null) return NotFound();
+        if (sessions.History(id) is null) return NotFound();
         Id = id;
         var codes = store.Codes(id);
         var coders = codes.Select(c => c.Coder).Distinct().Order(StringComparer.Ordinal).ToList();

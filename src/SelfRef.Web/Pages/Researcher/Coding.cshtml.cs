@@ -19,9 +19,9 @@ public sealed class CodingModel(SessionService sessions, IStore store, PenSheets
 
     public IActionResult OnGet(string id, string? session, string? step)
     {
-        if (sessions.Experiment(id) is not { } experiment) return NotFound();
+        if (sessions.History(id) is not { } history) return NotFound();
         Id = id;
-        var items = sheets.Codable(experiment);
+        var items = sheets.Codable(history);
         var mine = store.Codes(id).Where(c => c.Coder == Coder).ToList();
         Codable = items.Count;
         CodedByYou = mine.Count(c => items.Any(i => i.Session.Id == c.SessionId && i.Step.Id == c.StepId));
@@ -38,7 +38,7 @@ public sealed class CodingModel(SessionService sessions, IStore store, PenSheets
 
     public async Task<IActionResult> OnPostAsync(string id, string session, string step, CodeValue value)
     {
-        if (sessions.Experiment(id) is null || sheets.Load(session, step) is not { } sheet || sheet.Session.ExperimentId != id) return NotFound();
+        if (sessions.History(id) is null || sheets.Load(session, step) is not { } sheet || sheet.Session.ExperimentId != id) return NotFound();
         await sessions.SaveCode(new CoderCode
         {
             ExperimentId = id, SessionId = session, StepId = step, Coder = Coder, Value = value, At = time.GetUtcNow().UtcDateTime,

@@ -12,10 +12,12 @@ public sealed class ExportConfirmModel(SessionService sessions) : PageModel
     public string Format { get; private set; } = "";
     public string Statement { get; private set; } = "";
     public bool Mismatch { get; private set; }
+    public bool IncludePilot { get; private set; }
 
-    public IActionResult OnGet(string id, string? format, bool mismatch = false)
+    public IActionResult OnGet(string id, string? format, bool mismatch = false, bool includePilot = false)
     {
-        if (sessions.Experiment(id) is not { } experiment) return NotFound();
+        if (sessions.History(id)?.Latest is not { } experiment) return NotFound();
+        IncludePilot = includePilot;
         if (ExportFormats.Parse(format ?? "csv") is not { } chosen) return BadRequest($"unknown export format '{format}'; use {string.Join(", ", ExportFormats.Names)}");
         Id = experiment.Id;
         Format = chosen.Name();

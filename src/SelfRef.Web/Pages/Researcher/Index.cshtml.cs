@@ -7,19 +7,29 @@ using SelfRef.Web.Researcher;
 
 namespace SelfRef.Web.Pages.Researcher;
 
-/// <summary>The dashboard: every experiment's status, links and progress; kept current by researcher-dashboard.js through the hub.</summary>
+/// <summary>
+/// The dashboard: the experiment files that are wrong (with their errors), and every experiment's
+/// status, links, progress and sessions in progress; kept current by researcher-dashboard.js
+/// through the hub.
+/// </summary>
 public sealed class IndexModel(SessionService sessions, ProgressTracker progress, IOptions<SelfRefOptions> options) : PageModel
 {
-    public sealed record Card(string Id, string Title, string Link, string? ProlificLink, ProgressSnapshot Progress);
+    public sealed record Card(string Id, string Title, string? Link, string? ProlificLink, ProgressSnapshot Progress);
 
     public IReadOnlyList<Card> Cards { get; private set; } = [];
+    public IReadOnlyList<FileProblemView> Problems { get; private set; } = [];
 
     public void OnGet()
     {
         var baseUrl = options.Value.PublicUrl ?? $"{Request.Scheme}://{Request.Host}";
-        Cards = sessions.Experiments
-            .OrderBy(e => e.Id, StringComparer.Ordinal)
-            .Select(e => new Card(e.Id, e.Title.In(e.Languages[0].Code()), ParticipantLinks.Plain(baseUrl, e), ParticipantLinks.WithPlaceholders(baseUrl, e), progress.Snapshot(e.Id)))
+        Problems = sessions.Catalog.Problems.Select(FileProblemView.Of).ToList();
+        Cards = sessions.ExperimentIds.Order(StringComparer.Ordinal)
+            .Select(id => sessions.History(id)!)
+            .Select(h => (History: h, Experiment: h.Latest))
+            .Select(e => new Card(e.History.Id, e.Experiment.Title.In(e.Experiment.Languages[0].Code()),
+                e.History.Current is { } served ? ParticipantLinks.Plain(baseUrl, served) : null,
+                e.History.Current is { } current ? ParticipantLinks.WithPlaceholders(baseUrl, current) : null,
+                progress.Snapshot(e.History.Id)))
             .ToList();
     }
 
@@ -29,8 +39,21 @@ public sealed class IndexModel(SessionService sessions, ProgressTracker progress
         "paused" => "Paused: new arrivals are asked to come back later; started sessions can finish.",
         "closed" => "Closed: new arrivals are thanked and turned away; started sessions can finish.",
         "full" => $"Full: {p.Counts.Active + p.Counts.Completed} active or completed sessions reach the target of {p.Target}; new arrivals are thanked and turned away.",
+        "not served" => "Not served: no valid file defines this experiment now; new arrivals get a 'not found' page, started sessions can finish on their version, and the data stays here.",
         _ => "Open: new arrivals start a session.",
     };
 
+    /// <summary>The "active now" window in words: "2 minutes", "90 seconds".</summary>
+    public static string Within(int seconds) => seconds % 60 == 0 ? $"{seconds / 60} minute{(seconds == 60 ? "" : "s")}" : $"{seconds} seconds";
+
     public static string Time(DateTime at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss") + " UTC";
+
+    /// <summary>A span as the monitor shows it: "45 s", "3 min 05 s", "2 h 04 min" (researcher-dashboard.js writes the same).</summary>
+    public static string Span(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero) span = TimeSpan.Zero;
+        return span.TotalMinutes < 1 ? $"{(int)span.TotalSeconds} s"
+            : span.TotalHours < 1 ? $"{(int)span.TotalMinutes} min {span.Seconds:00} s"
+            : $"{(int)span.TotalHours} h {span.Minutes:00} min";
+    }
 }

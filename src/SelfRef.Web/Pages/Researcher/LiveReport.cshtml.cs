@@ -10,7 +10,7 @@ public sealed class LiveReportModel(SessionService sessions) : PageModel
 
     public IActionResult OnGet(string id)
     {
-        if (sessions.Experiment(id) is null) return NotFound();
+        if (sessions.History(id) is null) return NotFound();
         Id = id;
         return Page();
     }

@@ -18,8 +18,10 @@ public sealed class ReplayModel(IStore store, SessionService sessions) : PageMod
 
     public IActionResult OnGet(string sessionId, string stepId)
     {
-        if (store.FindSession(sessionId) is not { } session || sessions.Experiment(session.ExperimentId) is not { } experiment) return NotFound();
-        if (!session.Steps.Contains(stepId) || experiment.Steps.FirstOrDefault(s => s.Id == stepId) is not { } step) return NotFound();
+        if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null) return NotFound();
+        if (!session.Steps.Contains(stepId)) return NotFound();
+        // The step as the session's own version defines it.
+        if (sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) is not { } step) return NotFound();
         if (StepTypes.TaskOf(step) is not { } task || task.ReplayModule(step) is not { } module) return NotFound();
         (SessionId, StepId, Kind, Module) = (sessionId, stepId, task.Name, module);
         return Page();
