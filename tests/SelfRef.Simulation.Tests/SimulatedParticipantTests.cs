@@ -95,13 +95,13 @@ public sealed class SimulatedParticipantTests
     }
 
     [Theory]
-    [InlineData("pne", 0.5, "there is no task type 'pne' (task types: pen, map)")]
+    [InlineData("pne", 0.5, "there is no task type 'pne' (task types: {tasks})")]
     [InlineData("map", 1.5, "map: the self-reference probability must lie between 0 and 1, was 1.5")]
     [InlineData("pen", double.NaN, "pen: the self-reference probability must lie between 0 and 1, was NaN")]
     public void A_behaviour_that_cannot_be_simulated_is_refused_naming_the_task(string task, double probability, string said)
     {
         var e = Assert.Throws<ArgumentException>(() => new Behaviour().WithSelfReference(task, probability).Validate());
-        Assert.Equal(said, e.Message);
+        Assert.Equal(said.Replace("{tasks}", string.Join(", ", SelfRef.Core.Experiments.StepTypes.Tasks.Select(t => t.Name))), e.Message);
     }
 
     [Fact]
