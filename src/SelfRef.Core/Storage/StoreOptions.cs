@@ -5,7 +5,13 @@ namespace SelfRef.Core.Storage;
 /// <summary>How a store keeps its data: where the session keys live, what identifies, how much one session may store.</summary>
 public sealed record StoreOptions
 {
-    /// <summary>Default per-session quota: a 30-minute handwriting study stores about 15 MB (docs/benchmarks.md), so four times that.</summary>
+    /// <summary>
+    /// Default per-session quota. A pen point is logged as about 40 bytes of JSON
+    /// (<c>[x,y,t,pressure,tiltX,tiltY]</c>, wwwroot/tasks/pen.js); a stylus reporting 240 points a second
+    /// (coalesced events), drawn without a pause, plus one <c>pen.points</c> envelope per frame, is about
+    /// 13 KB a second: 24 MB for 30 minutes of continuous drawing, a mouse at 60–125 Hz 9–14 MB.
+    /// 64 MB leaves more than twice the worst of these.
+    /// </summary>
     public const int DefaultSessionQuotaMegabytes = 64;
 
     /// <summary>Folder of the session key file; null: "{database}-keys" beside the database.</summary>
