@@ -146,11 +146,12 @@ public class StoreLayoutTests : IDisposable
         // next batch. (Storage ids are lower-case hex, so the case-blind collation of older files
         // never sees two that differ in case; the ordinal one of a new file does not confuse them.)
         var sid = StorageId(_file.Path, "P-A");
-        var last = sid[^1];
+        const string hex = "0123456789abcdef";
+        var last = hex.IndexOf(sid[^1]);
         var neighbours = new List<string>
         {
-            sid[..^1] + (last == 'f' ? 'e' : (char)(last == '9' ? 'a' : last + 1)) + "//0000000000000000001",
-            sid[..^1] + (last == '0' ? '1' : (char)(last == 'a' ? '9' : last - 1)) + "//0000000000000000001",
+            sid[..^1] + hex[(last + 1) % 16] + "//0000000000000000001",
+            sid[..^1] + hex[(last + 15) % 16] + "//0000000000000000001",
             sid + "0//0000000000000000001",
             sid + "00",
             sid + ".//0000000000000000001",
