@@ -39,7 +39,7 @@ public class StudyChangeTests
     }
 
     /// <summary>Walks a started participant on from where they are to the debrief.</summary>
-    private static async Task WalkOn(SelfRefFactory server, string token)
+    internal static async Task WalkOn(SelfRefFactory server, string token)
     {
         var state = await server.State(token);
         while (state.GetProperty("step").GetProperty("type").GetString() is var type && type != "debrief")
