@@ -137,7 +137,8 @@ public sealed class SessionService
             Version = version,
             ConditionId = condition.Id,
             Slot = slot,
-            Language = language,
+            // Chosen from the version served a moment before; a file changed since may no longer offer it.
+            Language = experiment.Languages.Any(l => l.Code() == language) ? language : experiment.Languages[0].Code(),
             Recruitment = experiment.Recruitment.Parameters
                 .Where(recruitment.ContainsKey)
                 .ToDictionary(p => p, p => recruitment[p].Length > 200 ? recruitment[p][..200] : recruitment[p]),

@@ -187,4 +187,16 @@ public sealed class StudyLifeTests : IDisposable
         }
         Assert.Null(_store.FindSession(participant.Id)!.Exclusion);
     }
+
+    [Fact]
+    public async Task A_language_chosen_from_a_version_the_file_no_longer_has_falls_back_to_the_served_versions_first()
+    {
+        // The participant link chose English from the file as it was; the file served when the session starts offers German only.
+        var german = Replication();
+        german["languages"] = new JsonArray("de");
+        Write(german);
+        await _catalog.Rescan();
+        var session = await _sessions.Start(Id, "en", new Dictionary<string, string>(), null);
+        Assert.Equal("de", session.Language);
+    }
 }
