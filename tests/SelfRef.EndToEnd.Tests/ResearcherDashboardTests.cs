@@ -8,16 +8,7 @@ public class ResearcherDashboardTests(BrowserFixture fixture) : IClassFixture<Br
 {
     private const string Payload = "<img src=x onerror=alert(1)><script>alert(2)</script>";
 
-    private static async Task<IPage> Dashboard(IBrowserContext context)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/researcher");
-        await page.GetByLabel("User name").FillAsync("researcher");
-        await page.GetByLabel("Password").FillAsync(SelfRefFactory.ResearcherPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Experiments", Exact = true })).ToBeVisibleAsync();
-        return page;
-    }
+    private static Task<IPage> Dashboard(IBrowserContext context) => context.OpenDashboard();
 
     /// <summary>A participant of the keyboard variant, walked from the link to the debrief; pauses where the test wants to look.</summary>
     private static async Task<IPage> OpenParticipant(IBrowserContext context)

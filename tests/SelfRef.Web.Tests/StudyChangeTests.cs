@@ -34,6 +34,13 @@ public class StudyChangeTests
     public static async Task<string> Walk(SelfRefFactory server)
     {
         var token = await server.Start("study");
+        await WalkOn(server, token);
+        return token;
+    }
+
+    /// <summary>Walks a started participant on from where they are to the debrief.</summary>
+    internal static async Task WalkOn(SelfRefFactory server, string token)
+    {
         var state = await server.State(token);
         while (state.GetProperty("step").GetProperty("type").GetString() is var type && type != "debrief")
         {
@@ -43,7 +50,6 @@ public class StudyChangeTests
             Assert.True(status == HttpStatusCode.OK, $"advancing from {step} answered {(int)status}: {body}");
             state = body;
         }
-        return token;
     }
 
     private static string Pseudonym(SelfRefFactory server, string token) =>
@@ -143,5 +149,40 @@ public class StudyChangeTests
         var dashboard = await client.GetStringAsync("/researcher");
         var card = Regex.Match(dashboard, "<section class=\"experiment-card\" id=\"experiment-gallup-replication\".*?</section>", RegexOptions.Singleline).Value;
         Assert.Contains("data-count=\"started\">0<", card);
+    }
+
+    [Fact]
+    public async Task A_file_deleted_while_serving_takes_no_new_participants_and_its_running_sessions_finish_and_stay_readable()
+    {
+        using var folder = new ExperimentFolder("gallup-pen");
+        folder.Write("study", Study());
+        await using var server = new SelfRefFactory(experimentsFolder: folder.Path);
+        var token = await server.Start("study");
+        Assert.Equal(HttpStatusCode.OK, (await server.Advance(token, "consent")).Status);
+
+        File.Delete(folder.File("study"));
+        var catalog = server.Services.GetRequiredService<SelfRef.Core.Experiments.ExperimentCatalog>();
+        // The folder is watched; the limit only catches a watcher that never reads it.
+        for (var checks = 0; catalog.Current("study") is not null; checks++)
+        {
+            Assert.True(checks < 1200, "the server never noticed that study.json was deleted");
+            await Task.Delay(50);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Browser().GetAsync("/s/study")).StatusCode);
+        Assert.False(string.IsNullOrEmpty(await server.Start("gallup-pen")));
+
+        // The participant who had started walks on to the end by the version they started on.
+        await WalkOn(server, token);
+        var pseudonym = Pseudonym(server, token);
+        var client = await server.LoggedIn();
+        foreach (var page in new[] { "/researcher", "/researcher/experiments/study", "/researcher/experiments/study/outcomes.csv", "/researcher/experiments/study/report",
+                     "/researcher/experiments/study/export?format=csv", $"/researcher/sessions/{pseudonym}" })
+        {
+            var response = await client.GetAsync(page);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{page} answered {(int)response.StatusCode}");
+        }
+        Assert.Contains(pseudonym, await client.GetStringAsync("/researcher/experiments/study/outcomes.csv"));
+        // It cannot be previewed: no file defines it now.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/researcher/experiments/study/preview")).StatusCode);
     }
 }

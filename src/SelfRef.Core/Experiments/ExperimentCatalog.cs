@@ -39,7 +39,8 @@ public sealed record CatalogUpdate(IReadOnlyList<ExperimentVersion> Served, IRea
 /// </summary>
 public sealed class ExperimentCatalog
 {
-    private sealed record FileState(string Hash, string Text, Experiment? Valid, IReadOnlyList<ExperimentError> Errors, string? LastValidId);
+    /// <param name="Parsed">What the content reads as on its own; <paramref name="Valid"/> is null also when another file serves its id (a duplicate is decided again at every look).</param>
+    private sealed record FileState(string Hash, string Text, Experiment? Valid, IReadOnlyList<ExperimentError> Errors, string? LastValidId, Experiment? Parsed = null);
 
     private sealed record State(
         ImmutableDictionary<string, ExperimentHistory> Histories,
@@ -163,19 +164,32 @@ public sealed class ExperimentCatalog
                 continue;
             }
             var hash = ExperimentVersion.HashOf(text);
-            if (previous is not null && previous.Hash == hash) { files[name] = previous; continue; }
+            if (previous is not null && previous.Hash == hash)
+            {
+                files[name] = previous.Parsed is { } parsed ? previous with { Valid = parsed, Errors = [], LastValidId = parsed.Id } : previous;
+                continue;
+            }
             var result = ExperimentLoader.Parse(text, path);
             files[name] = result.Ok
-                ? new FileState(hash, text, result.Experiment, [], result.Experiment!.Id)
+                ? new FileState(hash, text, result.Experiment, [], result.Experiment!.Id, result.Experiment)
                 : new FileState(hash, text, null, result.Errors, previous?.LastValidId);
         }
 
-        // Which file serves each experiment id: the one that did before, else the first by name.
+        // Which file serves each experiment id: the one that did before, even while it is wrong for
+        // now (it keeps its last valid version: a copy of the file must not take over in the middle
+        // of an edit); else, after a restart, the file the newest stored version was read from (not
+        // whichever copy sorts first); else the first by name.
         var servedBy = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (var group in files.Where(f => f.Value.Valid is not null).GroupBy(f => f.Value.Valid!.Id, StringComparer.Ordinal))
         {
-            var keeper = group.FirstOrDefault(f => before.ServedBy.GetValueOrDefault(group.Key) == f.Key).Key ?? group.Select(f => f.Key).Order(StringComparer.Ordinal).First();
-            servedBy[group.Key] = keeper;
+            var names = group.Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+            var previous = before.ServedBy.GetValueOrDefault(group.Key);
+            var wrongForNow = previous is not null && !names.Contains(previous) && files.GetValueOrDefault(previous) is { Valid: null } was && was.LastValidId == group.Key;
+            var keeper = wrongForNow ? previous!
+                : names.FirstOrDefault(n => n == previous)
+                ?? names.FirstOrDefault(n => previous is null && before.Histories.GetValueOrDefault(group.Key)?.Versions.LastOrDefault()?.File == n)
+                ?? names[0];
+            if (!wrongForNow) servedBy[group.Key] = keeper;
             foreach (var (other, state) in group.Where(f => f.Key != keeper).ToList())
                 files[other] = state with
                 {
@@ -202,7 +216,8 @@ public sealed class ExperimentCatalog
         var kept = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var history in histories.Values.Where(h => h.CurrentVersion is not null && !servedBy.ContainsKey(h.Id)).ToList())
         {
-            var wrongFile = files.FirstOrDefault(f => f.Value.Valid is null && f.Value.LastValidId == history.Id).Key;
+            var wrongFiles = files.Where(f => f.Value.Valid is null && f.Value.LastValidId == history.Id).Select(f => f.Key).ToList();
+            var wrongFile = wrongFiles.FirstOrDefault(f => f == before.ServedBy.GetValueOrDefault(history.Id)) ?? wrongFiles.FirstOrDefault();
             if (wrongFile is not null) kept[wrongFile] = history.Id;
             else
             {

@@ -122,7 +122,7 @@ public sealed class SessionService
 
     public async Task<Session> Start(string experimentId, string language, IReadOnlyDictionary<string, string> recruitment, string? userAgent)
     {
-        var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
+        var (experiment, version) = Served(experimentId);
         if (_status.GetValueOrDefault(experimentId) is var stored and not ExperimentStatus.Open)
             throw new ExperimentUnavailableException(experimentId, stored);
         if (!SlotsOf(experimentId).TryTake(experiment.TargetSampleSize, out var slot))
@@ -134,10 +134,11 @@ public sealed class SessionService
             Id = Secrets.Pseudonym(),
             Token = Secrets.Token(),
             ExperimentId = experimentId,
-            Version = CurrentVersion(experimentId),
+            Version = version,
             ConditionId = condition.Id,
             Slot = slot,
-            Language = language,
+            // Chosen from the version served a moment before; a file changed since may no longer offer it.
+            Language = experiment.Languages.Any(l => l.Code() == language) ? language : experiment.Languages[0].Code(),
             Recruitment = experiment.Recruitment.Parameters
                 .Where(recruitment.ContainsKey)
                 .ToDictionary(p => p, p => recruitment[p].Length > 200 ? recruitment[p][..200] : recruitment[p]),
@@ -155,7 +156,18 @@ public sealed class SessionService
         return Stored(session);
     }
 
-    private string CurrentVersion(string experimentId) => _catalog.History(experimentId)?.CurrentVersion?.Hash ?? "";
+    /// <summary>
+    /// The current version of the experiment and its hash, read from one snapshot of its history: the
+    /// file may change while a session starts, and the session's steps and the version it is pinned
+    /// to must come from the same content.
+    /// </summary>
+    private (Experiment Experiment, string Version) Served(string experimentId) =>
+        TryServed(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
+
+    private (Experiment Experiment, string Version)? TryServed(string experimentId) =>
+        _catalog.History(experimentId) is { CurrentVersion: { } version } history && history.Read(version.Hash) is { } experiment
+            ? (experiment, version.Hash)
+            : null;
 
     /// <summary>
     /// A researcher's pilot run: the real pages and logging in the condition chosen (the first when
@@ -165,7 +177,7 @@ public sealed class SessionService
     /// </summary>
     public async Task<Session> StartPilot(string experimentId, string? conditionId, string? language, string? stepId, string? userAgent)
     {
-        var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
+        var (experiment, version) = Served(experimentId);
         var conditions = experiment.EffectiveConditions;
         var condition = string.IsNullOrEmpty(conditionId) ? conditions[0] : conditions.FirstOrDefault(c => c.Id == conditionId)
             ?? throw new SessionException($"experiment '{experimentId}' has no condition '{conditionId}'; its conditions are {string.Join(", ", conditions.Select(c => c.Id))}");
@@ -181,7 +193,7 @@ public sealed class SessionService
             Id = Secrets.Pseudonym(),
             Token = Secrets.Token(),
             ExperimentId = experimentId,
-            Version = CurrentVersion(experimentId),
+            Version = version,
             Pilot = true,
             ConditionId = condition.Id,
             Slot = -1,
@@ -269,7 +281,7 @@ public sealed class SessionService
         if (!session.TakesSlot) return session with { Status = SessionStatus.Active, LastSeenAt = now };
         var slots = SlotsOf(session.ExperimentId);
         // Like a new arrival, one who never consented gets the version new sessions start on now.
-        if (NeverConsented(session, ExperimentOf(session)) && Experiment(session.ExperimentId) is { } current)
+        if (NeverConsented(session, ExperimentOf(session)) && TryServed(session.ExperimentId) is var (current, version))
         {
             var slot = slots.Take();
             var (condition, steps) = Assigned(current, slot);
@@ -277,7 +289,7 @@ public sealed class SessionService
                 return session with
                 {
                     Status = SessionStatus.Active, Slot = slot, ConditionId = condition.Id, Steps = steps, StepIndex = 0, LastSeenAt = now,
-                    Version = CurrentVersion(session.ExperimentId),
+                    Version = version,
                 };
             slots.Release(slot);
         }

@@ -53,6 +53,11 @@ public static class ParticipantEndpoints
         var recruitment = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
         Session session;
         try { session = await sessions.Start(experimentId, lang, recruitment, http.Request.Headers.UserAgent); }
+        catch (SessionException) when (sessions.Experiment(experimentId) is null)
+        {
+            // The file was removed (or its id changed) between the look above and the start.
+            return Results.Content(ui.NotFoundPage(lang), "text/html; charset=utf-8", statusCode: 404);
+        }
         catch (ExperimentUnavailableException e)
         {
             // Paused comes back (503: try later); closed and full do not (410).

@@ -137,6 +137,64 @@ public sealed class ExperimentCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_copy_with_the_same_id_does_not_take_over_while_the_served_file_is_wrong_for_a_moment()
+    {
+        Write("a.json", Shipped("gallup-pen"));
+        var catalog = Load();
+        var served = catalog.History("gallup-pen")!.CurrentVersion!;
+        Write("b.json", Retitled(Shipped("gallup-pen"), "An old copy"));
+        await catalog.Rescan();
+
+        // Mid-edit, a.json does not parse: its last valid version keeps running; the copy stays a duplicate.
+        Write("a.json", "{ \"id\": \"gallup-pen\", ");
+        var update = await catalog.Rescan();
+        Assert.Empty(update.Served);
+        Assert.Equal(served.Hash, catalog.History("gallup-pen")!.CurrentVersion!.Hash);
+        Assert.Equal(["a.json", "b.json"], catalog.Problems.Select(p => p.File));
+        Assert.Equal("gallup-pen", catalog.Problems[0].KeptExperiment);
+        Assert.Equal("experiment id 'gallup-pen' is already used by a.json", catalog.Problems[1].Errors.Single().Message);
+
+        // Saved again: a.json serves; removed: the copy is the one file left with the id, and serves.
+        Write("a.json", Retitled(Shipped("gallup-pen"), "Edited"));
+        await catalog.Rescan();
+        Assert.Equal("Edited", catalog.Current("gallup-pen")!.Title.In("en"));
+        File.Delete(Path.Combine(_folder, "a.json"));
+        await catalog.Rescan();
+        Assert.Equal("An old copy", catalog.Current("gallup-pen")!.Title.In("en"));
+        Assert.Empty(catalog.Problems);
+    }
+
+    [Fact]
+    public async Task After_a_restart_the_file_that_served_an_experiment_keeps_it_and_not_a_copy_that_sorts_first()
+    {
+        Write("z.json", Shipped("gallup-pen"));
+        var catalog = Load();
+        var served = catalog.History("gallup-pen")!.CurrentVersion!;
+        Write("a.json", Retitled(Shipped("gallup-pen"), "A copy"));
+        await catalog.Rescan();
+        Assert.Equal(served.Hash, catalog.History("gallup-pen")!.CurrentVersion!.Hash);
+
+        var restarted = Load();
+        Assert.Equal(served.Hash, restarted.History("gallup-pen")!.CurrentVersion!.Hash);
+        Assert.Equal("experiment id 'gallup-pen' is already used by z.json", Assert.Single(restarted.Problems).Errors.Single().Message);
+        Assert.Single(_store.ExperimentVersions());
+    }
+
+    [Fact]
+    public async Task A_file_renamed_while_serving_keeps_its_experiment_and_version()
+    {
+        Write("pen.json", Shipped("gallup-pen"));
+        var catalog = Load();
+        var served = catalog.History("gallup-pen")!.CurrentVersion!;
+        File.Move(Path.Combine(_folder, "pen.json"), Path.Combine(_folder, "pen-study.json"));
+        var update = await catalog.Rescan();
+        Assert.False(update.Changed, string.Join("; ", update.Lines()));
+        Assert.Equal(served.Hash, catalog.History("gallup-pen")!.CurrentVersion!.Hash);
+        Assert.Single(catalog.History("gallup-pen")!.Versions);
+        Assert.Empty(catalog.Problems);
+    }
+
+    [Fact]
     public async Task A_removed_file_takes_no_new_participants_but_its_versions_stay_for_its_sessions()
     {
         Write("pen.json", Shipped("gallup-pen"));

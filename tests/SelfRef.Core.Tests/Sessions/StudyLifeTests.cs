@@ -37,6 +37,30 @@ public sealed class StudyLifeTests : IDisposable
 
     private const string Id = "gallup-replication";
 
+    /// <summary>The replication without its map-first condition and its map step.</summary>
+    private static JsonObject WithoutMapFirst()
+    {
+        var changed = Replication();
+        var conditions = changed["conditions"]!.AsArray();
+        conditions.Remove(conditions.First(c => (string)c!["id"]! == "map-first"));
+        conditions[0]!["order"]!.AsArray().Remove(conditions[0]!["order"]!.AsArray().First(s => (string)s! == "map"));
+        changed["steps"]!.AsArray().Remove(changed["steps"]!.AsArray().First(s => (string)s!["id"]! == "map"));
+        return changed;
+    }
+
+    /// <summary>A clock that, asked the time once it is armed, first lets something happen: the file changing while a session is being made.</summary>
+    private sealed class InterruptingClock : TimeProvider
+    {
+        private Action? _next;
+        public void Before(Action next) => _next = next;
+        public bool Happened => _next is null;
+        public override DateTimeOffset GetUtcNow()
+        {
+            Interlocked.Exchange(ref _next, null)?.Invoke();
+            return base.GetUtcNow();
+        }
+    }
+
     [Fact]
     public async Task A_pilot_runs_in_the_forced_condition_from_the_chosen_step_and_takes_no_slot()
     {
@@ -107,12 +131,7 @@ public sealed class StudyLifeTests : IDisposable
         var mapFirst = sessions.Single(s => s.ConditionId == "map-first");
         var first = _catalog.History(Id)!.CurrentVersion!.Hash;
 
-        var changed = Replication();
-        var conditions = changed["conditions"]!.AsArray();
-        conditions.Remove(conditions.First(c => (string)c!["id"]! == "map-first"));
-        conditions[0]!["order"]!.AsArray().Remove(conditions[0]!["order"]!.AsArray().First(s => (string)s! == "map"));
-        changed["steps"]!.AsArray().Remove(changed["steps"]!.AsArray().First(s => (string)s!["id"]! == "map"));
-        Write(changed);
+        Write(WithoutMapFirst());
         await _catalog.Rescan();
         Assert.NotEqual(first, _catalog.History(Id)!.CurrentVersion!.Hash);
 
@@ -129,5 +148,55 @@ public sealed class StudyLifeTests : IDisposable
         var late = await _sessions.Start(Id, "en", new Dictionary<string, string>(), null);
         Assert.Equal(_catalog.History(Id)!.CurrentVersion!.Hash, late.Version);
         Assert.DoesNotContain("map", late.Steps);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_file_changed_while_a_session_starts_pins_it_to_the_version_its_condition_and_steps_came_from(bool pilot)
+    {
+        var clock = new InterruptingClock();
+        var sessions = new SessionService(_store, _catalog, clock);
+        var first = _catalog.History(Id)!.CurrentVersion!.Hash;
+        clock.Before(() =>
+        {
+            Write(WithoutMapFirst());
+            _catalog.Rescan().GetAwaiter().GetResult();
+        });
+        var session = pilot
+            ? await sessions.StartPilot(Id, "map-first", "en", null, null)
+            : await sessions.Start(Id, "en", new Dictionary<string, string>(), null);
+        Assert.True(clock.Happened, "the file did not change while the session started");
+        Assert.NotEqual(first, _catalog.History(Id)!.CurrentVersion!.Hash);
+
+        // Its condition and steps are the first version's (the one read when it started): so is its version, which has them.
+        Assert.Equal(first, session.Version);
+        var version = _catalog.History(Id)!.Read(session.Version)!;
+        Assert.Contains(version.EffectiveConditions, c => c.Id == session.ConditionId);
+        Assert.All(session.Steps, step => Assert.Contains(version.Steps, s => s.Id == step));
+    }
+
+    [Fact]
+    public async Task An_exclusion_names_sessions_by_pseudonym_so_a_participants_token_or_withdrawal_code_excludes_nobody()
+    {
+        var participant = await _sessions.Start(Id, "en", new Dictionary<string, string>(), null);
+        foreach (var secret in new[] { participant.Token, participant.WithdrawalCode, participant.Id.ToLowerInvariant() })
+        {
+            var error = await Assert.ThrowsAsync<SessionException>(() => _sessions.SetExclusion(Id, [secret], "bot", "anna"));
+            Assert.StartsWith($"not a session of '{Id}'", error.Message);
+        }
+        Assert.Null(_store.FindSession(participant.Id)!.Exclusion);
+    }
+
+    [Fact]
+    public async Task A_language_chosen_from_a_version_the_file_no_longer_has_falls_back_to_the_served_versions_first()
+    {
+        // The participant link chose English from the file as it was; the file served when the session starts offers German only.
+        var german = Replication();
+        german["languages"] = new JsonArray("de");
+        Write(german);
+        await _catalog.Rescan();
+        var session = await _sessions.Start(Id, "en", new Dictionary<string, string>(), null);
+        Assert.Equal("de", session.Language);
     }
 }

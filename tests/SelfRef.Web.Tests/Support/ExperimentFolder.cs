@@ -31,7 +31,13 @@ public sealed class ExperimentFolder : IDisposable
         System.IO.File.Move(temporary, File(name), overwrite: true);
     }
 
-    public void Write(string name, JsonObject experiment) => Write(name, experiment.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    /// <summary>Writes the experiment as indented JSON; returns the text written (its hash names the version).</summary>
+    public string Write(string name, JsonObject experiment)
+    {
+        var text = experiment.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Write(name, text);
+        return text;
+    }
 
     public void Dispose()
     {
