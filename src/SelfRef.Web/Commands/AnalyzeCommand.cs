@@ -44,7 +44,7 @@ public static class AnalyzeCommand
                 : FromStore(experimentId!, run.Settings, choice, outDir);
             foreach (var task in report.Results.Tasks)
                 run.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{task.Task}: {task.K}/{task.N} = {task.Proportion:P1} (95 % CI {task.Wilson.Low:P1}–{task.Wilson.High:P1}), reference {task.Reference:P1}, exact binomial p = {task.Binomial?.PValue:G3}"));
+                    $"{task.Task}: {task.K}/{task.N} = {task.Proportion:P1} (95 % CI {task.Wilson.Low:P1}–{task.Wilson.High:P1}), {TaskTestLine.Of(task)}"));
             run.Output.WriteLine($"wrote {Path.GetFullPath(report.HtmlPath)}");
             run.Output.WriteLine($"      {Path.GetFullPath(report.MarkdownPath)}, {Path.GetFileName(report.JsonPath)}, {Path.GetFileName(report.OutcomesPath)} and {report.FigurePaths.Count} figure files");
             return 0;
