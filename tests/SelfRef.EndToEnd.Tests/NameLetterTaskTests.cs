@@ -153,7 +153,7 @@ public class NameLetterTaskTests(BrowserFixture fixture) : IClassFixture<Browser
     }
 
     [Fact]
-    public async Task A_reload_shows_the_same_grid_with_the_same_letters_picked_and_logs_no_pick_again()
+    public async Task A_reload_or_a_second_tab_shows_the_same_grid_with_the_same_letters_picked_and_logs_no_pick_again()
     {
         await using var context = await fixture.NewContext();
         var page = await context.OpenFirstTask("name-letters");
@@ -169,10 +169,20 @@ public class NameLetterTaskTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.Equal(before, await grid.GetByRole(AriaRole.Button).AllTextContentsAsync());
         foreach (var letter in new[] { "R", "S" })
             await Assertions.Expect(grid.GetByRole(AriaRole.Button, new() { Name = letter, Exact = true })).ToHaveAttributeAsync("aria-pressed", "true");
+        // A second tab of the session shows them too, from this device's copy of the step's events.
+        var tab = await context.NewPageAsync();
+        await tab.GotoAsync(page.Url);
+        var tabGrid = tab.GetByRole(AriaRole.Group, new() { Name = English.Instruction });
+        await Assertions.Expect(tabGrid.GetByRole(AriaRole.Button)).ToHaveCountAsync(26);
+        Assert.Equal(before, await tabGrid.GetByRole(AriaRole.Button).AllTextContentsAsync());
+        foreach (var letter in new[] { "R", "S" })
+            await Assertions.Expect(tabGrid.GetByRole(AriaRole.Button, new() { Name = letter, Exact = true })).ToHaveAttributeAsync("aria-pressed", "true");
         await page.AllSaved();
+        await tab.AllSaved();
         var events = fixture.Timeline(page, Step);
         Assert.Equal(["R", "S"], NameLettersEvents.Picks(events).Select(p => p.Letter));
-        // Each page load logs the grid it shows: the same order both times.
+        Assert.Equal(3, NameLettersEvents.Grids(events).Count());
+        // Each page load logs the grid it shows: the same order every time.
         Assert.All(NameLettersEvents.Grids(events), g => Assert.Equal(before.Select(l => l.Trim()), g.Letters));
     }
 
