@@ -27,7 +27,8 @@ public static class RawInsert
     {
         var path = Path.Combine(folder, "raw.db");
         var docs = Build(sessions, documents, eventsPerDocument, seed);
-        using var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        // The server's own connection settings for a new file (ordinal collation).
+        using var db = new LiteDatabase(LiteDbStore.Connection(path));
         var events = db.GetCollection("events");
         var clock = Stopwatch.StartNew();
         var inserted = events.InsertBulk(docs, transactionSize);
@@ -60,8 +61,7 @@ public static class RawInsert
             var last = seq + eventsPerDocument - 1;
             docs.Add(new BsonDocument
             {
-                ["_id"] = $"{ids[s]}//{seq:D19}",
-                ["session"] = ids[s],
+                ["_id"] = LiteDbStore.EventId(ids[s], "", seq),
                 ["stream"] = "",
                 ["from"] = seq,
                 ["last"] = last,

@@ -43,7 +43,7 @@ internal static class LegacyFormat
         using (var old = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper))
         {
             if (!Holds(old)) return 0;
-            using var target = new LiteDatabase(new ConnectionString { Filename = temporary, Connection = ConnectionType.Direct }, mapper);
+            using var target = new LiteDatabase(LiteDbStore.Connection(temporary), mapper);
             count = Copy(old, target, keys, options);
             target.Checkpoint();
         }
@@ -109,8 +109,7 @@ internal static class LegacyFormat
             var payload = BatchPayload.Close(eventBatch, sid, sessionKeys, type => options.Identifying.EventFields(experimentId, eventBatch.Step, type));
             batch.Add(new BsonDocument
             {
-                ["_id"] = $"{sid}/{eventBatch.Stream}/{seq:D19}",
-                ["session"] = sid,
+                ["_id"] = LiteDbStore.EventId(sid, eventBatch.Stream, seq),
                 ["stream"] = eventBatch.Stream,
                 ["from"] = seq,
                 ["seq"] = seq,

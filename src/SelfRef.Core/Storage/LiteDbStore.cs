@@ -76,7 +76,7 @@ public sealed class LiteDbStore : IStore
         try
         {
             Migrate();
-            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, CreateMapper());
+            _db = new LiteDatabase(Connection(Path), CreateMapper());
             _sessions = _db.GetCollection(SessionsName);
             _events = _db.GetCollection(EventsName);
             _meta = _db.GetCollection(MetaName);
@@ -90,7 +90,7 @@ public sealed class LiteDbStore : IStore
             _sessions.EnsureIndex("token", "$.token", unique: true);
             _sessions.EnsureIndex("withdrawal", "$.withdrawal");
             _sessions.EnsureIndex("experiment", "$.experiment");
-            _events.EnsureIndex("session");
+            DropSessionIndex();
             FinishErasures();
         }
         catch
@@ -123,6 +123,31 @@ public sealed class LiteDbStore : IStore
         // LiteDB returns dates as local time; keep every date UTC both ways.
         mapper.RegisterType<DateTime>(d => new BsonValue(d.ToUniversalTime()), b => b.AsDateTime.ToUniversalTime());
         return mapper;
+    }
+
+    /// <summary>
+    /// Direct mode; a new file compares strings ordinally (LiteDB's "binary" collation): every
+    /// string the store looks up by is an id or a hash to be matched exactly, and ordinal
+    /// comparisons cost the writer a fraction of culture-aware ones. A file keeps the collation it
+    /// was created with (LiteDB refuses to open a file with another one), so an existing file is
+    /// opened with its own.
+    /// </summary>
+    public static ConnectionString Connection(string path) => new()
+    {
+        Filename = path,
+        Connection = ConnectionType.Direct,
+        Collation = File.Exists(path) && new FileInfo(path).Length > 0 ? null : Collation.Binary,
+    };
+
+    /// <summary>
+    /// Files written before a session's batches were found by their _id range (see BatchesOf) have a
+    /// second index of every batch by session; it would be updated on every insert for nothing, so
+    /// it goes (its nodes are deleted in one transaction; a crash during it leaves it as it was).
+    /// </summary>
+    private void DropSessionIndex()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (_events.DropIndex("session")) _options.Log?.Invoke($"Dropped the index of event batches by session of {Path} in {clock.Elapsed.TotalSeconds:F1} s (batches are found by their id)");
     }
 
     /// <summary>A database of an earlier SelfRef is sealed into a new file that replaces it (see LegacyFormat).</summary>
@@ -176,7 +201,7 @@ public sealed class LiteDbStore : IStore
         {
             _sessions.Delete(sid);
             _codes.DeleteMany(Query.EQ("session", sid));
-            _events.DeleteMany(Query.EQ("session", sid));
+            _events.DeleteMany(BatchesOf(sid));
         }
         foreach (var sid in _keys.Sessions().Where(sid => !stored.Contains(sid))) _keys.DestroyAll(sid);
     }
@@ -259,7 +284,7 @@ public sealed class LiteDbStore : IStore
         return _writer.Enqueue(db =>
         {
             _sessions.Upsert(document);
-            _events.DeleteMany(Query.EQ("session", sid));
+            _events.DeleteMany(BatchesOf(sid));
             _pendingEnded.Add(sid);
             _pendingForget.Add(sid);
             return true;
@@ -328,15 +353,21 @@ public sealed class LiteDbStore : IStore
         // if no batch of the session was committed in between, and then the file still says the same.
         long? storedDurable = _durable.ContainsKey(key) ? null : ReadDurableSeq(sid, batch.Stream);
         long? storedBytes = _bytes.ContainsKey(sid) ? null : ReadStoredBytes(sid);
+        // Filed as if the batch starts right after what is durable, as it nearly always does; the
+        // writer renumbers it when the file holds some of its events already. (The session is in the
+        // _id: see BatchesOf.)
+        var id = EventId(sid, batch.Stream, batch.Seq);
         var document = new BsonDocument
         {
-            ["session"] = sid,
+            ["_id"] = id,
             ["stream"] = batch.Stream,
             ["from"] = batch.Seq,
+            ["seq"] = batch.Seq,
             ["last"] = batch.Last,
             ["step"] = batch.Step,
             ["bytes"] = payload.Length,
             ["payload"] = payload,
+            ["receivedAt"] = DateTime.UtcNow.Ticks,
         };
         return _writer.Enqueue(db =>
         {
@@ -353,9 +384,9 @@ public sealed class LiteDbStore : IStore
             if (bytes > _options.SessionQuotaBytes)
                 throw new BatchRefusedException($"storage quota used up: this session may store at most {_options.SessionQuotaBytes / (1024 * 1024)} MB");
             // Events the file holds already stay in the payload but are skipped when read ("seq" is the first new one).
-            document["_id"] = EventId(sid, batch.Stream, durable + 1);
-            document["seq"] = durable + 1;
-            document["receivedAt"] = DateTime.UtcNow.Ticks;
+            var first = durable + 1;
+            document["_id"] = first == batch.Seq ? id : EventId(sid, batch.Stream, first);
+            document["seq"] = first;
             _events.Insert(document);
             AfterBatchInsert?.Invoke(sessionId, batch);
             _pendingDurable[key] = batch.Last;
@@ -380,13 +411,13 @@ public sealed class LiteDbStore : IStore
         return last is null ? 0 : last["last"].AsInt64;
     }
 
-    private long ReadStoredBytes(string sid) => _events.Find(Query.EQ("session", sid)).Sum(d => (long)d["bytes"].AsInt32);
+    private long ReadStoredBytes(string sid) => _events.Find(BatchesOf(sid)).Sum(d => (long)d["bytes"].AsInt32);
 
     public IReadOnlyList<StoredBatch> Events(string sessionId)
     {
         var sid = Sid(sessionId);
         if (_keys.Find(sid) is not { } keys) return [];
-        return _events.Find(Query.EQ("session", sid))
+        return _events.Find(BatchesOf(sid))
             .Select(d => new StoredBatch(
                 sessionId,
                 d["stream"].AsString,
@@ -422,7 +453,7 @@ public sealed class LiteDbStore : IStore
         {
             var (count, eventCount) = await _writer.Enqueue(db =>
             {
-                var chunk = _events.Find(Query.EQ("session", sid), 0, EraseChunk).ToList();
+                var chunk = _events.Find(BatchesOf(sid), 0, EraseChunk).ToList();
                 var n = 0;
                 foreach (var document in chunk)
                 {
@@ -551,7 +582,14 @@ public sealed class LiteDbStore : IStore
     private static string StreamKey(string sid, string stream) => $"{sid}/{stream}";
 
     // Zero-padded so that the _id index orders a stream's batches by sequence number.
-    private static string EventId(string sid, string stream, long seq) => $"{sid}/{stream}/{seq:D19}";
+    public static string EventId(string sid, string stream, long seq) => $"{sid}/{stream}/{seq:D19}";
+
+    /// <summary>
+    /// Every batch of a session and nothing else, as a range of the _id index: a batch's id starts
+    /// with "{sid}/", a storage id is 32 hex digits, and '0' is the character after '/', both
+    /// ordinally and in culture-aware collations (which files created before the ordinal one keep).
+    /// </summary>
+    internal static BsonExpression BatchesOf(string sid) => Query.Between("_id", sid + "/", sid + "0");
 
     public void Dispose()
     {

@@ -4,7 +4,11 @@ using SelfRef.Stats.Results;
 
 namespace SelfRef.Stats.Figures;
 
-/// <summary>How many participants reached each stage, from the first to completion.</summary>
+/// <summary>
+/// How many participants reached each stage, from the first to completion. Stages not in one sequence
+/// (tasks met in different orders: counterbalanced) are drawn in another colour and the caption gives
+/// them as counts per task, not as steps after one another.
+/// </summary>
 public static class CompletionFunnelFigure
 {
     public static Figure Create(IReadOnlyList<FunnelStage> stages)
@@ -20,7 +24,7 @@ public static class CompletionFunnelFigure
             Position = stages.Count - 1 - i,
             Value = s.Count,
             Size = 0.7,
-            FillColor = FigureStyle.Blue.WithAlpha(0.8),
+            FillColor = (s.InSequence ? FigureStyle.Blue : FigureStyle.Orange).WithAlpha(0.8),
             LineWidth = 0,
             Orientation = Orientation.Horizontal,
         }).ToList();
@@ -35,9 +39,17 @@ public static class CompletionFunnelFigure
             stages.Select(s => s.Label).ToArray());
         plot.Axes.SetLimits(0, max * 1.25, -0.6, stages.Count - 0.4);
 
-        var caption = "Participants at each stage of the study: "
-            + string.Join(" → ", stages.Select(s => $"{s.Label} {s.Count}"))
-            + $" ({FigureStyle.Count(first)} at the first stage).";
+        var caption = Caption(stages, first);
         return new Figure("completion-funnel", caption, plot);
+    }
+
+    private static string Caption(IReadOnlyList<FunnelStage> stages, int first)
+    {
+        var n = $" ({FigureStyle.Count(first)} at the first stage).";
+        if (stages.All(s => s.InSequence))
+            return "Participants at each stage of the study: " + string.Join(" → ", stages.Select(s => $"{s.Label} {s.Count}")) + n;
+        return "Participants at each stage of the study: " + string.Join(" → ", stages.Where(s => s.InSequence).Select(s => $"{s.Label} {s.Count}"))
+            + ". Orange bars are counts per task, not steps in a sequence, because participants did the tasks in different orders "
+            + "(or in an order the outcome table does not give): " + string.Join("; ", stages.Where(s => !s.InSequence).Select(s => $"{s.Label} {s.Count}")) + n;
     }
 }

@@ -36,10 +36,11 @@ public static class FirstTargetMapFigure
         plot.Grid.MajorLineColor = Colors.Black.WithAlpha(0.05);
 
         var (west, east, south, north) = Extent(points);
-        foreach (var ring in outlines)
+        // Cut at ±180° first: a ring drawn across the antimeridian would be a line across the world.
+        foreach (var piece in outlines.SelectMany(Antimeridian.Split))
         {
-            if (!Overlaps(ring, west, east, south, north)) continue;
-            var outline = plot.Add.ScatterLine(ring.Select(p => p.Lon).ToArray(), ring.Select(p => p.Lat).ToArray(), FigureStyle.Grey.WithAlpha(0.7));
+            if (!Overlaps(piece, west, east, south, north)) continue;
+            var outline = plot.Add.ScatterLine(piece.Select(p => p.Lon).ToArray(), piece.Select(p => p.Lat).ToArray(), FigureStyle.Grey.WithAlpha(0.7));
             outline.LineWidth = 0.8f;
         }
 

@@ -7,8 +7,11 @@ namespace SelfRef.Stats.Figures;
 /// <summary>Observed proportion per task with Wilson and Clopper–Pearson intervals against the reference or the mean chance.</summary>
 public static class ReplicationBarsFigure
 {
-    public static Figure Create(IReadOnlyList<TaskResult> tasks)
+    /// <param name="all">Every task of the report; one without a classified first action (n = 0) has no bar and is named in the caption.</param>
+    public static Figure Create(IReadOnlyList<TaskResult> all)
     {
+        var tasks = all.Where(t => t.N > 0).ToList();
+        var empty = all.Where(t => t.N == 0).Select(t => t.Task).ToList();
         var plot = FigureStyle.NewPlot(
             $"Self-referential first actions ({FigureStyle.Counts(tasks.Select(t => (t.Task, t.N)))})",
             "Task", "Proportion self-referential");
@@ -47,6 +50,7 @@ public static class ReplicationBarsFigure
             + $"), with {percent} % Wilson (black) and Clopper–Pearson (red) intervals"
             + (referenceShown ? "; dashed orange line: reference proportion (Gallup anecdote)" : "")
             + (chanceShown ? "; dotted green line: mean of the participants' chances of a self-referential first action (the test is against each participant's own chance)" : "")
+            + (empty.Count > 0 ? $"; not drawn, no classified first action (n = 0): {string.Join(", ", empty)}" : "")
             + ".";
         return new Figure("replication-bars", caption, plot);
     }

@@ -20,6 +20,8 @@ public static class ReplicationReport
         var generatedAt = options.GeneratedAt ?? DateTimeOffset.UtcNow;
         options = options.Versions is null ? options with { Versions = PooledVersion.FromRows(outcomes) } : options;
         var results = ReplicationResults.Compute(outcomes, options);
+        // From here on the rows as counted: one per participant and task, names as the report spells them.
+        outcomes = results.Tidy.Rows;
         var figures = ReportFigures.Create(results, options, outcomes).Select(f => RenderedFigure.From(f)).ToList();
         var blocks = ReportContent.Build(results, options, figures, generatedAt);
 

@@ -24,10 +24,11 @@ internal static class ReportContent
             new Note(ReferenceNote),
         };
         blocks.AddRange(SampleNotes.Blocks(o));
+        blocks.AddRange(TidyBlocks(r.Tidy));
         blocks.Add(new Heading(2, "Self-referential first actions per task"));
 
         if (r.Tasks.Count == 0)
-            blocks.Add(new Paragraph("No task has a classified first action yet."));
+            blocks.Add(new Paragraph("The outcome table has no task rows yet."));
         else
         {
             blocks.Add(new Table(
@@ -43,7 +44,7 @@ internal static class ReportContent
             var missing = r.Tasks.Where(t => t.Missing.Count > 0).ToList();
             if (missing.Count > 0)
                 blocks.Add(new Paragraph("Rows without a classification, left out of n: " +
-                    string.Join("; ", missing.Select(t => $"{t.Task}: " + string.Join(", ", t.Missing.Select(m => $"{m.Value} {m.Key}")))) + "."));
+                    string.Join("; ", missing.Select(t => $"{t.Task}: " + MissingText(t))) + "."));
             Add(blocks, figure, "replication-bars");
         }
 
@@ -54,7 +55,7 @@ internal static class ReportContent
         else
         {
             blocks.Add(new Table(
-                ["task", "n", "median (ms)", "Q1 (ms)", "Q3 (ms)", "IQR (ms)", "self vs other: Mann–Whitney W", "p"],
+                ["task", "n (classified rows with a latency)", "median (ms)", "Q1 (ms)", "Q3 (ms)", "IQR (ms)", "self vs other: Mann–Whitney W", "p"],
                 withLatency.Select(t => (IReadOnlyList<string>)
                 [
                     t.Task, t.Latency.N.ToString(CultureInfo.InvariantCulture), Format.Ms(t.Latency.Median), Format.Ms(t.Latency.Q1),
@@ -62,18 +63,30 @@ internal static class ReportContent
                     t.LatencyBySelfReference is { } mw ? Format.Num(mw.W, "0.#") : "–",
                     t.LatencyBySelfReference is { } mw2 ? Format.P(mw2.PValue) : "–",
                 ]).ToList()));
-            blocks.Add(new Paragraph("Quartiles use R's default rule (type 7). The Mann–Whitney test compares latencies of self-referential " +
+            var unclassified = r.Tasks.Where(t => t.LatencyUnclassified > 0).ToList();
+            blocks.Add(new Paragraph("n counts the participants whose first action is classified (self-referential or not) and has a latency, " +
+                "the rows the self-versus-other comparison can use" +
+                (unclassified.Count > 0
+                    ? "; rows with a latency but no classification are left out (" + string.Join("; ", unclassified.Select(t => $"{t.Task}: {t.LatencyUnclassified}")) + ")"
+                    : "") +
+                ". Quartiles use R's default rule (type 7). The Mann–Whitney test compares latencies of self-referential " +
                 "and other first actions (normal approximation with tie and continuity correction, as R's wilcox.test(exact = FALSE))."));
             Add(blocks, figure, "latency-ecdf");
         }
 
-        if (r.DistancesKm.Count > 0)
+        var hasMap = figure.ContainsKey(FirstTargetMapFigure.Name);
+        if (r.DistancesKm.Count > 0 || hasMap)
         {
-            blocks.Add(new Heading(2, "Map task: distance to home town"));
-            var d = r.DistancesKm.Order().ToArray();
-            blocks.Add(new Paragraph($"{d.Length} distances; median {Format.Num(Estimators.Quantile.Type7(d, 0.5), "0.#")} km; " +
-                $"{d.Count(x => x <= o.MatchRadiusKm)} within the {Format.Num(o.MatchRadiusKm, "0.#")} km match radius."));
-            Add(blocks, figure, "distance-histogram");
+            blocks.Add(new Heading(2, r.DistancesKm.Count > 0 ? "Map task: distance to home town" : "Map task: first targets"));
+            if (r.DistancesKm.Count > 0)
+            {
+                var d = r.DistancesKm.Order().ToArray();
+                blocks.Add(new Paragraph($"{d.Length} distances; median {Format.Num(Estimators.Quantile.Type7(d, 0.5), "0.#")} km; " +
+                    $"{d.Count(x => x <= o.MatchRadiusKm)} within the {Format.Num(o.MatchRadiusKm, "0.#")} km match radius."));
+                Add(blocks, figure, "distance-histogram");
+            }
+            // Home towns are drawn only when the rows carry their coordinates (identifying columns, exported only when asked for).
+            Add(blocks, figure, FirstTargetMapFigure.Name);
         }
 
         blocks.Add(new Heading(2, "Conditions"));
@@ -94,7 +107,7 @@ internal static class ReportContent
             var capped = k.Low < -1 || k.High > 1 ? ", capped to [−1, 1]" : "";
             blocks.Add(new Paragraph($"Cohen's κ = {Format.Num(k.Kappa, "0.000")} ({level} CI {Format.Num(Math.Max(k.Low, -1), "0.000")} to {Format.Num(Math.Min(k.High, 1), "0.000")}{capped}) " +
                 $"over {k.N} double-coded answers in {k.Categories.Count} categories; observed agreement {Format.Percent(k.ObservedAgreement)}, " +
-                $"chance agreement {Format.Percent(k.ExpectedAgreement)}; test of κ = 0: z = {Format.Num(k.Z)}, p = {Format.P(k.PValue)}. " +
+                $"chance agreement {Format.Percent(k.ExpectedAgreement)}; test of κ = 0: z = {Format.Num(k.Z)}, {Format.PIs(k.PValue)}. " +
                 "Standard errors: Fleiss, Cohen & Everitt (1969), under the alternative for the interval and under κ = 0 for the test."));
         }
 
@@ -111,14 +124,38 @@ internal static class ReportContent
 
     private static double? TestP(TaskResult t) => t.Chance?.PTwoSided ?? t.Binomial?.PValue;
 
+    /// <summary>What counting one row per participant and task, names ignoring case, changed (see TidyOutcomes).</summary>
+    private static IEnumerable<ReportBlock> TidyBlocks(Outcomes.TidyOutcomes tidy)
+    {
+        const int listed = 10;
+        if (tidy.Duplicates.Count > 0)
+        {
+            var pairs = tidy.Duplicates.Take(listed).Select(d =>
+                $"participant {d.Participant}, task {d.Task}: kept row {d.KeptRow}, left out row{(d.LeftOutRows.Count == 1 ? "" : "s")} {string.Join(", ", d.LeftOutRows)}");
+            var more = tidy.Duplicates.Count > listed ? $"; and {tidy.Duplicates.Count - listed} more pair(s)" : "";
+            yield return new Note($"Duplicate rows: {tidy.LeftOutRows} row(s) repeat a participant and task already in the table " +
+                $"({tidy.Duplicates.Count} participant × task pair(s)). Each participant is counted once per task: the first row in table order is kept " +
+                $"and the later rows are left out of every count, test and figure. Rows are numbered from 1 in the order of the analysed rows (pilot runs and excluded sessions left out are not counted): " +
+                $"{string.Join("; ", pairs)}{more}.");
+        }
+        if (tidy.Respelled.Count > 0)
+            yield return new Paragraph("Task and condition names are compared ignoring case (a registered task keeps the registry's name, any other name " +
+                "the spelling seen first): " + string.Join("; ", tidy.Respelled.Select(n => $"{n.Column} \"{n.Written}\" counted as \"{n.CountedAs}\" ({n.Rows} row(s))")) + ".");
+    }
+
+    private static string MissingText(TaskResult t) => string.Join(", ", t.Missing.Select(m => $"{m.Value} {m.Key}"));
+
     private static string TaskSentence(TaskResult t, string level)
     {
+        if (t.N == 0)
+            return $"{Cap(t.Task)}: n = 0, no participant has a classified first action" +
+                (t.Missing.Count > 0 ? $" ({MissingText(t)})" : "") + ", so no proportion, interval or test is given.";
         var s = $"{Cap(t.Task)}: {t.K} of {t.N} participants ({Format.Percent(t.Proportion)}) made a self-referential first action; " +
             $"{level} CI {Format.Interval(t.Wilson.Low, t.Wilson.High)} (Wilson), {Format.Interval(t.ClopperPearson.Low, t.ClopperPearson.High)} (Clopper–Pearson).";
         if (t.Chance is { } c)
             s += " " + ChanceSentence(t, c);
         else if (t.Binomial is { } b && t.CohensH is { } h && t.Reference is { } p0)
-            s += $" Against the reference {Format.Prop(p0)}: exact binomial test p = {Format.P(b.PValue)}, Cohen's h = {Format.Signed(h.H)} ({h.Magnitude}).";
+            s += $" Against the reference {Format.Prop(p0)}: exact binomial test {Format.PIs(b.PValue)}, Cohen's h = {Format.Signed(h.H)} ({h.Magnitude}).";
         return s;
     }
 
@@ -128,7 +165,7 @@ internal static class ReportContent
         var level = Format.Level(c.Level);
         var s = $"Exact Poisson-binomial test against each participant's chance (n = {c.N}): observed {c.K} self-referential first actions, " +
             $"expected {Format.Num(c.Expected, "#,0.0")} by chance alone (mean chance {Format.Prop(c.MeanChance)}); " +
-            $"one-sided p (more often than chance) = {Format.P(c.PGreater)}, two-sided p = {Format.P(c.PTwoSided)}. " +
+            $"{Format.PIs(c.PGreater, "one-sided p (more often than chance)")}, two-sided {Format.PIs(c.PTwoSided)}. " +
             $"Observed minus expected proportion {Format.Signed(c.Difference)} ({level} CI {Format.Signed(c.DifferenceLow)} to {Format.Signed(c.DifferenceHigh)}: " +
             $"the Wilson interval of the observed proportion minus the mean chance), Cohen's h against the mean chance = {Format.Signed(c.CohensH.H)} ({c.CohensH.Magnitude}).";
         if (t.WithoutChance > 0)
@@ -148,9 +185,12 @@ internal static class ReportContent
                 i == 0 ? "–" : Format.Signed(c.DifferencesFromFirst[i - 1].Difference),
                 i == 0 ? "–" : $"{Format.Signed(c.DifferencesFromFirst[i - 1].Low)} to {Format.Signed(c.DifferencesFromFirst[i - 1].High)}",
             ]).ToList());
-        var or = c.Fisher.OddsRatio is { } odds ? $", conditional MLE odds ratio {Format.Num(odds)}" : "";
+        var or = c.OddsRatioVsFirst is { } odds
+            ? $", conditional MLE odds ratio {Format.Num(odds)} (odds of a self-referential first action under {ConditionComparisonFigure.Display(c.Levels[1].Level)} " +
+              $"divided by those under {ConditionComparisonFigure.Display(c.Levels[0].Level)}: the same direction as the difference column, above 1 when the difference is positive)"
+            : "";
         yield return new Paragraph(FisherSentence(c.Fisher) + or + ". " +
-            $"Pearson's chi-square (no continuity correction): χ² = {Format.Num(c.ChiSquare.Statistic, "0.000")}, df = {c.ChiSquare.DegreesOfFreedom}, p = {Format.P(c.ChiSquare.PValue)}.");
+            $"Pearson's chi-square (no continuity correction): χ² = {Format.Num(c.ChiSquare.Statistic, "0.000")}, df = {c.ChiSquare.DegreesOfFreedom}, {Format.PIs(c.ChiSquare.PValue)}.");
         if (double.IsNaN(c.ChiSquare.Statistic))
             yield return new Note("Chi-square is not defined here: every first action in this task fell into one category. Fisher's exact test still applies.");
         else if (c.ChiSquare.Warning is not null)
@@ -159,13 +199,13 @@ internal static class ReportContent
 
     private static string FisherSentence(Estimators.FisherExactTestResult f)
     {
-        if (f.Method != Estimators.FisherMethod.MonteCarlo) return $"Fisher's exact test: p = {Format.P(f.PValue)}";
+        if (f.Method != Estimators.FisherMethod.MonteCarlo) return $"Fisher's exact test: {Format.PIs(f.PValue)}";
         var floor = f.PValue <= f.Resolution
             ? string.Create(CultureInfo.InvariantCulture, $" (= 1/{f.Replicates + 1:N0}, the smallest it can be: no random table was as unlikely as the observed one)")
             : "";
         var tables = double.IsNaN(f.Arrangements) ? "every possible table" : $"the {Format.Magnitude(f.Arrangements)} possible tables";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Fisher's exact test, Monte Carlo p-value: p = {Format.P(f.PValue)}{floor}, standard error {Significant(f.StandardError ?? double.NaN)}, from {f.Replicates:N0} random tables with the observed margins " +
+            $"Fisher's exact test, Monte Carlo p-value: {Format.PIs(f.PValue)}{floor}, standard error {Significant(f.StandardError ?? double.NaN)}, from {f.Replicates:N0} random tables with the observed margins " +
             $"(seed {f.Seed}; as R's fisher.test(x, simulate.p.value = TRUE, B = {f.Replicates})), because an exact sum over {tables} is beyond the exact test's work budget");
     }
 

@@ -11,7 +11,7 @@ public static class ReportFigures
     public static IReadOnlyList<Figure> Create(ReplicationResults results, ReportOptions options, IReadOnlyList<OutcomeRow>? outcomes = null)
     {
         var figures = new List<Figure>();
-        if (results.Tasks.Count > 0) figures.Add(ReplicationBarsFigure.Create(results.Tasks));
+        if (results.Tasks.Any(t => t.N > 0)) figures.Add(ReplicationBarsFigure.Create(results.Tasks));
         if (results.LatencyGroups.Count > 0) figures.Add(LatencyEcdfFigure.Create(results.LatencyGroups));
         if (results.DistancesKm.Count > 0) figures.Add(DistanceHistogramFigure.Create(results.DistancesKm, options.MatchRadiusKm));
         if (outcomes is not null && FirstTargetMapFigure.Points(outcomes).Count > 0 && options.CountryOutlines is { } outlines && File.Exists(outlines))

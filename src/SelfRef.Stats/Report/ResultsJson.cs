@@ -18,21 +18,26 @@ public static class ResultsJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <param name="DuplicateRowsLeftOut">Rows that repeated a participant and task and were left out (the first row of each pair is counted).</param>
     public sealed record Document(
         string Title, DateTimeOffset GeneratedAt, double Alpha, double ConfidenceLevel, int Participants,
         string ReferenceNote, IReadOnlyList<TaskJson> Tasks, IReadOnlyList<ConditionJson> Conditions,
-        IReadOnlyList<PowerJson> Power, KappaJson? Kappa, IReadOnlyList<FunnelJson> Funnel, DistanceJson? Distance);
+        IReadOnlyList<PowerJson> Power, KappaJson? Kappa, IReadOnlyList<FunnelJson> Funnel, DistanceJson? Distance,
+        int DuplicateRowsLeftOut);
 
     /// <param name="TestedAgainst">"reference" (exact binomial test), "chance" (exact Poisson-binomial test, see <paramref name="Chance"/>) or null (no test).</param>
     /// <param name="BinomialP">Against the reference; null when tested against chance.</param>
     /// <param name="CohensH">Against the reference; null when tested against chance.</param>
+    /// <param name="Proportion">Null (as the intervals) when the task has no classified row (n = 0); <paramref name="Missing"/> says why.</param>
+    /// <param name="LatencyN">Classified rows with a latency (the latency summary's n).</param>
+    /// <param name="LatencyUnclassified">Rows with a latency but no classification, not in the latency summary.</param>
     public sealed record TaskJson(
-        string Task, int N, int K, double Proportion, double? Reference,
-        double WilsonLow, double WilsonHigh, double CpLow, double CpHigh,
+        string Task, int N, int K, double? Proportion, double? Reference,
+        double? WilsonLow, double? WilsonHigh, double? CpLow, double? CpHigh,
         double? BinomialP, double? CohensH, string? CohensHMagnitude,
         int LatencyN, double? LatencyMedianMs, double? LatencyQ1Ms, double? LatencyQ3Ms, double? LatencyIqrMs,
         double? LatencyMannWhitneyW, double? LatencyMannWhitneyP, IReadOnlyDictionary<string, int> Missing,
-        string? TestedAgainst, ChanceJson? Chance);
+        string? TestedAgainst, ChanceJson? Chance, int LatencyUnclassified);
 
     /// <summary>The exact Poisson-binomial test of a task whose chance differs per participant.</summary>
     /// <param name="N">Classified rows with a chance value (the test's n).</param>
@@ -53,9 +58,13 @@ public static class ResultsJson
     /// <param name="FisherReplicates">Monte Carlo: random tables drawn (R's B); null when exact.</param>
     /// <param name="FisherSeed">Monte Carlo: seed of the random tables; null when exact.</param>
     /// <param name="FisherSe">Monte Carlo: standard error of the p-value, √(p(1 − p)/B); null when exact.</param>
+    /// <param name="OddsRatioVsFirst">
+    /// Two levels only: conditional MLE odds ratio of the second level against the first (the direction of the
+    /// differences; R's fisher.test on the table with levels as columns gives its reciprocal).
+    /// </param>
     public sealed record ConditionJson(
         string Task, IReadOnlyList<string> Levels, IReadOnlyList<LevelJson> Counts,
-        double FisherP, string FisherMethod, int? FisherReplicates, int? FisherSeed, double? FisherSe, double? OddsRatio, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
+        double FisherP, string FisherMethod, int? FisherReplicates, int? FisherSeed, double? FisherSe, double? OddsRatioVsFirst, double? Chisq, int ChisqDf, double? ChisqP, string? ChisqWarning,
         IReadOnlyList<DifferenceJson> Differences);
 
     /// <param name="Against">"reference", or "mean chance" (a task tested against each participant's chance: the exact binomial test at the mean chance stands in).</param>
@@ -70,21 +79,22 @@ public static class ResultsJson
     public static Document Create(ReplicationResults r, ReportOptions o, DateTimeOffset generatedAt) => new(
         o.ExperimentTitle, generatedAt, o.Alpha, o.ConfidenceLevel, r.Participants, ReportContent.ReferenceNote,
         r.Tasks.Select(t => new TaskJson(
-            t.Task, t.N, t.K, t.Proportion, t.Reference,
-            t.Wilson.Low, t.Wilson.High, t.ClopperPearson.Low, t.ClopperPearson.High,
+            t.Task, t.N, t.K, F(t.Proportion), t.Reference,
+            F(t.Wilson.Low), F(t.Wilson.High), F(t.ClopperPearson.Low), F(t.ClopperPearson.High),
             t.Binomial?.PValue, t.CohensH?.H, t.CohensH?.Magnitude,
             t.Latency.N, F(t.Latency.Median), F(t.Latency.Q1), F(t.Latency.Q3), F(t.Latency.Iqr),
             t.LatencyBySelfReference?.W, F(t.LatencyBySelfReference?.PValue), t.Missing,
-            t.Chance is not null ? "chance" : t.Reference is not null ? "reference" : null,
+            t.Chance is not null ? "chance" : t.Binomial is not null ? "reference" : null,
             t.Chance is { } c
                 ? new ChanceJson(ChanceTest, c.N, c.K, c.Expected, c.MeanChance, c.Proportion, c.PGreater, c.PTwoSided,
                     c.Difference, c.DifferenceLow, c.DifferenceHigh, c.Level, c.CohensH.H, c.CohensH.Magnitude, t.WithoutChance)
-                : null)).ToList(),
+                : null,
+            t.LatencyUnclassified)).ToList(),
         r.Conditions.Select(c => new ConditionJson(
             c.Task, c.Levels.Select(l => l.Level).ToList(),
             c.Levels.Select(l => new LevelJson(l.Level, l.N, l.K, l.Wilson.Estimate, l.Wilson.Low, l.Wilson.High)).ToList(),
             c.Fisher.PValue, MethodName(c.Fisher.Method), c.Fisher.Method == FisherMethod.MonteCarlo ? c.Fisher.Replicates : null, c.Fisher.Seed, c.Fisher.StandardError,
-            F(c.Fisher.OddsRatio), F(c.ChiSquare.Statistic), c.ChiSquare.DegreesOfFreedom, F(c.ChiSquare.PValue), c.ChiSquare.Warning,
+            F(c.OddsRatioVsFirst), F(c.ChiSquare.Statistic), c.ChiSquare.DegreesOfFreedom, F(c.ChiSquare.PValue), c.ChiSquare.Warning,
             c.DifferencesFromFirst.Select((d, i) => new DifferenceJson(c.Levels[i + 1].Level, c.Levels[0].Level, d.Difference, d.Low, d.High)).ToList())).ToList(),
         r.Power.SelectMany(p => p.Rows.Select(row => new PowerJson(p.Task, p.Reference, row.P1, row.P1 - row.P0, row.CohensH, row.N, F(row.Power), row.Alpha, row.TargetPower,
             p.AgainstMeanChance ? "mean chance" : "reference"))).ToList(),
@@ -95,7 +105,8 @@ public static class ResultsJson
         r.Funnel.Select(f => new FunnelJson(f.Label, f.Count)).ToList(),
         r.DistancesKm.Count > 0
             ? new DistanceJson(r.DistancesKm.Count, Estimators.Quantile.Type7(r.DistancesKm, 0.5), r.DistancesKm.Count(d => d <= o.MatchRadiusKm), o.MatchRadiusKm)
-            : null);
+            : null,
+        r.Tidy.LeftOutRows);
 
     public const string ChanceTest = "exact Poisson-binomial test against each participant's chance";
 

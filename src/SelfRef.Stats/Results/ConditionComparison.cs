@@ -15,6 +15,14 @@ public sealed record ConditionComparison(
     FisherExactTestResult Fisher, PearsonChiSquareResult ChiSquare,
     IReadOnlyList<ProportionDifference> DifferencesFromFirst)
 {
+    /// <summary>
+    /// Two levels only: the conditional MLE odds ratio of the second level against the first, the
+    /// direction of <see cref="DifferencesFromFirst"/> (above 1 when the second level's proportion is
+    /// higher). Fisher's estimate on the table (levels as columns) is the first level against the second,
+    /// as R's fisher.test gives it; the conditional MLE of the swapped table is exactly its reciprocal.
+    /// </summary>
+    public double? OddsRatioVsFirst => Fisher.OddsRatio is { } odds ? 1 / odds : null;
+
     /// <summary>Null when the task has fewer than two condition levels with classified rows.</summary>
     /// <param name="fisher">When Fisher's test may fall back to a Monte Carlo p-value, and with which seed; the defaults when null.</param>
     public static ConditionComparison? Compute(IEnumerable<OutcomeRow> rows, string task, double level, FisherExactTestOptions? fisher = null)

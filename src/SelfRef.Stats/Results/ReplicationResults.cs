@@ -25,6 +25,9 @@ public sealed record ReplicationResults(
     CohensKappaResult? Kappa,
     int Participants)
 {
+    /// <summary>The rows as counted: one per participant and task, names compared ignoring case (see <see cref="TidyOutcomes"/>).</summary>
+    public TidyOutcomes Tidy { get; init; } = new([], [], []);
+
     /// <summary>Task order: as the task types are registered (pen, map, …), then any other task alphabetically.</summary>
     public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows)
     {
@@ -33,12 +36,17 @@ public sealed record ReplicationResults(
             .OrderBy(t => registered.IndexOf(t) is var i && i >= 0 ? i : int.MaxValue).ThenBy(t => t, StringComparer.Ordinal).ToList();
     }
 
-    public static ReplicationResults Compute(IReadOnlyList<OutcomeRow> outcomes, ReportOptions options)
+    /// <param name="table">The outcome table as read; counted as <see cref="TidyOutcomes"/> makes it (one row per participant and task).</param>
+    public static ReplicationResults Compute(IReadOnlyList<OutcomeRow> table, ReportOptions options)
     {
+        var tidy = TidyOutcomes.Of(table);
+        var outcomes = tidy.Rows;
         var tasks = TaskOrder(outcomes);
-        double? Reference(string task) => options.References.TryGetValue(task, out var p) ? p : null;
-        var taskResults = tasks.Select(t => TaskResult.Compute(outcomes, t, Reference(t), options.ConfidenceLevel, options.ChanceColumns.GetValueOrDefault(t)))
-            .OfType<TaskResult>().ToList();
+        // Task names are compared ignoring case everywhere, so the options' keys are too.
+        var references = new Dictionary<string, double>(options.References.DistinctBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        var chanceColumns = new Dictionary<string, string>(options.ChanceColumns.DistinctBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        double? Reference(string task) => references.TryGetValue(task, out var p) ? p : null;
+        var taskResults = tasks.Select(t => TaskResult.Compute(outcomes, t, Reference(t), options.ConfidenceLevel, chanceColumns.GetValueOrDefault(t))).ToList();
         var power = taskResults.Select(t => t switch
             {
                 { Chance: { } c } => new TaskPowerTable(t.Task, c.MeanChance,
@@ -59,6 +67,7 @@ public sealed record ReplicationResults(
             options.Funnel ?? FunnelStage.FromOutcomes(outcomes, tasks),
             power,
             coding,
-            outcomes.Select(r => r.Participant).Distinct().Count());
+            outcomes.Select(r => r.Participant).Distinct().Count())
+        { Tidy = tidy };
     }
 }

@@ -12,30 +12,43 @@ namespace SelfRef.Stats.Results;
 /// a chance (a column with the role Chance); then the task is not tested against a reference.
 /// </param>
 /// <param name="WithoutChance">Classified rows of such a task without a chance value: left out of the chance test.</param>
+/// <param name="Latency">Latencies of the classified rows only (its N counts those); see <paramref name="LatencyUnclassified"/>.</param>
+/// <param name="LatencyUnclassified">Rows with a latency but no classification: not in <paramref name="Latency"/>.</param>
 public sealed record TaskResult(
     string Task, int N, int K, double Proportion, double? Reference,
     ProportionInterval Wilson, ProportionInterval ClopperPearson,
     ExactBinomialTestResult? Binomial, CohensHResult? CohensH,
     LatencySummaryResult Latency, MannWhitneyResult? LatencyBySelfReference,
     IReadOnlyDictionary<string, int> Missing,
-    PoissonBinomialTestResult? Chance = null, int WithoutChance = 0)
+    PoissonBinomialTestResult? Chance = null, int WithoutChance = 0, int LatencyUnclassified = 0)
 {
     /// <param name="chanceColumn">
     /// The task's column that holds each participant's chance (see ReportOptions.ChanceColumns), or null.
     /// When classified rows carry a value there, the task is tested against those chances instead of
     /// <paramref name="reference"/>.
     /// </param>
-    public static TaskResult? Compute(IEnumerable<OutcomeRow> rows, string task, double? reference, double level, string? chanceColumn = null)
+    /// <remarks>
+    /// A task whose rows are all unclassified still gets a result: n = 0, no proportion, no interval, no
+    /// test, and its rows counted by missing reason, so the report keeps it with the reason instead of
+    /// dropping it.
+    /// </remarks>
+    public static TaskResult Compute(IEnumerable<OutcomeRow> rows, string task, double? reference, double level, string? chanceColumn = null)
     {
         var all = rows.Where(r => r.Task == task).ToList();
         var coded = all.Where(r => r.SelfReference is not null).ToList();
-        if (coded.Count == 0) return null;
         var n = coded.Count;
         var k = coded.Count(r => r.SelfReference == true);
         var missing = all.Where(r => r.SelfReference is null)
             .GroupBy(r => r.MissingReason ?? "unknown")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count());
+        var latencyUnclassified = all.Count(r => r.SelfReference is null && r.LatencyMs is not null);
+        if (n == 0)
+        {
+            var none = new ProportionInterval(0, 0, double.NaN, double.NaN, double.NaN, level, "none: n = 0");
+            return new TaskResult(task, 0, 0, double.NaN, reference, none, none, null, null,
+                LatencySummary.Compute([]), null, missing, null, 0, latencyUnclassified);
+        }
         var self = LatenciesOf(coded, true);
         var other = LatenciesOf(coded, false);
 
@@ -55,7 +68,8 @@ public sealed record TaskResult(
             self.Length > 0 && other.Length > 0 && self.Concat(other).Distinct().Count() > 1 ? MannWhitney.Compute(self, other) : null,
             missing,
             chance,
-            chance is null ? 0 : n - withChance.Count);
+            chance is null ? 0 : n - withChance.Count,
+            latencyUnclassified);
     }
 
     private static double? ChanceOf(OutcomeRow row, string column) => row.Number(column) switch

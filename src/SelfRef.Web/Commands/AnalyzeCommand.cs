@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Stats.Outcomes;
@@ -43,8 +42,7 @@ public static class AnalyzeCommand
                 ? FromCsv(outcomesFile, run.Get(Title) ?? Path.GetFileNameWithoutExtension(outcomesFile), choice, outDir)
                 : FromStore(experimentId!, run.Settings, choice, outDir);
             foreach (var task in report.Results.Tasks)
-                run.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{task.Task}: {task.K}/{task.N} = {task.Proportion:P1} (95 % CI {task.Wilson.Low:P1}–{task.Wilson.High:P1}), {TaskTestLine.Of(task)}"));
+                run.Output.WriteLine(TaskSummaryLine.Of(task));
             run.Output.WriteLine($"wrote {Path.GetFullPath(report.HtmlPath)}");
             run.Output.WriteLine($"      {Path.GetFullPath(report.MarkdownPath)}, {Path.GetFileName(report.JsonPath)}, {Path.GetFileName(report.OutcomesPath)} and {report.FigurePaths.Count} figure files");
             return 0;

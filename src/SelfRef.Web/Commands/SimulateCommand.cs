@@ -197,7 +197,7 @@ public static class SimulateCommand
                 // The report's test of the task: against its reference, or against each participant's chance.
                 double? reference = analysis.Options.References.TryGetValue(task.Name, out var p0) ? p0 : null;
                 if (TaskResult.Compute(analysis.Rows, task.Name, reference, analysis.Options.ConfidenceLevel, analysis.Options.ChanceColumns.GetValueOrDefault(task.Name)) is { } tested)
-                    output.WriteLine($"    {TaskTestLine.Of(tested)}");
+                    output.WriteLine($"    {TaskSummaryLine.Of(tested)}");
             }
             if (run.Get(Out) is { } outDir)
             {

@@ -82,6 +82,12 @@ public class LegacyMigrationTests : IDisposable
             // It goes on as a new database: appends continue the numbering.
             Assert.Equal(8, store.DurableSeq("P-OLD00001"));
         }
+        // ... and is laid out as a new one: ordinal collation, batches indexed by their id only.
+        using (var db = new LiteDatabase(new ConnectionString { Filename = _file.Path, Connection = ConnectionType.Direct }))
+        {
+            Assert.Equal(System.Globalization.CompareOptions.Ordinal, db.Collation.SortOptions);
+            Assert.Equal(["_id"], db.GetCollection("$indexes").Find(Query.EQ("collection", "events")).Select(i => i["name"].AsString));
+        }
         var raw = _file.Raw();
         foreach (var old in new[] { "Einundvierzig", "P-OLD00001", "old-token-1", "wall", "map.search.choose" })
             Assert.False(raw.Contains(old, StringComparison.Ordinal), $"'{old}' is still in the clear after the migration");

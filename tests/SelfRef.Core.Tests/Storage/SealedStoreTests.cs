@@ -181,7 +181,8 @@ public class SealedStoreTests : IDisposable
             Assert.Equal(2, reopened.DurableSeq("P-KEEP"));
         }
         using var db = new LiteDatabase(new ConnectionString { Filename = _file.Path, Connection = ConnectionType.Direct });
-        Assert.Equal(0, db.GetCollection("events").Count(Query.EQ("session", sid)));
+        Assert.Equal(0, db.GetCollection("events").Count(LiteDbStore.BatchesOf(sid)));
+        Assert.Equal(1, db.GetCollection("events").Count());
         Assert.Null(db.GetCollection("sessions").FindById(sid));
     }
 

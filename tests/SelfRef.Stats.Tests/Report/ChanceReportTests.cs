@@ -89,7 +89,7 @@ public sealed class ChanceReportTests : IDisposable
         {
             Assert.Contains("exact Poisson-binomial test against each participant's chance (n = 58)", text, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("observed 19 self-referential first actions, expected 3.3 by chance alone (mean chance 0.058)", text);
-            Assert.Contains("one-sided p (more often than chance) = < 0.001", text);
+            Assert.Contains("one-sided p (more often than chance) < 0.001", text);
             Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"Cohen's h against the mean chance = +{c.CohensH.H:0.000} ({c.CohensH.Magnitude})"), text);
             Assert.Contains("each participant's chance (mean 0.058)", text);
             Assert.Contains("tested against each participant's chance (mean chance 0.058)", text);
