@@ -62,7 +62,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<ResearcherAccounts>();
 builder.Services.AddSingleton<LoginThrottle>();
-builder.Services.AddSingleton<PenSheets>();
+builder.Services.AddSingleton<SelfRef.Core.Tasks.Pen.HandwrittenSheets>();
 builder.Services.AddSingleton<ProgressTracker>();
 builder.Services.AddSingleton<ExperimentNotifier>();
 

@@ -64,6 +64,7 @@ public class SessionViewTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync("/researcher/sessions/P-nobody")).StatusCode);
         // A keyboard step has no sheet to replay.
         Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync($"/researcher/sessions/{session.Id}/steps/pen/replay")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync($"/researcher/sessions/{session.Id}/steps/pen/strokes.json")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await _factory.Browser().GetAsync($"/researcher/sessions/{session.Id}/steps/map/trajectory.json")).StatusCode);
     }
 
@@ -97,5 +98,8 @@ public class SessionViewTests : IAsyncLifetime
         var target = trajectory.GetProperty("target");
         Assert.Equal("click", target.GetProperty("inference").GetString());
         Assert.Equal(6.96, target.GetProperty("lng").GetDouble());
+        // The map's replay data has the name its task type gives it, and no other.
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync($"/researcher/sessions/{id}/steps/map/strokes.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync($"/researcher/sessions/{id}/steps/intro/trajectory.json")).StatusCode);
     }
 }

@@ -40,6 +40,16 @@ public abstract class TaskType(string name, Type recordType) : StepType(name, re
     /// <summary>The browser module that replays a session's step for the researcher, or null if there is none.</summary>
     public virtual string? ReplayModule(Step step) => null;
 
+    /// <summary>
+    /// The name of the file the replay module reads a session's step from, served as
+    /// /researcher/sessions/{session}/steps/{step}/{name}.json (e.g. strokes, trajectory); null when
+    /// the step has no replay data.
+    /// </summary>
+    public virtual string? ReplayDataName(Step step) => null;
+
+    /// <summary>That file's content, serialised as JSON: what the replay draws, from the step's events on its timeline (every tab and reload).</summary>
+    public virtual object? ReplayData(Step step, IReadOnlyList<StoredEvent> events) => null;
+
     /// <summary>Text the participant typed in this step, as they left it, for the researcher's session view; null when the task has none.</summary>
     public virtual string? WrittenText(Step step, IReadOnlyList<StoredEvent> events) => null;
 

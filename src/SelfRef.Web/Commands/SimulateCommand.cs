@@ -10,6 +10,7 @@ using SelfRef.Simulation.Participants;
 using SelfRef.Simulation.Power;
 using SelfRef.Stats.Estimators;
 using SelfRef.Stats.Report;
+using SelfRef.Stats.Results;
 using SelfRef.Web.Hosting;
 using SelfRef.Web.Researcher;
 using Spectre.Console;
@@ -193,6 +194,10 @@ public static class SimulateCommand
                 recovered &= inside;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {task.Name}: {k}/{rows.Count} = {ci.Estimate:P1} (CI {ci.Low:P1}–{ci.High:P1}); true {truth:P1}: {(inside ? "inside" : "OUTSIDE")} the interval; missing: {analysis.Rows.Count(r => r.Task == task.Name && r.SelfReference is null)}"));
+                // The report's test of the task: against its reference, or against each participant's chance.
+                double? reference = analysis.Options.References.TryGetValue(task.Name, out var p0) ? p0 : null;
+                if (TaskResult.Compute(analysis.Rows, task.Name, reference, analysis.Options.ConfidenceLevel, analysis.Options.ChanceColumns.GetValueOrDefault(task.Name)) is { } tested)
+                    output.WriteLine($"    {TaskSummaryLine.Of(tested)}");
             }
             if (run.Get(Out) is { } outDir)
             {

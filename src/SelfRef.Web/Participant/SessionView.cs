@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
-using SelfRef.Core.Tasks.Map;
-using SelfRef.Core.Tasks.Pen;
 
 namespace SelfRef.Web.Participant;
 

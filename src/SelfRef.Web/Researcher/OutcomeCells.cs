@@ -12,8 +12,9 @@ public static class OutcomeCells
         type.Columns.Where(c => !c.Identifying && row.Columns.GetValueOrDefault(c.Name) is not null)
             .Select(c => $"{c.Name.Replace('_', ' ')} {Value(row, c)}{(c.Unit is "" ? "" : " " + c.Unit)}"));
 
+    // Three digits where they matter: a distance of 412 km, 3.5 km, a chance of 0.077 (one decimal would show 0.1).
     private static string Value(OutcomeRow row, OutcomeColumn column) =>
         column.Kind == OutcomeColumnKind.Number && row.Number(column.Name) is { } number
-            ? number.ToString(Math.Abs(number) >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture)
+            ? number.ToString(Math.Abs(number) switch { >= 100 => "0", >= 1 => "0.0", _ => "0.###" }, CultureInfo.InvariantCulture)
             : row.Columns[column.Name] ?? "";
 }

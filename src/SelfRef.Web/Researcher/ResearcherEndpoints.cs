@@ -8,7 +8,6 @@ using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
-using SelfRef.Core.Tasks.Map;
 using SelfRef.Stats.Export;
 using SelfRef.Stats.Figures;
 using SelfRef.Stats.Outcomes;
@@ -32,8 +31,8 @@ public static class ResearcherEndpoints
         app.MapHub<ResearcherHub>(ResearcherHub.Path).RequireAuthorization();
         var researcher = app.MapGroup("/researcher").RequireAuthorization();
         researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{part:regex(^(sheet|first-word)$)}.{format:regex(^(png|svg)$)}", PenImage);
-        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/strokes.json", Strokes);
-        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/trajectory.json", Trajectory);
+        // strokes.json (pen), trajectory.json (map): each task type names its replay data (TaskType.ReplayDataName).
+        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{data}.json", ReplayData);
         researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv);
         researcher.MapGet("/experiments/{id}/report", Report);
         researcher.MapExports();
@@ -69,7 +68,7 @@ public static class ResearcherEndpoints
     }
 
     /// <summary>The sheet or its first word, rendered on the server so that coders, exports and reports see the same.</summary>
-    private static IResult PenImage(string sessionId, string stepId, string part, string format, PenSheets sheets)
+    private static IResult PenImage(string sessionId, string stepId, string part, string format, SelfRef.Core.Tasks.Pen.HandwrittenSheets sheets)
     {
         if (sheets.Load(sessionId, stepId) is not { } sheet) return Results.NotFound();
         if (part == "first-word" && sheet.FirstWord is null) return Results.NotFound();
@@ -81,38 +80,16 @@ public static class ResearcherEndpoints
             : Results.Text(plot.GetSvgXml(width, height), "image/svg+xml", Encoding.UTF8);
     }
 
-    /// <summary>The strokes with their real timing, for the replay in the coding view.</summary>
-    private static IResult Strokes(string sessionId, string stepId, PenSheets sheets)
+    /// <summary>
+    /// What a step's replay module draws (the pen sheet's strokes, the map's trajectory), under the
+    /// name its task type gives it, from the step's events of every tab and reload.
+    /// </summary>
+    private static IResult ReplayData(string sessionId, string stepId, string data, IStore store, SessionService sessions)
     {
-        if (sheets.Load(sessionId, stepId) is not { } sheet) return Results.NotFound();
-        return Results.Json(new
-        {
-            aspect = sheet.Aspect,
-            firstWord = sheet.FirstWord?.Strokes,
-            strokes = sheet.Strokes.Select(s => new { index = s.Index, points = s.Points.Select(p => new[] { p.X, p.Y, p.T, p.Pressure }) }),
-        });
-    }
-
-    /// <summary>A map step's viewport over time, its clicks and chosen search results and its first target, for the map replay.</summary>
-    private static IResult Trajectory(string sessionId, string stepId, IStore store, SessionService sessions)
-    {
-        if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null) return Results.NotFound();
-        if (sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) is not MapStep step || !session.Steps.Contains(stepId)) return Results.NotFound();
-        var events = StepEvents.Of(store.Events(sessionId), stepId);
-        var target = FirstTargetRules.Find(step, events);
-        return Results.Json(new
-        {
-            start = new { lat = step.StartLat, lng = step.StartLon, zoom = step.StartZoom },
-            minZoom = step.MinZoom,
-            maxZoom = step.MaxZoom,
-            layers = step.Layers.Select(l => l.ToString().ToLowerInvariant()),
-            tileUrl = step.TileUrl,
-            tileAttribution = step.TileAttribution,
-            views = MapEvents.Views(events).Select(v => new { t = v.T, lat = v.Lat, lng = v.Lng, zoom = v.Zoom }),
-            clicks = MapEvents.Clicks(events).Select(c => new { t = c.T, lat = c.Lat, lng = c.Lng }),
-            choices = MapEvents.Choices(events).Select(c => new { t = c.T, lat = c.Lat, lng = c.Lng, name = c.Name }),
-            target = target is null ? null : new { lat = target.Lat, lng = target.Lng, t = target.T, inference = target.Inference.ToString().ToLowerInvariant() },
-        });
+        if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null || !session.Steps.Contains(stepId)) return Results.NotFound();
+        if (sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) is not { } step || StepTypes.TaskOf(step) is not { } type) return Results.NotFound();
+        if (type.ReplayDataName(step) != data) return Results.NotFound();
+        return type.ReplayData(step, StepEvents.Of(store.Events(sessionId), stepId)) is { } content ? Results.Json(content) : Results.NotFound();
     }
 
     /// <summary>The outcome table: every session of the study, excluded ones marked; pilot runs with includePilot=true.</summary>

@@ -30,6 +30,10 @@ public sealed class MapTask() : TaskType("map", typeof(MapStep))
 
     public override string? ReplayModule(Step step) => "/js/map-replay.js";
 
+    public override string? ReplayDataName(Step step) => MapReplay.DataName;
+
+    public override object? ReplayData(Step step, IReadOnlyList<StoredEvent> events) => MapReplay.Data((MapStep)step, events);
+
     // A tile server's origin; "{s}." subdomains become a wildcard of the domain.
     public override IReadOnlyList<string> ExternalOrigins(Step step) =>
         ((MapStep)step).TileUrl is { } url && !url.StartsWith('/')

@@ -41,6 +41,11 @@ public sealed class PenTask() : TaskType("pen", typeof(PenStep))
 
     public override string? ReplayModule(Step step) => ((PenStep)step).Input == PenInput.Pen ? "/js/pen-replay.js" : null;
 
+    public override string? ReplayDataName(Step step) => ((PenStep)step).Input == PenInput.Pen ? PenReplay.DataName : null;
+
+    public override object? ReplayData(Step step, IReadOnlyList<StoredEvent> events) =>
+        ((PenStep)step).Input == PenInput.Pen ? PenReplay.Data((PenStep)step, events) : null;
+
     public override IReadOnlyList<ClientEvent> Simulate(Step step, TaskSimulation simulation) => PenScript.Events((PenStep)step, simulation);
 
     public override IReadOnlyDictionary<string, string> SimulatedAnswers(Step step, SimulatedPerson person) => PenScript.Answers((PenStep)step, person);

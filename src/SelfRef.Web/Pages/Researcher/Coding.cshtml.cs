@@ -3,16 +3,17 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks.Pen;
 using SelfRef.Web.Researcher;
 
 namespace SelfRef.Web.Pages.Researcher;
 
 /// <summary>One handwritten first word at a time, beside the name given later; the logged-in researcher is the coder.</summary>
-public sealed class CodingModel(SessionService sessions, IStore store, PenSheets sheets, TimeProvider time) : PageModel
+public sealed class CodingModel(SessionService sessions, IStore store, HandwrittenSheets sheets, TimeProvider time) : PageModel
 {
     public string Id { get; private set; } = "";
     public string Coder => User.Identity?.Name ?? "";
-    public PenSheet? Sheet { get; private set; }
+    public HandwrittenSheet? Sheet { get; private set; }
     public CodeValue? Current { get; private set; }
     public int Codable { get; private set; }
     public int CodedByYou { get; private set; }
@@ -26,7 +27,7 @@ public sealed class CodingModel(SessionService sessions, IStore store, PenSheets
         Codable = items.Count;
         CodedByYou = mine.Count(c => items.Any(i => i.Session.Id == c.SessionId && i.Step.Id == c.StepId));
         // A specific answer (to change a code, or from the list of disagreements), else the next one not coded by this coder.
-        var target = session is not null && step is not null ? (session, step) : PenSheets.NextFor(items, mine) is { } next ? (next.Session.Id, next.Step.Id) : default;
+        var target = session is not null && step is not null ? (session, step) : HandwrittenSheets.NextFor(items, mine) is { } next ? (next.Session.Id, next.Step.Id) : default;
         if (target.Item1 is not null)
         {
             Sheet = sheets.Load(target.Item1, target.Item2);

@@ -3,8 +3,9 @@
 // best"). The grid is logged as it appears (letters.grid: the seed and the letters in the order
 // shown), so the server reads what was shown from the events and shuffles nothing itself; every
 // pick and unpick is logged with its time (the click's event.timeStamp), the letter, its place and
-// the pointer. The seed and the picks are kept for the tab (sessionStorage), so a reload shows the
-// same grid with the same letters picked; another tab draws its own grid and logs it.
+// the pointer. After a reload or in another tab the page shows the newest grid with the letters
+// picked so far, from the outbox's copy of the step's events (outbox.restore, as the other tasks
+// redraw their work), so nothing of it is kept anywhere else and a withdrawal drops it with the rest.
 import { el, actionButton } from '../js/dom.js';
 
 const css = document.createElement('link');
@@ -34,27 +35,20 @@ function shuffled(letters, seed) {
   return order;
 }
 
-function remembered(key) {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(key));
-    if (saved && Number.isInteger(saved.seed) && Array.isArray(saved.picked)) return saved;
-  } catch { /* a damaged copy: draw again (the new grid is logged) */ }
-  return null;
-}
-
-export function render(container, step, context) {
+export async function render(container, step, context) {
   const { outbox, ui } = context;
   const p = step.parameters;
-  const token = decodeURIComponent(location.pathname.split('/')[2] ?? '');
-  const key = `selfref.letters.${token}.${step.id}`;
-  const saved = remembered(key);
-  const seed = saved?.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
+  // What earlier loads of the step showed and picked: the newest grid, and every pick and unpick in order.
+  const earlier = await outbox.restore(['letters.pick', 'letters.unpick'], ['letters.grid']);
+  const shownBefore = earlier.find(e => e.type === 'letters.grid')?.data;
+  const seed = Number.isInteger(shownBefore?.seed) ? shownBefore.seed : crypto.getRandomValues(new Uint32Array(1))[0];
   const letters = shuffled(Array.from(p.letters.normalize('NFC')), seed);
-  const picked = new Set((saved?.picked ?? []).filter(letter => letters.includes(letter)));
-  const keep = () => {
-    try { sessionStorage.setItem(key, JSON.stringify({ seed, picked: [...picked] })); } catch { /* a reload then shows a new grid, which is logged */ }
-  };
-  keep();
+  const picked = new Set();
+  for (const e of earlier) {
+    if (e.type === 'letters.pick' && letters.includes(e.data?.letter)) picked.add(e.data.letter);
+    else if (e.type === 'letters.unpick') picked.delete(e.data?.letter);
+  }
+  // Each page load logs the grid it shows (the derivation reads which grid a pick was made on).
   outbox.log('letters.grid', { seed, letters, columns: p.columns });
 
   const heading = el('h1', { id: 'letters-instruction', class: 'letters-instruction' }, step.instruction);
@@ -68,17 +62,13 @@ export function render(container, step, context) {
       if (pick) picked.add(letter); else picked.delete(letter);
       // A click from the keyboard has no pointer type.
       outbox.log(pick ? 'letters.pick' : 'letters.unpick', { letter, index, pt: event.pointerType || 'keyboard' }, outbox.stamp(event));
-      keep();
       update();
     });
     return button;
   });
   grid.append(...buttons);
 
-  const next = actionButton(context, 'continue', ui['button.continue'], async () => {
-    sessionStorage.removeItem(key);
-    await context.advance();
-  });
+  const next = actionButton(context, 'continue', ui['button.continue'], () => context.advance());
 
   function update() {
     const full = p.maxPicks > 0 && picked.size >= p.maxPicks;

@@ -1,30 +1,31 @@
-using System.Text.Json;
 using SelfRef.Core.Coding;
 using SelfRef.Core.Events;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
-using SelfRef.Core.Tasks.Pen;
 
-namespace SelfRef.Web.Researcher;
+namespace SelfRef.Core.Tasks.Pen;
 
 /// <summary>A participant's handwritten sheet as the coders and exports see it.</summary>
-public sealed record PenSheet(Session Session, PenStep Step, IReadOnlyList<PenStroke> Strokes, FirstWord? FirstWord, double Aspect)
+public sealed record HandwrittenSheet(Session Session, PenStep Step, IReadOnlyList<PenStroke> Strokes, FirstWord? FirstWord, double Aspect)
 {
     public string? FirstName => Session.Answers.FirstOrDefault(a => a.Key.EndsWith("." + Step.FirstNameQuestion, StringComparison.Ordinal)).Value;
     public string? Surname => Session.Answers.FirstOrDefault(a => a.Key.EndsWith("." + Step.SurnameQuestion, StringComparison.Ordinal)).Value;
 }
 
-/// <summary>Finds and rebuilds handwritten sheets, and says which still need a coder's code.</summary>
-public sealed class PenSheets(IStore store, SessionService sessions)
+/// <summary>
+/// Finds and rebuilds handwritten sheets, and says which still need a coder's code: the pen task's
+/// coding queue, for the researcher's coding view and the sheet images.
+/// </summary>
+public sealed class HandwrittenSheets(IStore store, SessionService sessions)
 {
-    public PenSheet? Load(string sessionId, string stepId)
+    public HandwrittenSheet? Load(string sessionId, string stepId)
     {
         if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null) return null;
         if (sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) is not PenStep { Input: PenInput.Pen } step) return null;
         var events = StepEvents.Of(store.Events(sessionId), stepId);
         var strokes = PenStrokes.From(events);
-        return new PenSheet(session, step, strokes, FirstWordSegmentation.Find(strokes, step.FirstWordGapMs, step.NewLineHeights), Aspect(events));
+        return new HandwrittenSheet(session, step, strokes, FirstWordSegmentation.Find(strokes, step.FirstWordGapMs, step.NewLineHeights), PenReplay.Aspect(events));
     }
 
     /// <summary>
@@ -58,16 +59,5 @@ public sealed class PenSheets(IStore store, SessionService sessions)
         foreach (var item in items)
             if (!mine.Contains((item.Session.Id, item.Step.Id))) return item;
         return null;
-    }
-
-    /// <summary>The sheet's width / height as the participant saw it when they started writing.</summary>
-    private static double Aspect(IEnumerable<StoredEvent> events)
-    {
-        var sheet = events.LastOrDefault(e => e.Type == "pen.sheet" && e.DataJson is not null);
-        if (sheet is null) return 1.5;
-        using var doc = JsonDocument.Parse(sheet.DataJson!);
-        var width = doc.RootElement.GetProperty("width").GetDouble();
-        var height = doc.RootElement.GetProperty("height").GetDouble();
-        return height > 0 ? width / height : 1.5;
     }
 }
