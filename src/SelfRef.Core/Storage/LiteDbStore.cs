@@ -46,7 +46,7 @@ public sealed class LiteDbStore : IStore
     private readonly SessionKeyFile _keys;
     private readonly SingleWriter _writer;
     private readonly StoreOptions _options;
-    private readonly Lock _gate = new();
+    private readonly StoreGate _gate = new();
     private readonly ILiteCollection<BsonDocument> _sessions, _events, _codes, _meta, _versions;
     private readonly ILiteCollection<ResearcherAccount> _accounts;
     private readonly ILiteCollection<ExperimentState> _experimentStates;
@@ -144,11 +144,7 @@ public sealed class LiteDbStore : IStore
     /// </summary>
     private T Read<T>(Func<T> read)
     {
-        if (!_gate.TryEnter())
-        {
-            OnGateBusy?.Invoke();
-            _gate.Enter();
-        }
+        _gate.EnterRead(OnGateBusy);
         try
         {
             OnEngineAccess?.Invoke();
@@ -673,7 +669,7 @@ public sealed class LiteDbStore : IStore
         try
         {
             _writer.Dispose();
-            try { lock (_gate) _db.Dispose(); }
+            try { lock (_gate.Lock) _db.Dispose(); }
             catch when (_writer.Failure is not null) { /* the database had failed already; nothing more to save */ }
             _keys.Dispose();
         }

@@ -38,7 +38,7 @@ internal sealed class SingleWriter : IDisposable
     private static readonly TimeSpan MaxGroupWork = TimeSpan.FromMilliseconds(20);
 
     private readonly LiteDatabase _db;
-    private readonly Lock _gate;
+    private readonly StoreGate _gate;
     private readonly Action _committed, _rolledBack;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _thread;
@@ -46,7 +46,7 @@ internal sealed class SingleWriter : IDisposable
     private volatile bool _inGroup;
 
     /// <param name="gate">every other use of <paramref name="db"/> holds it too.</param>
-    public SingleWriter(LiteDatabase db, Lock gate, Action committed, Action rolledBack)
+    public SingleWriter(LiteDatabase db, StoreGate gate, Action committed, Action rolledBack)
     {
         _db = db;
         _gate = gate;
@@ -103,7 +103,8 @@ internal sealed class SingleWriter : IDisposable
             {
                 applied.Clear();
                 Work? exclusive = null;
-                lock (_gate)
+                _gate.LetReadersIn();
+                lock (_gate.Lock)
                 {
                     clock.Restart();
                     Begin();
@@ -129,7 +130,7 @@ internal sealed class SingleWriter : IDisposable
                 {
                     try
                     {
-                        lock (_gate) exclusive.Apply(_db);
+                        lock (_gate.Lock) exclusive.Apply(_db);
                         exclusive.Complete();
                     }
                     catch (Exception e) { exclusive.Fail(e); }
@@ -210,7 +211,7 @@ internal sealed class SingleWriter : IDisposable
     {
         _failure = cause;
         _queue.Writer.TryComplete();
-        lock (_gate)
+        lock (_gate.Lock)
         {
             try { _db.Rollback(); } catch { /* the database already failed; its own error is the one to report */ }
             _inGroup = false;
