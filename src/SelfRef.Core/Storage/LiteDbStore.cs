@@ -23,6 +23,13 @@ namespace SelfRef.Core.Storage;
 /// Durability: a write completes after LiteDB's commit has written its log pages to the file,
 /// so it survives a crash of this process (not, without fsync, a power cut); key changes are
 /// flushed to disk (fsync) before they count.
+///
+/// One use of the engine at a time: LiteDB 5.0.21's page cache can hand a page that one thread
+/// has found but not yet pinned to another thread (LiteDB issue #2817: "pages in memory store
+/// must be non-shared", "share counter must be > 0", garbage reads), so every read takes
+/// <c>_gate</c>, which the writer holds for each whole group. Reads list their documents inside
+/// the gate and open (decrypt) them outside; large reads go a chunk at a time
+/// (<see cref="ReadChunk"/> documents), so a group waits at most one chunk for them.
 /// </summary>
 public sealed class LiteDbStore : IStore
 {
@@ -31,13 +38,16 @@ public sealed class LiteDbStore : IStore
         ExperimentVersionsName = "experimentVersions";
     // Event documents deleted per write when a session is erased: small enough that acknowledgements queued behind do not wait long.
     internal const int EraseChunk = 200;
+    // Documents a large read lists per turn at the gate: a group waits at most for one such chunk.
+    internal const int ReadChunk = 200;
 
     private readonly LiteDatabase _db;
     private readonly FileStream _lock;
     private readonly SessionKeyFile _keys;
     private readonly SingleWriter _writer;
     private readonly StoreOptions _options;
-    private readonly ILiteCollection<BsonDocument> _sessions, _events, _codes, _meta;
+    private readonly StoreGate _gate = new();
+    private readonly ILiteCollection<BsonDocument> _sessions, _events, _codes, _meta, _versions;
     private readonly ILiteCollection<ResearcherAccount> _accounts;
     private readonly ILiteCollection<ExperimentState> _experimentStates;
     private readonly ILiteCollection<DeletionRecord> _deletions;
@@ -84,6 +94,7 @@ public sealed class LiteDbStore : IStore
             _codes = _db.GetCollection(CodesName);
             _experimentStates = _db.GetCollection<ExperimentState>(ExperimentStatesName);
             _deletions = _db.GetCollection<DeletionRecord>(DeletionsName);
+            _versions = _db.GetCollection(ExperimentVersionsName);
             _keys = OpenKeys();
             _codes.EnsureIndex("experiment");
             _codes.EnsureIndex("session");
@@ -100,7 +111,8 @@ public sealed class LiteDbStore : IStore
             _lock.Dispose();
             throw;
         }
-        _writer = new SingleWriter(_db, Committed, RolledBack);
+        // Until here only this thread knew the database: from now on every use of it holds the gate.
+        _writer = new SingleWriter(_db, _gate, Committed, RolledBack);
         _writer.Failed += e => Failed?.Invoke(e);
     }
 
@@ -115,6 +127,55 @@ public sealed class LiteDbStore : IStore
 
     /// <summary>Tests only: runs inside the group's transaction right after a batch document is inserted, to make a write fail there.</summary>
     internal Action<string, EventBatch>? AfterBatchInsert { get; set; }
+
+    /// <summary>Tests only: runs inside the gate as each read reaches the engine.</summary>
+    internal Action? OnEngineAccess { get; set; }
+
+    /// <summary>Tests only: runs when a read finds the gate taken, before it waits for it.</summary>
+    internal Action? OnGateBusy { get; set; }
+
+    /// <summary>Tests only: whether the writer has a group's transaction open, and whether the caller is the writer.</summary>
+    internal bool WriterInGroup => _writer.InGroup;
+    internal bool OnWriterThread => _writer.OnWriterThread;
+
+    /// <summary>
+    /// Runs <paramref name="read"/> holding the gate; it must list what it returns (no lazy LiteDB
+    /// enumerable may leave) and never wait for the writer. Re-entrant: the writer's own reads pass.
+    /// </summary>
+    private T Read<T>(Func<T> read)
+    {
+        _gate.EnterRead(OnGateBusy);
+        try
+        {
+            OnEngineAccess?.Invoke();
+            return read();
+        }
+        finally { _gate.Exit(); }
+    }
+
+    /// <summary>
+    /// The documents whose string _id lies from <paramref name="from"/> to <paramref name="to"/>
+    /// (to the end when null), in _id order, <see cref="ReadChunk"/> per turn at the gate. A chunk
+    /// resumes at the last _id seen, so documents committed meanwhile are seen if they fall after it;
+    /// every document committed before the read began is seen (documents here are never moved).
+    /// </summary>
+    private IEnumerable<List<BsonDocument>> Chunks(ILiteCollection<BsonDocument> collection, string from, string? to)
+    {
+        string? last = null;
+        while (true)
+        {
+            var start = last ?? from;
+            // Inclusive, so from the second chunk on the first document is the last one seen before.
+            var limit = last is null ? ReadChunk : ReadChunk + 1;
+            var range = to is null ? Query.GTE("_id", start) : Query.Between("_id", start, to);
+            var chunk = Read(() => collection.Find(range, 0, limit).ToList());
+            var more = chunk.Count == limit;
+            if (last is not null && chunk.Count > 0 && string.Equals(chunk[0]["_id"].AsString, last, StringComparison.Ordinal)) chunk.RemoveAt(0);
+            if (chunk.Count > 0) yield return chunk;
+            if (!more) yield break;
+            last = chunk[^1]["_id"].AsString;
+        }
+    }
 
     private static BsonMapper CreateMapper()
     {
@@ -294,26 +355,31 @@ public sealed class LiteDbStore : IStore
     public Session? FindSession(string id)
     {
         if (string.IsNullOrEmpty(id)) return null;
-        var session = Open(_sessions.FindById(Sid(id)));
+        var sid = Sid(id);
+        var session = Open(Read(() => _sessions.FindById(sid)));
         return session is not null && string.Equals(session.Id, id, StringComparison.Ordinal) ? session : null;
     }
 
     public Session? FindSessionByToken(string token)
     {
         if (string.IsNullOrEmpty(token)) return null;
-        var session = Open(_sessions.FindOne(Query.EQ("token", SealedSession.Hash(token))));
+        var hash = SealedSession.Hash(token);
+        var session = Open(Read(() => _sessions.FindOne(Query.EQ("token", hash))));
         return session is not null && string.Equals(session.Token, token, StringComparison.Ordinal) ? session : null;
     }
 
     public Session? FindSessionByWithdrawalCode(string code)
     {
         if (string.IsNullOrEmpty(code)) return null;
-        var session = Open(_sessions.FindOne(Query.EQ("withdrawal", SealedSession.Hash(code))));
+        var hash = SealedSession.Hash(code);
+        var session = Open(Read(() => _sessions.FindOne(Query.EQ("withdrawal", hash))));
         return session is not null && string.Equals(session.WithdrawalCode, code, StringComparison.Ordinal) ? session : null;
     }
 
+    // Chunks of all sessions by _id: the experiment index orders a key's documents by insertion, so
+    // it cannot resume a chunk where the last ended; the sessions of other experiments cost a read.
     public IReadOnlyList<Session> SessionsOf(string experimentId) =>
-        _sessions.Find(Query.EQ("experiment", experimentId))
+        Chunks(_sessions, "", null).SelectMany(chunk => chunk)
             .Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal))
             .Select(Open)
             .OfType<Session>()
@@ -334,7 +400,7 @@ public sealed class LiteDbStore : IStore
     private string? ExperimentOf(string sid)
     {
         if (_experimentOf.TryGetValue(sid, out var known)) return known;
-        if (_sessions.FindById(sid) is not { } document) return null;
+        if (Read(() => _sessions.FindById(sid)) is not { } document) return null;
         return _experimentOf[sid] = document["experiment"].AsString;
     }
 
@@ -403,21 +469,24 @@ public sealed class LiteDbStore : IStore
 
     private long ReadDurableSeq(string sid, string stream)
     {
-        var last = _events.Query()
+        var last = Read(() => _events.Query()
             .Where(Query.Between("_id", EventId(sid, stream, 0), EventId(sid, stream, long.MaxValue)))
             .OrderByDescending("_id")
             .Limit(1)
-            .FirstOrDefault();
+            .FirstOrDefault());
         return last is null ? 0 : last["last"].AsInt64;
     }
 
-    private long ReadStoredBytes(string sid) => _events.Find(BatchesOf(sid)).Sum(d => (long)d["bytes"].AsInt32);
+    private long ReadStoredBytes(string sid) => BatchDocuments(sid).Sum(d => (long)d["bytes"].AsInt32);
+
+    // Every batch of a session (see BatchesOf), a chunk at a time.
+    private IEnumerable<BsonDocument> BatchDocuments(string sid) => Chunks(_events, sid + "/", sid + "0").SelectMany(chunk => chunk);
 
     public IReadOnlyList<StoredBatch> Events(string sessionId)
     {
         var sid = Sid(sessionId);
         if (_keys.Find(sid) is not { } keys) return [];
-        return _events.Find(BatchesOf(sid))
+        return BatchDocuments(sid)
             .Select(d => new StoredBatch(
                 sessionId,
                 d["stream"].AsString,
@@ -477,7 +546,7 @@ public sealed class LiteDbStore : IStore
 
     public Task LogDeletion(DeletionRecord record) => _writer.Enqueue(db => _deletions.Insert(record));
 
-    public IReadOnlyList<DeletionRecord> Deletions() => _deletions.FindAll().OrderBy(d => d.Day).ToList();
+    public IReadOnlyList<DeletionRecord> Deletions() => Read(() => _deletions.FindAll().ToList()).OrderBy(d => d.Day).ToList();
 
     // ---- codes: sealed with the coded session's key, so an erased session's codes go with it ----
 
@@ -508,9 +577,13 @@ public sealed class LiteDbStore : IStore
     }
 
     public IReadOnlyList<CoderCode> Codes(string experimentId) =>
-        OpenCodes(_codes.Find(Query.EQ("experiment", experimentId)).Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal)));
+        OpenCodes(Read(() => _codes.Find(Query.EQ("experiment", experimentId)).ToList()).Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal)));
 
-    public IReadOnlyList<CoderCode> CodesOf(string sessionId) => OpenCodes(_codes.Find(Query.EQ("session", Sid(sessionId))));
+    public IReadOnlyList<CoderCode> CodesOf(string sessionId)
+    {
+        var sid = Sid(sessionId);
+        return OpenCodes(Read(() => _codes.Find(Query.EQ("session", sid)).ToList()));
+    }
 
     // A code of an erased session cannot be opened: it is as good as gone.
     private List<CoderCode> OpenCodes(IEnumerable<BsonDocument> documents) => documents
@@ -525,11 +598,11 @@ public sealed class LiteDbStore : IStore
     public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(db => _accounts.Upsert(account));
 
     public ResearcherAccount? FindAccount(string id) =>
-        _accounts.FindById(id) is { } account && string.Equals(account.Id, id, StringComparison.Ordinal) ? account : null;
+        Read(() => _accounts.FindById(id)) is { } account && string.Equals(account.Id, id, StringComparison.Ordinal) ? account : null;
 
-    public int AccountCount() => _accounts.Count();
+    public int AccountCount() => Read(() => _accounts.Count());
 
-    public IReadOnlyList<ResearcherAccount> Accounts() => _accounts.FindAll().OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<ResearcherAccount> Accounts() => Read(() => _accounts.FindAll().ToList()).OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
 
     public Task SaveExperimentState(ExperimentState state)
     {
@@ -537,7 +610,7 @@ public sealed class LiteDbStore : IStore
         return _writer.Enqueue(db => _experimentStates.Upsert(state));
     }
 
-    public IReadOnlyList<ExperimentState> ExperimentStates() => _experimentStates.FindAll().ToList();
+    public IReadOnlyList<ExperimentState> ExperimentStates() => Read(() => _experimentStates.FindAll().ToList());
 
     // ---- experiment versions: the researcher's files, not participants' data, so kept plain ----
 
@@ -553,11 +626,10 @@ public sealed class LiteDbStore : IStore
             ["file"] = version.File,
             ["text"] = version.Text,
         };
-        var versions = _db.GetCollection(ExperimentVersionsName);
-        return _writer.Enqueue(db => versions.FindById(document["_id"]) is null && versions.Insert(document) is not null);
+        return _writer.Enqueue(db => _versions.FindById(document["_id"]) is null && _versions.Insert(document) is not null);
     }
 
-    public IReadOnlyList<ExperimentVersion> ExperimentVersions() => _db.GetCollection(ExperimentVersionsName).FindAll()
+    public IReadOnlyList<ExperimentVersion> ExperimentVersions() => Read(() => _versions.FindAll().ToList())
         // Ids compare without case in LiteDB: the experiment id is checked exactly here.
         .Where(d => string.Equals(d["_id"].AsString, $"{d["experiment"].AsString}/{d["hash"].AsString}", StringComparison.Ordinal))
         .Select(d => new ExperimentVersion
@@ -575,7 +647,7 @@ public sealed class LiteDbStore : IStore
     {
         var stamp = DateTime.UtcNow.Ticks;
         await _writer.Enqueue(db => _meta.Upsert(new BsonDocument { ["_id"] = "health", ["at"] = stamp }));
-        if (_meta.FindById("health")?["at"].AsInt64 is not { } read || read < stamp)
+        if (Read(() => _meta.FindById("health"))?["at"].AsInt64 is not { } read || read < stamp)
             throw new StoreUnavailableException("the database did not return what was just written");
     }
 
@@ -597,7 +669,7 @@ public sealed class LiteDbStore : IStore
         try
         {
             _writer.Dispose();
-            try { _db.Dispose(); }
+            try { lock (_gate.Lock) _db.Dispose(); }
             catch when (_writer.Failure is not null) { /* the database had failed already; nothing more to save */ }
             _keys.Dispose();
         }

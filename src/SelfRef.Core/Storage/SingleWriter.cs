@@ -25,6 +25,11 @@ public sealed class StoreUnavailableException(string message, Exception? inner =
 /// rollback (<c>rolledBack</c>), so it always equals what the file holds. If the database itself
 /// fails (begin, commit or rollback throws), the writer stops: every queued and later write fails
 /// with <see cref="StoreUnavailableException"/> and <see cref="Failed"/> is raised once.
+///
+/// The writer holds the store's gate for a whole group (begin to commit or rollback, retries
+/// included) and for each exclusive work item: LiteDB 5.0.21's page cache is not safe when
+/// threads use one database at once (LiteDB issue #2817), so every read of the store takes the
+/// same gate and no read runs while a group is open.
 /// </summary>
 internal sealed class SingleWriter : IDisposable
 {
@@ -33,14 +38,18 @@ internal sealed class SingleWriter : IDisposable
     private static readonly TimeSpan MaxGroupWork = TimeSpan.FromMilliseconds(20);
 
     private readonly LiteDatabase _db;
+    private readonly StoreGate _gate;
     private readonly Action _committed, _rolledBack;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _thread;
     private volatile Exception? _failure;
+    private volatile bool _inGroup;
 
-    public SingleWriter(LiteDatabase db, Action committed, Action rolledBack)
+    /// <param name="gate">every other use of <paramref name="db"/> holds it too.</param>
+    public SingleWriter(LiteDatabase db, StoreGate gate, Action committed, Action rolledBack)
     {
         _db = db;
+        _gate = gate;
         _committed = committed;
         _rolledBack = rolledBack;
         _thread = new Thread(Run) { IsBackground = true, Name = "SelfRef database writer" };
@@ -52,6 +61,12 @@ internal sealed class SingleWriter : IDisposable
     public long Writes { get; private set; }
     /// <summary>Groups applied again after a write in them failed.</summary>
     public long Retries { get; private set; }
+
+    /// <summary>Tests only: a group's transaction is open (between its begin and its commit or rollback).</summary>
+    internal bool InGroup => _inGroup;
+
+    /// <summary>Whether the calling thread is the writer's.</summary>
+    internal bool OnWriterThread => Thread.CurrentThread == _thread;
 
     /// <summary>Why the writer stopped; null while it works.</summary>
     public Exception? Failure => _failure;
@@ -87,27 +102,37 @@ internal sealed class SingleWriter : IDisposable
             while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 applied.Clear();
-                clock.Restart();
                 Work? exclusive = null;
-                Database(() => _db.BeginTrans());
-                while (applied.Count < MaxGroup && clock.Elapsed < MaxGroupWork && _queue.Reader.TryRead(out var work))
+                _gate.LetReadersIn();
+                lock (_gate.Lock)
                 {
-                    // Exclusive work ends the group: it runs once the group is committed.
-                    if (work.Exclusive) { exclusive = work; break; }
-                    switch (Apply(work))
+                    clock.Restart();
+                    Begin();
+                    while (applied.Count < MaxGroup && clock.Elapsed < MaxGroupWork && _queue.Reader.TryRead(out var work))
                     {
-                        case Outcome.Applied: applied.Add(work); break;
-                        case Outcome.Broken: Reapply(applied); break;
+                        // Exclusive work ends the group: it runs once the group is committed.
+                        if (work.Exclusive) { exclusive = work; break; }
+                        switch (Apply(work))
+                        {
+                            case Outcome.Applied: applied.Add(work); break;
+                            case Outcome.Broken: Reapply(applied); break;
+                        }
                     }
+                    if (!Database(() => _db.Commit())) throw new LiteException(0, "the database did not commit the transaction");
+                    _inGroup = false;
+                    // Published before the gate opens: a reader sees memory and file agree.
+                    _committed();
                 }
-                if (!Database(() => _db.Commit())) throw new LiteException(0, "the database did not commit the transaction");
-                _committed();
                 Commits++;
                 Writes += applied.Count;
                 foreach (var work in applied) work.Complete();
                 if (exclusive is not null)
                 {
-                    try { exclusive.Apply(_db); exclusive.Complete(); }
+                    try
+                    {
+                        lock (_gate.Lock) exclusive.Apply(_db);
+                        exclusive.Complete();
+                    }
                     catch (Exception e) { exclusive.Fail(e); }
                 }
             }
@@ -152,7 +177,7 @@ internal sealed class SingleWriter : IDisposable
             Retries++;
             Database(() => _db.Rollback());
             _rolledBack();
-            Database(() => _db.BeginTrans());
+            Begin();
             var broken = false;
             for (var i = 0; i < applied.Count && !broken; i++)
             {
@@ -165,6 +190,12 @@ internal sealed class SingleWriter : IDisposable
             }
             if (!broken) return;
         }
+    }
+
+    private void Begin()
+    {
+        Database(() => _db.BeginTrans());
+        _inGroup = true;
     }
 
     // A failure of the database itself (not of one write) stops the writer.
@@ -180,8 +211,12 @@ internal sealed class SingleWriter : IDisposable
     {
         _failure = cause;
         _queue.Writer.TryComplete();
-        try { _db.Rollback(); } catch { /* the database already failed; its own error is the one to report */ }
-        _rolledBack();
+        lock (_gate.Lock)
+        {
+            try { _db.Rollback(); } catch { /* the database already failed; its own error is the one to report */ }
+            _inGroup = false;
+            _rolledBack();
+        }
         var error = Unavailable(cause);
         foreach (var work in applied) work.Fail(error);
         while (_queue.Reader.TryRead(out var work)) work.Fail(error);
