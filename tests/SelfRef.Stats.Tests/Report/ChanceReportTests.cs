@@ -9,10 +9,10 @@ namespace SelfRef.Stats.Tests.Report;
 
 /// <summary>
 /// A task whose chance differs per participant (the name-letter task: distinct initials ÷ letters
-/// shown) is tested against the exact Poisson-binomial distribution of those chances. No such task
-/// is registered yet, so these rows belong to a task "letters" that no registered task has, and the
-/// options name its chance column, as ReportOptions.ChanceColumns lets an outcome table of an
-/// unknown task do; a registered task's declared Chance column is found without it.
+/// shown) is tested against the exact Poisson-binomial distribution of those chances. These rows
+/// belong to a task "letters" that no registered task has (the registered one is "name-letters"),
+/// and the options name its chance column, as ReportOptions.ChanceColumns lets an outcome table of
+/// an unknown task do; a registered task's declared Chance column is found without it.
 /// </summary>
 public sealed class ChanceReportTests : IDisposable
 {
