@@ -167,7 +167,7 @@ public sealed class LiteDbStore : IStore
             var start = last ?? from;
             // Inclusive, so from the second chunk on the first document is the last one seen before.
             var limit = last is null ? ReadChunk : ReadChunk + 1;
-            var range = to is null ? Query.GTE("_id", start) : Query.Between("_id", start, to);
+            var range = to is null ? Gte("_id", start) : Between("_id", start, to);
             var chunk = Read(() => collection.Find(range, 0, limit).ToList());
             var more = chunk.Count == limit;
             if (last is not null && chunk.Count > 0 && string.Equals(chunk[0]["_id"].AsString, last, StringComparison.Ordinal)) chunk.RemoveAt(0);
@@ -261,7 +261,7 @@ public sealed class LiteDbStore : IStore
         foreach (var sid in stored.Where(sid => _keys.Find(sid) is null))
         {
             _sessions.Delete(sid);
-            _codes.DeleteMany(Query.EQ("session", sid));
+            _codes.DeleteMany(Eq("session", sid));
             _events.DeleteMany(BatchesOf(sid));
         }
         foreach (var sid in _keys.Sessions().Where(sid => !stored.Contains(sid))) _keys.DestroyAll(sid);
@@ -364,7 +364,7 @@ public sealed class LiteDbStore : IStore
     {
         if (string.IsNullOrEmpty(token)) return null;
         var hash = SealedSession.Hash(token);
-        var session = Open(Read(() => _sessions.FindOne(Query.EQ("token", hash))));
+        var session = Open(Read(() => _sessions.FindOne(Eq("token", hash))));
         return session is not null && string.Equals(session.Token, token, StringComparison.Ordinal) ? session : null;
     }
 
@@ -372,7 +372,7 @@ public sealed class LiteDbStore : IStore
     {
         if (string.IsNullOrEmpty(code)) return null;
         var hash = SealedSession.Hash(code);
-        var session = Open(Read(() => _sessions.FindOne(Query.EQ("withdrawal", hash))));
+        var session = Open(Read(() => _sessions.FindOne(Eq("withdrawal", hash))));
         return session is not null && string.Equals(session.WithdrawalCode, code, StringComparison.Ordinal) ? session : null;
     }
 
@@ -470,7 +470,7 @@ public sealed class LiteDbStore : IStore
     private long ReadDurableSeq(string sid, string stream)
     {
         var last = Read(() => _events.Query()
-            .Where(Query.Between("_id", EventId(sid, stream, 0), EventId(sid, stream, long.MaxValue)))
+            .Where(Between("_id", EventId(sid, stream, 0), EventId(sid, stream, long.MaxValue)))
             .OrderByDescending("_id")
             .Limit(1)
             .FirstOrDefault());
@@ -511,7 +511,7 @@ public sealed class LiteDbStore : IStore
             // The keys go first and for good (flushed): from here on nothing of the session can be read.
             _keys.DestroyAll(sid);
             var deleted = _sessions.Delete(sid) ? 1 : 0;
-            var codeCount = _codes.DeleteMany(Query.EQ("session", sid));
+            var codeCount = _codes.DeleteMany(Eq("session", sid));
             _pendingEnded.Add(sid);
             _pendingForget.Add(sid);
             return (deleted, codeCount);
@@ -577,12 +577,12 @@ public sealed class LiteDbStore : IStore
     }
 
     public IReadOnlyList<CoderCode> Codes(string experimentId) =>
-        OpenCodes(Read(() => _codes.Find(Query.EQ("experiment", experimentId)).ToList()).Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal)));
+        OpenCodes(Read(() => _codes.Find(Eq("experiment", experimentId)).ToList()).Where(d => string.Equals(d["experiment"].AsString, experimentId, StringComparison.Ordinal)));
 
     public IReadOnlyList<CoderCode> CodesOf(string sessionId)
     {
         var sid = Sid(sessionId);
-        return OpenCodes(Read(() => _codes.Find(Query.EQ("session", sid)).ToList()));
+        return OpenCodes(Read(() => _codes.Find(Eq("session", sid)).ToList()));
     }
 
     // A code of an erased session cannot be opened: it is as good as gone.
@@ -661,7 +661,16 @@ public sealed class LiteDbStore : IStore
     /// with "{sid}/", a storage id is 32 hex digits, and '0' is the character after '/', both
     /// ordinally and in culture-aware collations (which files created before the ordinal one keep).
     /// </summary>
-    internal static BsonExpression BatchesOf(string sid) => Query.Between("_id", sid + "/", sid + "0");
+    // LiteDB's Query.EQ/Between/GTE write the value into the expression's text, and LiteDB compiles
+    // every distinct text once and keeps it for the life of the process (BsonExpression's static
+    // cache): a query per session, token or chunk is a compiled delegate per session, token or chunk,
+    // memory that grows for as long as the server runs and a compilation on every new value. Values
+    // go in as parameters instead, so these queries have a handful of texts, compiled once.
+    private static BsonExpression Eq(string field, BsonValue value) => BsonExpression.Create($"{field} = @0", value);
+    private static BsonExpression Between(string field, BsonValue from, BsonValue to) => BsonExpression.Create($"{field} BETWEEN @0 AND @1", from, to);
+    private static BsonExpression Gte(string field, BsonValue from) => BsonExpression.Create($"{field} >= @0", from);
+
+    internal static BsonExpression BatchesOf(string sid) => Between("_id", sid + "/", sid + "0");
 
     public void Dispose()
     {
