@@ -28,9 +28,16 @@ public sealed class SessionService
     private readonly ConcurrentDictionary<string, DateTime> _lastSeen = new();
     // The last event the server received of each session (its type and when), for the monitor.
     private readonly ConcurrentDictionary<string, LastEvent> _lastEvent = new();
-    // Sessions by token: every change goes through this service, so the cache stays true and
-    // an event batch needs no database read to find its session.
+    // Sessions in progress by token: every change goes through this service, so the cache stays
+    // true and an event batch needs no database read to find its session. Only active sessions
+    // stay: an ended or abandoned one is read from the store when asked for (a late batch, a
+    // reload of the last page), so memory holds the sessions under way, not every session a
+    // long study has seen (the 10-minute browser soak grew by every finished visit).
     private readonly ConcurrentDictionary<string, Session> _byToken = new(StringComparer.Ordinal);
+    // A cache write, and a miss's store read with the insert after it, hold the token's stripe:
+    // a read that began before a change can then never put the older state back after the change
+    // replaced or evicted it.
+    private readonly Lock[] _cacheStripes = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
     // Tokens of sessions withdrawn since start: a lookup that read the store just before the
     // erasure must not put the session back into the cache.
     private readonly ConcurrentDictionary<string, bool> _withdrawn = new(StringComparer.Ordinal);
@@ -74,10 +81,31 @@ public sealed class SessionService
 
     private Session Stored(Session session)
     {
-        if (!_withdrawn.ContainsKey(session.Token)) _byToken[session.Token] = session;
+        lock (CacheStripe(session.Token))
+        {
+            if (_withdrawn.ContainsKey(session.Token)) { }
+            else if (Live(session)) _byToken[session.Token] = session;
+            else Forget(session);
+        }
         Changed?.Invoke(session);
         return session;
     }
+
+    private Lock CacheStripe(string token) => _cacheStripes[(uint)StringComparer.Ordinal.GetHashCode(token) % (uint)_cacheStripes.Length];
+
+    /// <summary>Whether the server keeps the session in memory: it is under way (see <see cref="_byToken"/>).</summary>
+    private static bool Live(Session session) => session.Status == SessionStatus.Active;
+
+    // What the server holds in memory of a session that is no longer under way; its stored record has the rest.
+    private void Forget(Session session)
+    {
+        _byToken.TryRemove(session.Token, out _);
+        _lastSeen.TryRemove(session.Id, out _);
+        _lastEvent.TryRemove(session.Id, out _);
+    }
+
+    /// <summary>How many sessions the server holds in memory (the cache, last signs of life, last events): those under way, whatever the study's size.</summary>
+    public (int Sessions, int LastSeen, int LastEvents) InMemory => (_byToken.Count, _lastSeen.Count, _lastEvent.Count);
 
     /// <summary>The experiment as new sessions see it (its current version); null when it is not served.</summary>
     public Experiment? Experiment(string id) => _catalog.Current(id);
@@ -224,20 +252,27 @@ public sealed class SessionService
     {
         if (string.IsNullOrEmpty(token)) return null;
         if (_byToken.TryGetValue(token, out var cached)) return cached;
-        var stored = _store.FindSessionByToken(token);
-        if (stored is null || _withdrawn.ContainsKey(token)) return null;
-        var session = _byToken.GetOrAdd(token, stored);
-        // Withdrawn while this lookup ran: it must not stay.
-        if (_withdrawn.ContainsKey(token)) { _byToken.TryRemove(token, out _); return null; }
-        return session;
+        lock (CacheStripe(token))
+        {
+            if (_byToken.TryGetValue(token, out cached)) return cached;
+            var stored = _store.FindSessionByToken(token);
+            if (stored is null || _withdrawn.ContainsKey(token)) return null;
+            if (Live(stored)) _byToken[token] = stored;
+            return stored;
+        }
     }
 
-    // One change at a time per session (two tabs may click at once); each change starts from the latest state.
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    // One change at a time per session (two tabs may click at once); each change starts from the
+    // latest state. Striped by session id rather than one lock per session, so that no lock
+    // outlives its session in memory and none is removed while someone waits on it; no change
+    // takes a second session's lock, so two sessions sharing a stripe only wait, never deadlock.
+    private readonly SemaphoreSlim[] _changeStripes = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    private SemaphoreSlim ChangeStripe(string sessionId) => _changeStripes[(uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_changeStripes.Length];
 
     private async Task<Session> Exclusive(Session session, Func<Session, Task<Session>> change)
     {
-        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
+        var gate = ChangeStripe(session.Id);
         await gate.WaitAsync();
         try { return await change(Find(session.Token) ?? session); }
         finally { gate.Release(); }
@@ -253,8 +288,12 @@ public sealed class SessionService
     public async Task<Session> Touch(Session session, string? lastEventType = null)
     {
         var now = Now;
-        _lastSeen[session.Id] = now;
-        if (lastEventType is not null) _lastEvent[session.Id] = new LastEvent(lastEventType, now);
+        // Of a session under way only: a late batch of an ended one must not bring it back into memory.
+        if (Live(session))
+        {
+            _lastSeen[session.Id] = now;
+            if (lastEventType is not null) _lastEvent[session.Id] = new LastEvent(lastEventType, now);
+        }
         Seen?.Invoke(session);
         if (session.Status != SessionStatus.Abandoned) return session;
         return await Exclusive(session, current => current.Status == SessionStatus.Abandoned
@@ -453,13 +492,16 @@ public sealed class SessionService
 
     private async Task<DeletedRecords> Erase(Session session, bool logged)
     {
-        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
+        var gate = ChangeStripe(session.Id);
         await gate.WaitAsync();
         try
         {
             var current = Find(session.Token) ?? session;
-            _withdrawn[current.Token] = true;
-            _byToken.TryRemove(current.Token, out _);
+            lock (CacheStripe(current.Token))
+            {
+                _withdrawn[current.Token] = true;
+                _byToken.TryRemove(current.Token, out _);
+            }
             var deleted = await _store.DeleteSession(current.Id);
             _lastSeen.TryRemove(current.Id, out _);
             _lastEvent.TryRemove(current.Id, out _);
@@ -481,7 +523,6 @@ public sealed class SessionService
         finally
         {
             gate.Release();
-            _locks.TryRemove(session.Id, out _);
         }
     }
 
