@@ -51,6 +51,7 @@ if (args.Length > 0 && args[0] == "fisher")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "session-memory") return await SessionMemory.Run(new Arguments(args[1..]));
 if (args.Length > 0 && args[0] == "fisher-frontier") return FisherBenchmarks.Frontier(new Arguments(args[1..]));
 
 if (args.Length > 0 && args[0] == "gazetteer")
@@ -67,6 +68,7 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
                SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
                SelfRef.Benchmarks fisher [BenchmarkDotNet options]      (Fisher's exact test on 2×K and r×c tables)
                SelfRef.Benchmarks fisher-frontier [--p 0.05]            (exact or Monte Carlo, steps and time for 2×K, K = 2..10, n = 1,000..100,000)
+               SelfRef.Benchmarks session-memory [--visits 2000] [--rounds 3]   (managed memory the server keeps per finished visit)
                SelfRef.Benchmarks export [--events N] [--format F]      (export from a database of N events; export --help)
                SelfRef.Benchmarks erasure [options]                     (withdrawal and retention on 100,000 batch documents; erasure --help)
                SelfRef.Benchmarks ingest [options]

@@ -99,7 +99,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilHealthy(TimeSpan.FromSeconds(60));
+        await server.WaitUntilHealthy(TimeSpan.FromSeconds(180));
         return server;
     }
 
