@@ -45,6 +45,7 @@ builder.Services.AddSingleton<UiText>();
 builder.Services.AddGazetteer(builder.Configuration);
 builder.Services.AddHostedService<AbandonedSessionSweeper>();
 builder.Services.AddClientAddresses();
+builder.Services.AddSecureCookies();
 builder.Services.AddSessionStartLimit();
 builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<SessionService>(), sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<PrivacySweeper>();
@@ -70,6 +71,7 @@ var app = builder.Build();
 
 // Middleware: the client's address and scheme first (forwarded by configured proxies only).
 app.UseClientAddresses();
+app.UseCookiePolicy();
 var catalog = app.Services.GetRequiredService<ExperimentCatalog>();
 app.UseSecurityHeaders(catalog);
 app.UseParticipantPrivacyHeaders();

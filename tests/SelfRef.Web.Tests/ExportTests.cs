@@ -84,7 +84,9 @@ public class ExportTests : IAsyncLifetime
         foreach (var zip in new[] { await Get(researcher, "csv"), await Confirmed(researcher, "csv"), await Get(researcher, "psych-ds") })
         {
             var participants = Csv(zip, zip.Keys.Single(k => k.Contains("participants")));
-            Assert.Equal(Formulas.Select(f => "'" + f), participants.Rows.Select(r => r["about-you.comment"]));
+            // Free text identifies by its kind: the comment is a column only with identifiers.
+            if (participants.Header.Contains("about-you.comment"))
+                Assert.Equal(Formulas.Select(f => "'" + f), participants.Rows.Select(r => r["about-you.comment"]));
             foreach (var (file, bytes) in zip.Where(f => f.Key.EndsWith(".csv")))
             {
                 var (header, rows) = Csv(zip, file);
@@ -94,6 +96,7 @@ public class ExportTests : IAsyncLifetime
                             $"{file}, column {column}: a spreadsheet would run '{row[column]}' as a formula");
             }
         }
+        Assert.Contains("about-you.comment", Csv(await Confirmed(researcher, "csv"), "participants.csv").Header);
         // With identifiers the typed text is there, as text inside the event's JSON object.
         var events = Csv(await Confirmed(researcher, "csv"), "events.csv").Rows.Where(r => r["type"] == "text.input").ToList();
         Assert.Equal(Formulas, events.Where((_, i) => i % 2 == 0).Select(r => JsonDocument.Parse(r["data"]).RootElement.GetProperty("text").GetString()));
@@ -109,7 +112,8 @@ public class ExportTests : IAsyncLifetime
             Assert.DoesNotContain(identifier, plain);
         Assert.DoesNotContain("PROLIFIC_PID", Csv(zip, "participants.csv").Header);
         Assert.DoesNotContain("about-you.firstName", Csv(zip, "participants.csv").Header);
-        Assert.Contains("about-you.comment", Csv(zip, "participants.csv").Header);
+        // Free text can hold a name whatever the question asks: it identifies by its kind, flagged or not.
+        Assert.DoesNotContain("about-you.comment", Csv(zip, "participants.csv").Header);
         Assert.Contains("Identifiers: not included", plain);
 
         // Asking for identifiers leads to the confirmation page, not to data.
@@ -199,6 +203,16 @@ public class ExportTests : IAsyncLifetime
             Assert.Equal(1, again);
             Assert.Contains("is not empty", againError);
             Assert.Equal(2, Export(Args("bad", "--format", "xlsx")).Exit);
+
+            // Coordinates are kept, if at all, on a grid no finer than the home radius.
+            var (fine, _, fineError) = Export(Args("fine", "--coarse-coordinates", "10"));
+            Assert.Equal(2, fine);
+            Assert.Contains("at least 25 km", fineError);
+            Assert.False(Directory.Exists(Path.Combine(output, "fine")));
+            Assert.Equal(0, Export(Args("coarse", "--coarse-coordinates", "50", "--format", "jsonl")).Exit);
+            Assert.Contains("rounded to the centre of a grid cell of about 50 km", File.ReadAllText(Path.Combine(output, "coarse", "codebook.md")));
+            // Each export was written aside and renamed when complete: nothing half-made is left beside them.
+            Assert.Empty(Directory.GetDirectories(output, ".*"));
         }
         finally { Directory.Delete(output, recursive: true); }
     }

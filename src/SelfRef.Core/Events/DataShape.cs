@@ -100,8 +100,12 @@ public sealed class DataShape
 
     private string? ObjectProblem(JsonElement value, string path)
     {
+        // A field given twice would be read as one of the two by one reader and the other by the next: refused, not guessed.
+        HashSet<string>? seen = null;
         foreach (var property in value.EnumerateObject())
         {
+            if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name))
+                return $"{path}.{Clip(property.Name)}: is given twice (each field may appear once)";
             if (!_properties!.TryGetValue(property.Name, out var shape))
                 return $"{path}.{Clip(property.Name)}: is not a field of this event (expected {string.Join(", ", _properties.Keys)})";
             if (shape.Problem(property.Value, $"{path}.{property.Name}") is { } problem) return problem;

@@ -92,14 +92,14 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
         });
     }
 
-    /// <summary>The outcomes as they may be kept once the identifiers are gone (each task type says what that means).</summary>
+    /// <summary>The outcomes as they may be kept once the identifiers are gone: what a de-identified export writes (<see cref="Identifiers.Outcome"/>).</summary>
     public static Dictionary<string, StoredOutcome> WithoutIdentifiers(Experiment experiment, IReadOnlyDictionary<string, StoredOutcome> outcomes) =>
         outcomes.ToDictionary(o => o.Key, o =>
         {
             if (o.Value.Deidentified) return o.Value;
             var step = experiment.Steps.FirstOrDefault(s => s.Id == o.Key);
-            var type = step is null ? null : StepTypes.TaskOf(step);
-            var kept = type is null ? o.Value.ToOutcome() with { MatchDetail = null, Columns = new Dictionary<string, string?>() } : type.WithoutIdentifiers(step!, o.Value.ToOutcome());
+            var type = step is null ? StepTypes.Task(o.Value.Task) : StepTypes.TaskOf(step);
+            var kept = Identifiers.Outcome(type, step, o.Value.ToOutcome());
             return o.Value with
             {
                 MatchDetail = kept.MatchDetail,

@@ -27,6 +27,8 @@ public static class AnswerRules
             var problem = question.Type switch
             {
                 QuestionType.Number when !double.TryParse(value.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => "number",
+                // "NaN", "Infinity", 1e999: parsed as numbers, but no measurement, below no minimum and above no maximum.
+                QuestionType.Number when !double.IsFinite(double.Parse(value.Replace(',', '.'), CultureInfo.InvariantCulture)) => "notFinite",
                 QuestionType.Number when double.Parse(value.Replace(',', '.'), CultureInfo.InvariantCulture) is var n && (n < question.Min || n > question.Max) => "range",
                 QuestionType.Choice when question.Options!.All(o => o.Value != value) => "choice",
                 QuestionType.Text or QuestionType.Place when value.Length > question.MaxLength => "tooLong",

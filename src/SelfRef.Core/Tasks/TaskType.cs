@@ -74,7 +74,7 @@ public abstract class TaskType(string name, Type recordType) : StepType(name, re
     public virtual IReadOnlyDictionary<string, string> SimulatedAnswers(Step step, SimulatedPerson person) => new Dictionary<string, string>();
 
     /// <summary>The outcome as it may be kept once the session's identifiers are gone: identifying columns are dropped; a task may say more.</summary>
-    public virtual TaskOutcome WithoutIdentifiers(Step step, TaskOutcome outcome) =>
+    public virtual TaskOutcome WithoutIdentifiers(Step? step, TaskOutcome outcome) =>
         outcome with { Columns = outcome.Columns.Where(c => !Columns.Any(d => d.Name == c.Key && d.Identifying)).ToDictionary(c => c.Key, c => c.Value) };
 }
 

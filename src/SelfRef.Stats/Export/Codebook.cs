@@ -38,7 +38,7 @@ public static class Codebook
         var title = experiment.Title.In(experiment.Languages[0].Code());
         text.AppendLine($"# Codebook: {Cell(title)} ({experiment.Id})").AppendLine();
         text.AppendLine($"Exported by SelfRef on {options.ExportedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC as {options.Format.Name()}.").AppendLine();
-        text.AppendLine(IdentifierStatement(experiment, options.IncludeIdentifiers)).AppendLine();
+        text.AppendLine(IdentifierStatement(experiment, options.IncludeIdentifiers, options.Coarse)).AppendLine();
         foreach (var note in notes ?? []) text.AppendLine(note).AppendLine();
         text.AppendLine("Missing values: an empty cell in CSV files, null in JSON lines files.").AppendLine();
         text.AppendLine(FormulaGuard.Note).AppendLine();
@@ -57,12 +57,13 @@ public static class Codebook
     }
 
     /// <summary>Whether identifiers are in the files, and which ones.</summary>
-    public static string IdentifierStatement(Experiment experiment, bool included)
+    public static string IdentifierStatement(Experiment experiment, bool included, CoarseGrid? coarse = null)
     {
         var list = IdentifierList(experiment);
         return included
             ? $"**Identifiers: INCLUDED** (the researcher asked for them and confirmed). These files contain {list}. Keep them as protected as the names themselves and delete them when the retention period ends."
-            : $"**Identifiers: not included.** Left out: {list}. Removed event fields are named in the event's \"redacted\" field.";
+            : $"**Identifiers: not included.** Left out: {list}; and the place names in match details. Removed event fields are named in the event's \"redacted\" field." +
+              (coarse is null ? "" : $" **Coarse coordinates:** the first targets' coordinates and the map's event coordinates are kept rounded to the centre of a grid cell of about {coarse.Km:0.#} km (named in \"coarsened\"); the home town's never.");
     }
 
     /// <summary>What identifies a participant of this experiment, as the contract in <see cref="Identifiers"/> says, in words.</summary>

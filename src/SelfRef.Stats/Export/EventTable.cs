@@ -25,13 +25,13 @@ public static class EventTable
         new(new("n", ColumnKind.Integer, "Number of the event in its stream, counted from 1 without gaps.", "", "1, 2, ..."), r => r.N),
         new(new("t_ms", ColumnKind.Number, "Time of the event since the first frame that showed its step, from the browser's event timestamp.", "ms", "number (may be slightly negative for input that arrived while the step was being drawn)"), r => r.T),
         new(new("type", ColumnKind.Text, "What happened.", "", "e.g. step.onset, ui.click, page.visibility, answer.input, pen.down, pen.points, pen.up, key.down, text.input, map.view, map.click, map.search.input, map.search.choose (README, 'Logged')"), r => r.Type),
-        new(new("data", ColumnKind.Json, "The event's data as the browser sent it. Unless identifiers are included, fields that can spell a name or a town (typed text, keys, place searches) are removed and listed in its \"redacted\" field.", "", "a JSON object (text in CSV); empty when the event has none"), r => r.Data),
+        new(new("data", ColumnKind.Json, "The event's data as the browser sent it (every value as it came in). Unless identifiers are included, fields that can spell a name or point at a place (typed text, keys, place searches, map coordinates) are removed and listed in its \"redacted\" field; with coarse coordinates, map coordinates are rounded to the grid instead and listed in \"coarsened\".", "", "a JSON object (text in CSV); empty when the event has none"), r => r.Data),
     ];
 
-    public static ExportTable Of(ExportSource source, bool includeIdentifiers) =>
-        ExportTable.Of(Name, "One row per stored event, in the order each browser tab sent them.", Fields, Rows(source, includeIdentifiers), includeIdentifiers);
+    public static ExportTable Of(ExportSource source, bool includeIdentifiers, CoarseGrid? coarse = null) =>
+        ExportTable.Of(Name, "One row per stored event, in the order each browser tab sent them.", Fields, Rows(source, includeIdentifiers, coarse), includeIdentifiers);
 
-    public static IEnumerable<EventRow> Rows(ExportSource source, bool includeIdentifiers)
+    public static IEnumerable<EventRow> Rows(ExportSource source, bool includeIdentifiers, CoarseGrid? coarse = null)
     {
         var experiment = source.Experiment;
         foreach (var session in source.Ordered)
@@ -44,7 +44,7 @@ public static class EventTable
                 var task = step is null ? "" : StepTypes.Of(step).Name;
                 foreach (var e in batch.Events)
                 {
-                    var data = includeIdentifiers ? e.DataJson : Identifiers.Redact(step, e.Type, e.DataJson);
+                    var data = includeIdentifiers ? e.DataJson : Identifiers.Redact(step, e.Type, e.DataJson, coarse);
                     yield return new EventRow(session.Id, experiment.Id, session.ConditionId, batch.Step, task, batch.Stream, e.N, e.T, e.Type, data);
                 }
             }

@@ -19,8 +19,8 @@ public static class ExperimentExport
         var tables = new[]
         {
             ParticipantTable.Of(source, include),
-            OutcomeTable.Of(OutcomeDerivation.Rows(source.History, source.Ordered), include, source.Tasks),
-            EventTable.Of(source, include),
+            OutcomeTable.Of(OutcomeDerivation.Rows(source.History, source.Ordered, deidentified: !include, options.Coarse), include, source.Tasks, options.Coarse),
+            EventTable.Of(source, include, options.Coarse),
         };
         var written = new List<(string File, ExportTable Table, long? Rows)>();
         foreach (var table in tables)

@@ -25,9 +25,19 @@ public static class ExportFormats
     };
 }
 
-/// <param name="IncludeIdentifiers">Whether identifying answers, recruitment parameters, identifying event fields and home coordinates are written. Only after the researcher confirmed.</param>
+/// <param name="IncludeIdentifiers">Whether identifying answers, recruitment parameters, identifying event fields, coordinates and place names are written. Only after the researcher confirmed.</param>
 /// <param name="ExportedAt">When the export was made (UTC), stated in the codebook.</param>
-public sealed record ExportOptions(ExportFormat Format, bool IncludeIdentifiers, DateTime ExportedAt);
+public sealed record ExportOptions(ExportFormat Format, bool IncludeIdentifiers, DateTime ExportedAt)
+{
+    /// <summary>
+    /// Without identifiers: keep the coordinates of what participants did (first targets, map views
+    /// and clicks) rounded to this grid instead of leaving them out (at least 25 km; null: left out).
+    /// </summary>
+    public SelfRef.Core.Privacy.CoarseGrid? CoarseCoordinates { get; init; }
+
+    /// <summary>The grid coordinates are rounded to in this export, when they are kept at all without identifiers.</summary>
+    public SelfRef.Core.Privacy.CoarseGrid? Coarse => IncludeIdentifiers ? null : CoarseCoordinates;
+}
 
 /// <summary>A file of an export: its path inside the export (with '/') and, for data files, how many rows it has.</summary>
 public sealed record ExportedFile(string Path, long? Rows);

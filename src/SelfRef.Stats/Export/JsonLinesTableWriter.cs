@@ -48,6 +48,8 @@ public static class JsonLinesTableWriter
             case null: json.WriteNullValue(); break;
             case string text when kind == ColumnKind.Json: json.WriteRawValue(text); break;
             case string text: json.WriteStringValue(text); break;
+            // JSON has no NaN or infinity: such a value (never written by SelfRef's own columns) is kept as text, not a crash half way.
+            case double number when !double.IsFinite(number): json.WriteStringValue(number.ToString(System.Globalization.CultureInfo.InvariantCulture)); break;
             case double number: json.WriteNumberValue(number); break;
             case long number: json.WriteNumberValue(number); break;
             case int number: json.WriteNumberValue(number); break;

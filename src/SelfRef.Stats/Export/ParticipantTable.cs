@@ -77,7 +77,8 @@ public static class ParticipantTable
     {
         if (!session.Answers.TryGetValue(key, out var text)) return null;
         // Numbers are stored in invariant culture; anything else is kept as the text it is, never dropped.
-        return type == QuestionType.Number && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : text;
+        // "NaN" or "Infinity" (accepted before the questionnaire refused them) is no number a reader can use: it stays text.
+        return type == QuestionType.Number && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) ? number : text;
     }
 
     private static string AnswerValues(Question question, string language)
@@ -85,7 +86,7 @@ public static class ParticipantTable
         const string unanswered = "; empty when not (yet) answered";
         return question.Type switch
         {
-            QuestionType.Number => $"number{(question.Min is { } min ? string.Create(CultureInfo.InvariantCulture, $" >= {min}") : "")}{(question.Max is { } max ? string.Create(CultureInfo.InvariantCulture, $" <= {max}") : "")}{unanswered}",
+            QuestionType.Number => $"number{(question.Min is { } min ? string.Create(CultureInfo.InvariantCulture, $" >= {min}") : "")}{(question.Max is { } max ? string.Create(CultureInfo.InvariantCulture, $" <= {max}") : "")}{unanswered}; text only for a stored answer that is no finite number (NaN, Infinity: refused since, possible in sessions from before)",
             QuestionType.Choice => string.Join(", ", question.Options!.Select(o => $"{o.Value} = {o.Label.In(language)}")) + unanswered,
             QuestionType.Place => "a place picked from the gazetteer as gn:{GeoNames id}|{name as shown}, else the text as typed" + unanswered,
             _ => $"free text as typed (at most {question.MaxLength} characters){unanswered}",

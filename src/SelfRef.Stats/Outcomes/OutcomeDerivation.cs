@@ -1,3 +1,4 @@
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Tasks;
@@ -17,7 +18,12 @@ public static class OutcomeDerivation
     public static IEnumerable<OutcomeRow> Rows(Experiment experiment, IEnumerable<Session> sessions) =>
         Rows(ExperimentHistory.Single(experiment), sessions);
 
-    public static IEnumerable<OutcomeRow> Rows(ExperimentHistory history, IEnumerable<Session> sessions)
+    /// <summary>
+    /// One row per participant and task step, each by the session's version. <paramref name="deidentified"/>:
+    /// as they may leave without identifiers (<see cref="Identifiers.Outcome"/>: no coordinates or
+    /// place names; the first target's coordinates rounded to <paramref name="coarse"/> when given).
+    /// </summary>
+    public static IEnumerable<OutcomeRow> Rows(ExperimentHistory history, IEnumerable<Session> sessions, bool deidentified = false, CoarseGrid? coarse = null)
     {
         foreach (var session in sessions.Where(s => s.ExperimentId == history.Id && s.Status != SessionStatus.Declined).OrderBy(s => s.StartedAt))
         {
@@ -34,6 +40,7 @@ public static class OutcomeDerivation
                 taskOrder++;
                 var outcome = stored?.ToOutcome()
                     ?? TaskOutcome.Missing(index > session.StepIndex ? "not reached" : OutcomeDeriver.Left(session, index) ? "not derived yet" : "in progress");
+                if (deidentified) outcome = Identifiers.Outcome(type, step, outcome, coarse);
                 yield return new OutcomeRow(
                     session.Id, history.Id, type.Name, session.ConditionId, taskOrder, stored?.Device ?? "", outcome.PointerType ?? "",
                     session.Language, outcome.LatencyMs, outcome.SelfReference, outcome.MissingReason, outcome.MatchDetail,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Storage;
 using SelfRef.Stats.Export;
 using SelfRef.Web.Hosting;
@@ -25,11 +26,13 @@ public static class ExportCommand
     private static readonly Option<bool> IncludeIdentifiers = VerbOptions.Flag("--include-identifiers", "Include identifiers (names, home towns, recruitment ids), after typing the experiment id when asked");
     private static readonly Option<string> ConfirmIdentifiers = VerbOptions.Text("--confirm-identifiers", "ID", "The experiment id, confirming --include-identifiers in a script");
     private static readonly Option<bool> IncludePilot = VerbOptions.Flag("--include-pilot", "Write researchers' pilot runs too, marked in the pilot column (left out by default)");
+    private static readonly Option<double> CoarseCoordinates = VerbOptions.Number("--coarse-coordinates",
+        "Without identifiers: keep the coordinates of what participants did (first targets, map views and clicks) rounded to a grid of KM km, at least 25 (left out by default)", 0, "KM");
 
     public static Verb Verb { get; } = new(
         new Command("export", "Write the participant, outcome and event tables with their codebook from the database (the server stopped).")
         {
-            Experiment, Format, Out, IncludeIdentifiers, ConfirmIdentifiers, IncludePilot, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+            Experiment, Format, Out, IncludeIdentifiers, ConfirmIdentifiers, IncludePilot, CoarseCoordinates, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
         },
         Run);
 
@@ -50,6 +53,13 @@ public static class ExportCommand
             return run.Usage("--confirm-identifiers is only for --include-identifiers; without it identifiers are left out anyway");
         if (include && experimentId is null)
             return run.Usage("--include-identifiers needs --experiment ID: identifiers are confirmed one experiment at a time");
+        CoarseGrid? coarse = null;
+        if (run.Given(CoarseCoordinates))
+        {
+            if (include) return run.Usage("--coarse-coordinates is for exports without identifiers; with --include-identifiers coordinates are written exactly");
+            try { coarse = CoarseGrid.Of(run.Get(CoarseCoordinates)); }
+            catch (ArgumentOutOfRangeException e) { return run.Usage($"--coarse-coordinates: {e.Message.Split(" (Parameter")[0]}"); }
+        }
         try
         {
             var settings = run.Settings;
@@ -71,8 +81,10 @@ public static class ExportCommand
             foreach (var experiment in chosen)
             {
                 var folder = folders[experiment.Id];
-                var files = ExperimentExport.Write(ExportSource.From(experiment, study.Store, pilots), new ExportOptions(format, include, DateTime.UtcNow), path => Create(folder, path));
-                run.Output.WriteLine($"{experiment.Id}: wrote {files.Count} files to {folder} ({format.Name()}, identifiers {(include ? "INCLUDED" : "left out")}{(pilots ? ", pilot runs included" : "")})");
+                var options = new ExportOptions(format, include, DateTime.UtcNow) { CoarseCoordinates = coarse };
+                var files = WriteComplete(folder, partial => ExperimentExport.Write(ExportSource.From(experiment, study.Store, pilots), options, path => Create(partial, path)));
+                run.Output.WriteLine($"{experiment.Id}: wrote {files.Count} files to {folder} ({format.Name()}, identifiers {(include ? "INCLUDED" : "left out")}" +
+                    $"{(coarse is null ? "" : $", coordinates rounded to {coarse.Km:0.#} km")}{(pilots ? ", pilot runs included" : "")})");
                 foreach (var file in files)
                     run.Output.WriteLine($"  {file.Path}{(file.Rows is { } rows ? $"  {rows:N0} rows" : "")}");
             }
@@ -82,6 +94,37 @@ public static class ExportCommand
         {
             return run.Failed(e.Message);
         }
+        catch (ExportFailedException e)
+        {
+            return run.Failed(e.Message);
+        }
+    }
+
+    private sealed class ExportFailedException(string message, Exception inner) : Exception(message, inner);
+
+    /// <summary>
+    /// The export is written into a hidden folder beside <paramref name="folder"/> and renamed to it
+    /// only when complete, so that a crash or an error leaves no partial export under the final name
+    /// (an error removes the hidden folder; a killed process may leave it, named ".…partial-…").
+    /// </summary>
+    private static T WriteComplete<T>(string folder, Func<string, T> write)
+    {
+        var parent = Path.GetDirectoryName(folder)!;
+        Directory.CreateDirectory(parent);
+        var partial = Path.Combine(parent, $".{Path.GetFileName(folder)}.partial-{Guid.NewGuid():N}"[..^24]);
+        Directory.CreateDirectory(partial);
+        T result;
+        try { result = write(partial); }
+        catch (Exception e)
+        {
+            Directory.Delete(partial, recursive: true);
+            if (e is IOException or UnauthorizedAccessException) throw;
+            throw new ExportFailedException($"the export of {Path.GetFileName(folder)} failed ({e.GetType().Name}: {e.Message}); nothing was written to {folder}", e);
+        }
+        // An empty final folder (the user made it) gives way; a non-empty one was refused before anything was written.
+        if (Directory.Exists(folder)) Directory.Delete(folder);
+        Directory.Move(partial, folder);
+        return result;
     }
 
     /// <summary>The researcher says twice that identifiers may leave the database: the option, then the experiment id.</summary>

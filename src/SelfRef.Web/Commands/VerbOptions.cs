@@ -28,9 +28,9 @@ public static class VerbOptions
             : Refuse<int>(result, $"{name} needs a whole number, was '{result.Tokens[0].Value}'"),
     };
 
-    public static Option<double> Number(string name, string description, double fallback) => new(name)
+    public static Option<double> Number(string name, string description, double fallback, string helpName = "P") => new(name)
     {
-        HelpName = "P",
+        HelpName = helpName,
         Description = description,
         DefaultValueFactory = _ => fallback,
         CustomParser = result => Parse(result, name, result.Tokens[0].Value),

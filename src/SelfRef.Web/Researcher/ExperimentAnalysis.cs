@@ -26,7 +26,8 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
     /// excluded sessions left out unless the choice takes them in (the report counts exclusions by
     /// reason, names the versions pooled and warns when their task steps differ).
     /// </summary>
-    public static ExperimentAnalysis Of(ExperimentHistory history, IStore store, IServiceProvider? services = null, AnalysisChoice? choice = null)
+    /// <param name="deidentified">rows as a de-identified export has them: no coordinates, no place names (the researcher pages' live report).</param>
+    public static ExperimentAnalysis Of(ExperimentHistory history, IStore store, IServiceProvider? services = null, AnalysisChoice? choice = null, bool deidentified = false)
     {
         choice ??= AnalysisChoice.Default;
         var all = store.SessionsOf(history.Id);
@@ -34,7 +35,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
         var sessions = choice.Of(all).ToList();
         var taken = sessions.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var codes = store.Codes(history.Id).Where(c => taken.Contains(c.SessionId));
-        var rows = OutcomeDerivation.Rows(history, sessions).ToList();
+        var rows = OutcomeDerivation.Rows(history, sessions, deidentified).ToList();
         var experiment = history.Latest;
         var references = new Dictionary<string, double>(ReportOptions.GallupReferences);
         foreach (var (task, value) in experiment.References) references[task] = value;

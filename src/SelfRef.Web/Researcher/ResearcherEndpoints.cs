@@ -97,8 +97,8 @@ public static class ResearcherEndpoints
     {
         if (sessions.History(id) is not { } history) return Results.NotFound();
         var choice = new AnalysisChoice(IncludePilots: includePilot == true, IncludeExcluded: true);
-        var rows = OutcomeDerivation.Rows(history, choice.Of(store.SessionsOf(id)));
-        // An export like the others: formula-guarded, and the home town's coordinates only through the confirmed export.
+        // An export like the others: formula-guarded, and no coordinates or place names (those only through the confirmed export).
+        var rows = OutcomeDerivation.Rows(history, choice.Of(store.SessionsOf(id)), deidentified: true);
         var csv = new MemoryStream();
         CsvTableWriter.Write(csv, OutcomeTable.Of(rows, includeIdentifiers: false));
         return Results.File(csv.ToArray(), "text/csv; charset=utf-8", $"{id}-outcomes.csv");
@@ -108,7 +108,8 @@ public static class ResearcherEndpoints
     private static IResult Report(string id, bool? includePilot, SessionService sessions, IStore store, IServiceProvider services)
     {
         if (sessions.History(id) is not { } history) return Results.NotFound();
-        var analysis = ExperimentAnalysis.Of(history, store, services, new AnalysisChoice(IncludePilots: includePilot == true));
+        // The live report names no place and draws no coordinates: it reads the rows as a de-identified export has them.
+        var analysis = ExperimentAnalysis.Of(history, store, services, new AnalysisChoice(IncludePilots: includePilot == true), deidentified: true);
         var folder = Directory.CreateTempSubdirectory("selfref-report-");
         try
         {

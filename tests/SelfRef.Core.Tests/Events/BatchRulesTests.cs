@@ -33,3 +33,19 @@ public class BatchRulesTests
         else Assert.True(found?.Contains(problem) == true, $"{because}: expected '{problem}', got '{found}'");
     }
 }
+
+public class EventShapeTests
+{
+    [Theory]
+    [InlineData("""{"index":1,"index":2}""", "data.index: is given twice")]
+    [InlineData("""{"index":1e400}""", "data.index: expected a whole number")]
+    [InlineData("""{"index":123456789012345678901234567890}""", "data.index: expected a whole number")]
+    [InlineData("""{"index":1}""", null)]
+    public void Step_onset_data_the_store_could_not_give_back_as_sent_is_refused(string data, string? problem)
+    {
+        var declared = CommonEvents.All.Single(e => e.Type == CommonEvents.Onset);
+        var found = declared.Shape.Problem(JsonDocument.Parse(data).RootElement);
+        if (problem is null) Assert.Null(found);
+        else Assert.StartsWith(problem, found);
+    }
+}

@@ -54,8 +54,9 @@ public class SealedStoreTests : IDisposable
             var back = store.FindSessionByToken("tok-quedlin")!;
             Assert.Equal(("Quedlinburg", "Siebenundvierzig", "Recruit0815"), (back.Answers["about-you.hometown"], back.Answers["about-you.age"], back.Recruitment["PROLIFIC_PID"]));
             var events = store.Events("P-QUEDLIN").Single().Events;
-            // Numbers keep the text they came with: no storage wrapper, no rounding.
-            Assert.Equal("""{"lat":30.123456,"lng":10.654321,"zoom":2,"wall":1796144067426}""", events[0].DataJson);
+            // Numbers keep the text they came with: no storage wrapper, no rounding (the view's coordinates,
+            // sealed apart under the identifier key, come back after the other fields).
+            Assert.Equal("""{"zoom":2,"wall":1796144067426,"lat":30.123456,"lng":10.654321}""", events[0].DataJson);
             var choose = JsonDocument.Parse(events[1].DataJson!).RootElement;
             Assert.Equal(("Quedlinburg", 51.78843, 2851465), (choose.GetProperty("name").GetString(), choose.GetProperty("lat").GetDouble(), choose.GetProperty("id").GetInt32()));
             Assert.Equal(CodeValue.OwnName, Assert.Single(store.Codes(Map.Id)).Value);
@@ -120,7 +121,8 @@ public class SealedStoreTests : IDisposable
         Assert.Equal("Siebenundvierzig", session.Answers["about-you.age"]);
         Assert.Empty(session.Recruitment);
         var events = reopened.Events("P-RET").SelectMany(b => b.Events).ToList();
-        Assert.Equal("""{"lat":30.123456,"lng":10.654321,"zoom":2,"wall":1796144067426}""", events[0].DataJson);
+        // The view's coordinates say where the participant looked: they go with the key; the rest stays as sent.
+        Assert.Equal("""{"zoom":2,"wall":1796144067426,"redacted":["lat","lng"]}""", events[0].DataJson);
         var choose = JsonDocument.Parse(events[1].DataJson!).RootElement;
         Assert.Equal(0, choose.GetProperty("rank").GetInt32());
         Assert.False(choose.TryGetProperty("name", out _));

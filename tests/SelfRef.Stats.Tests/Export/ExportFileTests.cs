@@ -45,9 +45,13 @@ public class ExportFileTests
         Assert.Equal(820.25, double.Parse(events[2]["t_ms"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("-3.5", events[^1]["t_ms"]);
         Assert.Equal(("pen", "pen", "text.input"), (events[2]["step"], events[2]["task"], events[2]["type"]));
-        // A map view with a negative latitude keeps it as a number inside its JSON text.
+        // Without identifiers a map view says where nobody looked: its coordinates are removed and named.
         var view = events.Single(r => r["participant"] == "P-AAAAAAAAAA" && r["type"] == "map.view");
-        Assert.Equal(-12.5, JsonDocument.Parse(view["data"]).RootElement.GetProperty("lat").GetDouble());
+        Assert.Contains("lat", JsonDocument.Parse(view["data"]).RootElement.GetProperty("redacted").EnumerateArray().Select(v => v.GetString()));
+        // With identifiers, a negative latitude is kept as a number inside its JSON text.
+        var identified = new ExportedFiles(ExportFormat.Csv, includeIdentifiers: true).Csv("events.csv").Rows
+            .Single(r => r["participant"] == "P-AAAAAAAAAA" && r["type"] == "map.view");
+        Assert.Equal(-12.5, JsonDocument.Parse(identified["data"]).RootElement.GetProperty("lat").GetDouble());
     }
 
     [Fact]
@@ -138,8 +142,10 @@ public class ExportFileTests
         }
         Assert.Equal("ms", codebook.Single(r => r["column"] == "latency_ms")["unit"]);
         Assert.Equal("km", codebook.Single(r => r["column"] == "distance_km")["unit"]);
-        // A question label with a "|" stays inside its Markdown cell.
-        Assert.Contains("Anything else? \\| (optional)", export.Text(format == ExportFormat.PsychDs ? ExperimentExport.PsychDsReadme : ExperimentExport.CodebookMarkdown));
+        // A question label with a "|" stays inside its Markdown cell (a free-text question: a column only with identifiers).
+        var markdown = export.Text(format == ExportFormat.PsychDs ? ExperimentExport.PsychDsReadme : ExperimentExport.CodebookMarkdown);
+        if (includeIdentifiers) Assert.Contains("Anything else? \\| (optional)", markdown);
+        else Assert.Contains("about-you.comment", markdown[..markdown.IndexOf("## ", StringComparison.Ordinal)]);
     }
 
     [Fact]

@@ -40,15 +40,19 @@ public static class MapEvents
     /// <param name="Matched">the spelling of the place's name the query matched, when it was another than <paramref name="Name"/>.</param>
     public sealed record ChooseData(long Id, string? Name, string? Matched, double Lat, double Lng, string? Q, int? Rank);
 
-    // What a participant searches for is most often their home town: the typed text and the place chosen.
+    private static readonly CoordinateField Lat = new("lat", CoordinateAxis.Latitude), Lng = new("lng", CoordinateAxis.Longitude);
+
+    // What a participant searches for, looks at or clicks first is most often their home town: the
+    // typed text, the place chosen and every coordinate of the view and of clicks identify.
     public static readonly IReadOnlyList<EventDeclaration> All =
     [
-        EventDeclaration.Of<ViewData>(View, "The viewport, once per animation frame while it moves and once when it settles."),
-        EventDeclaration.Of<ClickData>(Click, "A click or tap on the map (not a drag)."),
+        EventDeclaration.Of<ViewData>(View, "The viewport, once per animation frame while it moves and once when it settles.")
+            .WithCoordinates(Lat, Lng, new("bounds", CoordinateAxis.Bounds)),
+        EventDeclaration.Of<ClickData>(Click, "A click or tap on the map (not a drag).").WithCoordinates(Lat, Lng),
         EventDeclaration.Of<PointerData>(PointerDown, "A pointer went down on the map."),
         EventDeclaration.Of<InputData>(SearchInput, "The search box's text as typed.", "q"),
         EventDeclaration.Of<SuggestionsData>(SearchSuggestions, "Suggestions shown for a query.", "q", "ids"),
-        EventDeclaration.Of<ChooseData>(SearchChoose, "A suggestion was chosen.", "id", "name", "matched", "q", "lat", "lng"),
+        EventDeclaration.Of<ChooseData>(SearchChoose, "A suggestion was chosen.", "id", "name", "matched", "q").WithCoordinates(Lat, Lng),
     ];
 
     public sealed record ViewEvent(double T, double Lat, double Lng, double Zoom, double South, double West, double North, double East, bool Initial);

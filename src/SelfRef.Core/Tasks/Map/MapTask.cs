@@ -44,7 +44,7 @@ public sealed class MapTask() : TaskType("map", typeof(MapStep))
     public override LocalizedText? Instruction(Step step) => ((MapStep)step).Instruction;
 
     // "zoom 11 held: Munich (DE, town)" names the place looked at first, most often the home town: keep how, not where.
-    public override TaskOutcome WithoutIdentifiers(Step step, TaskOutcome outcome) =>
+    public override TaskOutcome WithoutIdentifiers(Step? step, TaskOutcome outcome) =>
         base.WithoutIdentifiers(step, outcome) with { MatchDetail = outcome.MatchDetail?.Split(':')[0] };
 
     public override IReadOnlyList<ClientEvent> Simulate(Step step, TaskSimulation simulation) => MapScript.Events((MapStep)step, simulation);

@@ -88,7 +88,8 @@ public sealed class ExperimentModel(SessionService sessions, IStore store) : Pag
         IncludePilots = includePilot;
         var all = store.SessionsOf(id);
         HasHandwriting = history.Readable().Any(v => v.Experiment.Steps.Any(s => StepTypes.TaskOf(s)?.NeedsCoding(s) == true));
-        Rows = OutcomeDerivation.Rows(history, new AnalysisChoice(IncludePilots: includePilot, IncludeExcluded: true).Of(all)).ToList();
+        // As a de-identified export has them: how each first action was decided, never where (the session page shows more).
+        Rows = OutcomeDerivation.Rows(history, new AnalysisChoice(IncludePilots: includePilot, IncludeExcluded: true).Of(all), deidentified: true).ToList();
         Pilots = all.Count(s => s.Pilot);
         Excluded = all.Count(s => s.Exclusion is not null && !s.Pilot);
         var perVersion = all.Where(s => !s.Pilot).GroupBy(history.HashOf).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
