@@ -35,16 +35,18 @@ public static class EditorEndpoints
             .Where(p => p.Source is { Hash.Length: > 0 })
             .Select(p => new Template(p.Experiment.Id, p.Experiment.Title.Values.FirstOrDefault() ?? p.Experiment.Id, p.Source!.File, p.Source.Text)));
 
-    private static async Task<IResult> Check(Draft draft, HttpContext http, IAntiforgery antiforgery, ExperimentFiles files)
+    private static async Task<IResult> Check(HttpContext http, IAntiforgery antiforgery, ExperimentFiles files)
     {
         if (await Forged(http, antiforgery) is { } refused) return refused;
+        if (await Read(http.Request) is not { } draft) return NotADraft;
         return Results.Json(new { errors = Errors(files.Check(draft.Text, draft.Editing)) });
     }
 
     /// <summary>200 with the saved file and version; 422 with the draft's errors; 409 when the file changed since it was loaded.</summary>
-    private static async Task<IResult> Save(Draft draft, HttpContext http, IAntiforgery antiforgery, ExperimentFiles files)
+    private static async Task<IResult> Save(HttpContext http, IAntiforgery antiforgery, ExperimentFiles files)
     {
         if (await Forged(http, antiforgery) is { } refused) return refused;
+        if (await Read(http.Request) is not { } draft) return NotADraft;
         var result = await files.Save(draft.Text, draft.Editing, draft.BaseHash ?? "");
         return result.Outcome switch
         {
@@ -54,6 +56,17 @@ public static class EditorEndpoints
             _ => Results.Json(new { errors = Errors(result.Errors) }, statusCode: StatusCodes.Status422UnprocessableEntity),
         };
     }
+
+    // The body is read here rather than bound by the endpoint: a bound JSON body makes routing answer
+    // 415 to any other content type before the login is checked, so a visitor would learn of the endpoint.
+    private static async Task<Draft?> Read(HttpRequest request)
+    {
+        if (!request.HasJsonContentType()) return null;
+        try { return await request.ReadFromJsonAsync<Draft>() is { Text: not null } draft ? draft : null; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    private static readonly IResult NotADraft = Results.Text("expected a JSON body {\"text\": the experiment file, \"editing\": its id or null, \"baseHash\": the file's hash when loaded}", statusCode: StatusCodes.Status400BadRequest);
 
     private static IEnumerable<DraftError> Errors(IEnumerable<ExperimentError> errors) => errors.Select(e => new DraftError(e.JsonPath, e.Message));
 
