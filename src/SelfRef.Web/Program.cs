@@ -66,6 +66,7 @@ builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<SelfRef.Core.Tasks.Pen.HandwrittenSheets>();
 builder.Services.AddSingleton<ProgressTracker>();
 builder.Services.AddSingleton<ExperimentNotifier>();
+builder.Services.AddSingleton(sp => new ExperimentFiles(sp.GetRequiredService<ExperimentCatalog>()));
 
 var app = builder.Build();
 

@@ -38,6 +38,7 @@ public static class ResearcherEndpoints
         researcher.MapExports();
         researcher.MapPost("/experiments/{id}/status", SetStatus);
         researcher.MapStudyLife();
+        researcher.MapEditor();
     }
 
     /// <summary>
