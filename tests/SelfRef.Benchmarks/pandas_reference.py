@@ -71,7 +71,7 @@ def canonical(names, registered):
     first = {}
     for name in pd.unique(names):
         first.setdefault(name.lower(), registered.get(name.lower(), name))
-    return names.map(lambda n: first[n.lower()])
+    return names.str.lower().map(first)
 
 
 def tidy(df):
