@@ -10,6 +10,7 @@ using Spectre.Console;
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- load|soak --browser [--clients N] [--seconds S | --minutes M] [browser options]   (+ docs/load-browser.csv or docs/soak-browser.csv, .png, -erasures.csv)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- outcomes --participants 100000 --seed 1 --out /tmp/outcomes-100k.csv
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- report-phases --outcomes /tmp/outcomes-100k.csv
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- analyze-vs-pandas [--participants 500000] [--conditions 2] [--runs 3]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- gazetteer [BenchmarkDotNet options]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- erasure [--sessions 500] [--batches 210] [--withdraw 20] [--retain 20]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- fisher [BenchmarkDotNet options]
@@ -22,6 +23,12 @@ if (args.Length > 0 && args[0] == "outcomes")
 {
     if (!args.Contains("--help")) return SyntheticOutcomeCsv.Run(new Arguments(args[1..]));
     Console.WriteLine(SyntheticOutcomeCsv.Usage);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "analyze-vs-pandas")
+{
+    if (!args.Contains("--help")) return await AnalyzeVsPandas.Run(new Arguments(args[1..]));
+    Console.WriteLine(AnalyzeVsPandas.Usage);
     return 0;
 }
 if (args.Length > 0 && args[0] == "report-phases")
@@ -65,6 +72,7 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
     Console.WriteLine("""
         usage: SelfRef.Benchmarks outcomes --out FILE.csv [options]   (synthetic outcome table; outcomes --help)
                SelfRef.Benchmarks report-phases --outcomes FILE.csv   (time each phase of the replication report)
+               SelfRef.Benchmarks analyze-vs-pandas [options]          (analyze --outcomes vs pandas + SciPy on 1,000,000 rows, 3 runs each; analyze-vs-pandas --help)
                SelfRef.Benchmarks gazetteer [BenchmarkDotNet options]   (start-up time and memory of the gazetteer)
                SelfRef.Benchmarks fisher [BenchmarkDotNet options]      (Fisher's exact test on 2×K and r×c tables)
                SelfRef.Benchmarks fisher-frontier [--p 0.05]            (exact or Monte Carlo, steps and time for 2×K, K = 2..10, n = 1,000..100,000)

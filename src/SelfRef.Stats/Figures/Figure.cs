@@ -1,4 +1,5 @@
 using ScottPlot;
+using SkiaSharp;
 
 namespace SelfRef.Stats.Figures;
 
@@ -29,9 +30,24 @@ public sealed record RenderedFigure(string Name, string Caption, byte[] Png, str
         try
         {
             plot.ScaleFactor = (float)PngScale;
-            png = plot.GetImageBytes((int)Math.Round(width * PngScale), (int)Math.Round(height * PngScale), ImageFormat.Png);
+            png = EncodePng(plot, (int)Math.Round(width * PngScale), (int)Math.Round(height * PngScale));
         }
         finally { plot.ScaleFactor = 1; }
         return new(figure.Name, figure.Caption, PngDensity.WithDpi(png, Dpi), plot.GetSvgXml(width, height));
+    }
+
+    /// <summary>
+    /// The plot as PNG, encoded with a fast filter and zlib level instead of SkiaSharp's defaults (every
+    /// filter tried per row, level 6), which made encoding half the time of a 300-dpi report. Figures are
+    /// mostly flat colour, so the file grows only a little.
+    /// </summary>
+    private static byte[] EncodePng(Plot plot, int width, int height)
+    {
+        using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"no {width} x {height} drawing surface");
+        plot.Render(surface.Canvas, width, height);
+        using var image = surface.Snapshot();
+        using var pixels = image.PeekPixels();
+        using var data = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, zLibLevel: 1));
+        return data?.ToArray() ?? throw new InvalidOperationException("the PNG encoder gave nothing");
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using nietras.SeparatedValues;
 using SelfRef.Core.Tasks;
 
 namespace SelfRef.Stats.Outcomes;
@@ -16,57 +17,61 @@ namespace SelfRef.Stats.Outcomes;
 /// </summary>
 public static class OutcomeCsv
 {
-    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
+    private static readonly SepReaderOptions ReaderOptions = Sep.New(',').Reader(o => o with
     {
-        TrackLineNumbers = true,
-        TrimWhitespace = true,
-        FieldCountMismatch = CsvFieldCountHandling.Throw,
-        MalformedData = CsvMalformedDataHandling.Throw,
-        FormatProvider = CultureInfo.InvariantCulture,
-        // Every row is kept, and most columns repeat a handful of values (task, condition,
-        // device, ...): one string per distinct value reads 100,000 participants about twice as
-        // fast and holds far less memory than one string per field.
-        PoolStrings = true,
-    };
+        Unescape = true,
+        Trim = SepTrim.All,
+        CultureInfo = CultureInfo.InvariantCulture,
+        // Rows with another number of fields are reported with their line, as OutcomeCsvException.
+        DisableColCountCheck = true,
+        // Most columns repeat a handful of values (task, condition, device, ...): one string per
+        // distinct value per column holds far less memory than one string per field.
+        CreateToString = SepToString.PoolPerCol(maximumStringLength: 64),
+    });
 
+    /// <summary>Reads the whole table; a bad value stops it with file, line and column (<see cref="OutcomeCsvException"/>).</summary>
     public static IReadOnlyList<OutcomeRow> Read(string path)
     {
-        // Bytes straight from the file: the reader decodes UTF-8 (or follows a byte order mark) itself.
-        using var stream = File.OpenRead(path);
-        using var csv = CsvReader.Create(stream, ReaderOptions, leaveOpen: true);
-        return Read(csv, path);
+        // Sep reads the file's bytes through a StreamReader that follows a byte order mark (UTF-8 otherwise).
+        using var reader = Open(() => ReaderOptions.FromFile(path), path);
+        return Read(reader, path);
     }
 
     /// <param name="source">Name used in error messages, usually the file path.</param>
-    public static IReadOnlyList<OutcomeRow> Read(TextReader reader, string source)
+    public static IReadOnlyList<OutcomeRow> Read(TextReader text, string source)
     {
-        using var csv = CsvReader.Create(reader, ReaderOptions, leaveOpen: true);
-        return Read(csv, source);
+        using var reader = Open(() => ReaderOptions.From(text), source);
+        return Read(reader, source);
     }
 
-    private static List<OutcomeRow> Read(CsvReader csv, string source)
+    private static SepReader Open(Func<SepReader> open, string source)
     {
-        var rows = new List<OutcomeRow>();
-        var checkedHeader = false;
-        IReadOnlyList<(string Name, int Index, OutcomeColumn? Declared)> extra = [];
-        while (ReadRecord(csv, source))
+        try
         {
-            if (!checkedHeader)
-            {
-                CheckHeader(csv.Headers ?? [], source);
-                checkedHeader = true;
-                var declared = OutcomeColumns.TaskColumns().ToDictionary(c => c.Name);
-                extra = (csv.Headers ?? []).Select((name, index) => (name, index))
-                    .Where(h => !OutcomeColumns.Common.Contains(h.name, StringComparer.Ordinal) && !OutcomeColumns.Marks.Contains(h.name, StringComparer.Ordinal))
-                    .Select(h => (h.name, h.index, declared.GetValueOrDefault(h.name))).ToList();
-            }
-            rows.Add(new FieldReader(csv, source).Row(extra));
+            return open();
         }
-        if (!checkedHeader)
+        catch (InvalidDataException e)
         {
-            if (csv.Headers is not { Count: > 0 } header)
-                throw new OutcomeCsvException(source, 1, null, "the file is empty; expected a header line with " + string.Join(",", OutcomeColumns.Required));
-            CheckHeader(header, source);
+            throw new OutcomeCsvException(source, 1, null, "the header line cannot be read as CSV: " + e.Message);
+        }
+    }
+
+    private static List<OutcomeRow> Read(SepReader reader, string source)
+    {
+        var header = reader.Header.ColNames;
+        if (reader.Header.IsEmpty || header.Count == 0 || header is [""])
+            throw new OutcomeCsvException(source, 1, null, "the file is empty; expected a header line with " + string.Join(",", OutcomeColumns.Required));
+        CheckHeader(header, source);
+        var fields = new FieldReader(header, source);
+        var rows = new List<OutcomeRow>();
+        foreach (var row in reader)
+        {
+            // A blank line (one empty field) is no row, as CSV readers commonly skip it.
+            if (row.ColCount == 1 && row[0].Span.IsWhiteSpace()) continue;
+            if (row.ColCount != header.Count)
+                throw new OutcomeCsvException(source, row.LineNumberFrom, null,
+                    $"the line cannot be read as CSV: it has {row.ColCount} field(s), the header {header.Count}");
+            rows.Add(fields.Row(row));
         }
         return rows;
     }
@@ -77,18 +82,6 @@ public static class OutcomeCsv
         if (missing.Count > 0)
             throw new OutcomeCsvException(source, 1, null,
                 $"missing column(s) {string.Join(", ", missing)}; the header has {string.Join(",", header)}");
-    }
-
-    private static bool ReadRecord(CsvReader csv, string source)
-    {
-        try
-        {
-            return csv.Read();
-        }
-        catch (CsvFormatException e)
-        {
-            throw new OutcomeCsvException(source, e.LineNumber, null, "the line cannot be read as CSV: " + e.Message);
-        }
     }
 
     public static void Write(string path, IEnumerable<OutcomeRow> rows, IEnumerable<string>? tasks = null)
@@ -134,117 +127,145 @@ public static class OutcomeCsv
     // "R" formatting round-trips, so a written table reads back to the same doubles.
     private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
-    private sealed class FieldReader(CsvReader csv, string source)
+    /// <summary>Turns one CSV row into an <see cref="OutcomeRow"/>, the columns found once from the header.</summary>
+    private sealed class FieldReader
     {
-        public OutcomeRow Row(IReadOnlyList<(string Name, int Index, OutcomeColumn? Declared)> extra) => new(
-            Participant: Required(OutcomeColumns.Participant),
-            Experiment: Text(OutcomeColumns.Experiment) ?? "",
-            Task: Required(OutcomeColumns.Task),
-            Condition: Text(OutcomeColumns.Condition) ?? "",
-            TaskOrder: Integer(OutcomeColumns.TaskOrder),
-            Device: Text(OutcomeColumns.Device) ?? "",
-            PointerType: Text(OutcomeColumns.PointerType) ?? "",
-            Language: Text(OutcomeColumns.Language) ?? "",
-            LatencyMs: NonNegative(OutcomeColumns.LatencyMs),
-            SelfReference: Flag(OutcomeColumns.SelfReference, "1, 0 or empty"),
-            MissingReason: Text(OutcomeColumns.MissingReason),
-            MatchDetail: Text(OutcomeColumns.MatchDetail),
-            Completed: Flag(OutcomeColumns.Completed, "1 or 0") ?? true)
+        private readonly string _source;
+        private readonly int _participant, _experiment, _task, _condition, _taskOrder, _device, _pointerType, _language,
+            _latencyMs, _selfReference, _missingReason, _matchDetail, _completed, _version, _pilot, _excluded, _exclusionReason;
+        private readonly (string Name, int Index, OutcomeColumn? Declared)[] _extra;
+        private readonly TaskColumnValues.Names _extraNames;
+        private readonly string?[] _cells;
+
+        public FieldReader(IReadOnlyList<string> header, string source)
         {
-            Columns = extra.Count == 0 ? new Dictionary<string, string?>() : extra.ToDictionary(c => c.Name, c => Checked(c.Name, c.Declared)),
-            Version = Text(OutcomeColumns.Version) ?? "",
-            Pilot = Flag(OutcomeColumns.Pilot, "1 or 0") ?? false,
-            Excluded = Flag(OutcomeColumns.Excluded, "1 or 0") ?? false,
-            ExclusionReason = Text(OutcomeColumns.ExclusionReason),
-        };
+            _source = source;
+            int Index(string column)
+            {
+                for (var i = 0; i < header.Count; i++) if (header[i] == column) return i;
+                return -1;
+            }
+            (_participant, _experiment, _task, _condition, _taskOrder, _device, _pointerType, _language) =
+                (Index(OutcomeColumns.Participant), Index(OutcomeColumns.Experiment), Index(OutcomeColumns.Task), Index(OutcomeColumns.Condition),
+                 Index(OutcomeColumns.TaskOrder), Index(OutcomeColumns.Device), Index(OutcomeColumns.PointerType), Index(OutcomeColumns.Language));
+            (_latencyMs, _selfReference, _missingReason, _matchDetail, _completed, _version, _pilot, _excluded, _exclusionReason) =
+                (Index(OutcomeColumns.LatencyMs), Index(OutcomeColumns.SelfReference), Index(OutcomeColumns.MissingReason), Index(OutcomeColumns.MatchDetail),
+                 Index(OutcomeColumns.Completed), Index(OutcomeColumns.Version), Index(OutcomeColumns.Pilot), Index(OutcomeColumns.Excluded), Index(OutcomeColumns.ExclusionReason));
+            var declared = OutcomeColumns.TaskColumns().ToDictionary(c => c.Name);
+            _extra = header.Select((name, index) => (name, index))
+                .Where(h => !OutcomeColumns.Common.Contains(h.name, StringComparer.Ordinal) && !OutcomeColumns.Marks.Contains(h.name, StringComparer.Ordinal))
+                .Select(h => (h.name, h.index, declared.GetValueOrDefault(h.name))).ToArray();
+            _extraNames = new TaskColumnValues.Names(_extra.Select(e => e.Name).ToList());
+            _cells = new string?[_extra.Length];
+        }
+
+        public OutcomeRow Row(SepReader.Row row)
+        {
+            var line = row.LineNumberFrom;
+            for (var i = 0; i < _extra.Length; i++) _cells[i] = Checked(row, line, _extra[i]);
+            return new OutcomeRow(
+                Participant: Required(row, line, _participant, OutcomeColumns.Participant),
+                Experiment: Text(row, _experiment) ?? "",
+                Task: Required(row, line, _task, OutcomeColumns.Task),
+                Condition: Text(row, _condition) ?? "",
+                TaskOrder: Integer(row, line, _taskOrder, OutcomeColumns.TaskOrder),
+                Device: Text(row, _device) ?? "",
+                PointerType: Text(row, _pointerType) ?? "",
+                Language: Text(row, _language) ?? "",
+                LatencyMs: NonNegative(row, line, _latencyMs, OutcomeColumns.LatencyMs),
+                SelfReference: Flag(row, line, _selfReference, OutcomeColumns.SelfReference, "1, 0 or empty"),
+                MissingReason: Text(row, _missingReason),
+                MatchDetail: Text(row, _matchDetail),
+                Completed: Flag(row, line, _completed, OutcomeColumns.Completed, "1 or 0") ?? true)
+            {
+                Columns = _extraNames.Of(_cells),
+                Version = Text(row, _version) ?? "",
+                Pilot = Flag(row, line, _pilot, OutcomeColumns.Pilot, "1 or 0") ?? false,
+                Excluded = Flag(row, line, _excluded, OutcomeColumns.Excluded, "1 or 0") ?? false,
+                ExclusionReason = Text(row, _exclusionReason),
+            };
+        }
 
         /// <summary>A task column's text, checked as its declaration says; kept as it is (numbers round-trip with "R").</summary>
-        private string? Checked(string column, OutcomeColumn? declared)
+        private string? Checked(SepReader.Row row, int line, (string Name, int Index, OutcomeColumn? Declared) column)
         {
-            var text = Text(column);
-            if (IsMissing(text) || declared is null || declared.Kind != OutcomeColumnKind.Number) return IsMissing(text) ? null : text;
+            var span = Span(row, column.Index);
+            if (IsMissing(span)) return null;
+            if (column.Declared is not { Kind: OutcomeColumnKind.Number } declared) return row[column.Index].ToString();
             var value = declared.Role switch
             {
-                OutcomeColumnRole.TargetLatitude or OutcomeColumnRole.HomeLatitude => Degrees(column, 90),
-                OutcomeColumnRole.TargetLongitude or OutcomeColumnRole.HomeLongitude => Degrees(column, 180),
-                OutcomeColumnRole.DistanceKm => NonNegative(column),
-                OutcomeColumnRole.Chance => Share(column),
-                _ => AnyNumber(column),
+                OutcomeColumnRole.TargetLatitude or OutcomeColumnRole.HomeLatitude => Degrees(span, line, column.Name, 90),
+                OutcomeColumnRole.TargetLongitude or OutcomeColumnRole.HomeLongitude => Degrees(span, line, column.Name, 180),
+                OutcomeColumnRole.DistanceKm => NonNegative(span, line, column.Name),
+                OutcomeColumnRole.Chance => Share(span, line, column.Name),
+                _ => AnyNumber(span, line, column.Name),
             };
-            return value?.ToString("R", CultureInfo.InvariantCulture);
+            return value.ToString("R", CultureInfo.InvariantCulture);
         }
 
-        private double? AnyNumber(string column)
+        private static ReadOnlySpan<char> Span(SepReader.Row row, int index) => index < 0 ? default : row[index].Span;
+
+        private static string? Text(SepReader.Row row, int index) =>
+            index < 0 || row[index].Span.IsEmpty ? null : row[index].ToString();
+
+        // "NA" reads as missing, as R writes it.
+        private static bool IsMissing(ReadOnlySpan<char> text) => text.IsEmpty || text.SequenceEqual("NA");
+
+        private string Required(SepReader.Row row, int line, int index, string column) =>
+            Text(row, index) ?? throw Bad(line, column, "", "a non-empty value");
+
+        private int? Integer(SepReader.Row row, int line, int index, string column)
         {
-            var text = Text(column);
-            if (IsMissing(text)) return null;
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-                ? value
-                : throw Bad(column, text!, text!.Contains(',') ? "a number with a decimal point, not a comma" : "a number or empty");
-        }
-
-        private double? Share(string column) =>
-            AnyNumber(column) is { } value ? value is >= 0 and <= 1 ? value : throw Bad(column, Text(column)!, "a share between 0 and 1 or empty") : null;
-
-        private string? Text(string column)
-        {
-            if (!csv.TryGetFieldIndex(column, out var index)) return null;
-            var value = csv.GetString(index);
-            return string.IsNullOrEmpty(value) ? null : value;
-        }
-
-        private static bool IsMissing(string? text) => text is null or "NA";
-
-        private string Required(string column) =>
-            Text(column) ?? throw Bad(column, "", "a non-empty value");
-
-        private int? Integer(string column)
-        {
-            var text = Text(column);
+            var text = Span(row, index);
             if (IsMissing(text)) return null;
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
                 ? value
-                : throw Bad(column, text!, "a whole number or empty");
+                : throw Bad(line, column, text, "a whole number or empty");
         }
 
-        private double? NonNegative(string column)
+        private double? NonNegative(SepReader.Row row, int line, int index, string column)
         {
-            var text = Text(column);
-            if (IsMissing(text)) return null;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                && double.IsFinite(value) && value >= 0)
-                return value;
-            return text!.Contains(',')
-                ? throw Bad(column, text, "a number >= 0 with a decimal point, not a comma")
-                : throw Bad(column, text, "a number >= 0 or empty");
+            var text = Span(row, index);
+            return IsMissing(text) ? null : NonNegative(text, line, column);
         }
+
+        private double NonNegative(ReadOnlySpan<char> text, int line, string column)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= 0)
+                return value;
+            return text.Contains(',')
+                ? throw Bad(line, column, text, "a number >= 0 with a decimal point, not a comma")
+                : throw Bad(line, column, text, "a number >= 0 or empty");
+        }
+
+        private double AnyNumber(ReadOnlySpan<char> text, int line, string column) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+                ? value
+                : throw Bad(line, column, text, text.Contains(',') ? "a number with a decimal point, not a comma" : "a number or empty");
+
+        private double Share(ReadOnlySpan<char> text, int line, string column) =>
+            AnyNumber(text, line, column) is var value && value is >= 0 and <= 1 ? value : throw Bad(line, column, text, "a share between 0 and 1 or empty");
 
         /// <summary>A latitude (limit 90) or longitude (limit 180) in degrees.</summary>
-        private double? Degrees(string column, double limit)
+        private double Degrees(ReadOnlySpan<char> text, int line, string column, double limit)
         {
-            var text = Text(column);
-            if (IsMissing(text)) return null;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                && double.IsFinite(value) && Math.Abs(value) <= limit)
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && Math.Abs(value) <= limit)
                 return value;
-            return text!.Contains(',')
-                ? throw Bad(column, text, $"degrees between -{limit} and {limit} with a decimal point, not a comma")
-                : throw Bad(column, text, $"degrees between -{limit} and {limit} or empty");
+            return text.Contains(',')
+                ? throw Bad(line, column, text, $"degrees between -{limit} and {limit} with a decimal point, not a comma")
+                : throw Bad(line, column, text, $"degrees between -{limit} and {limit} or empty");
         }
 
-        private bool? Flag(string column, string expected)
+        private bool? Flag(SepReader.Row row, int line, int index, string column, string expected)
         {
-            var text = Text(column);
+            var text = Span(row, index);
             if (IsMissing(text)) return null;
-            return text!.ToLowerInvariant() switch
-            {
-                "1" or "true" => true,
-                "0" or "false" => false,
-                _ => throw Bad(column, text, expected),
-            };
+            if (text is "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+            if (text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+            throw Bad(line, column, text, expected);
         }
 
-        private OutcomeCsvException Bad(string column, string text, string expected) =>
-            new(source, csv.LineNumber, column, $"'{text}' is not valid; expected {expected}");
+        private OutcomeCsvException Bad(int line, string column, ReadOnlySpan<char> text, string expected) =>
+            new(_source, line, column, $"'{text}' is not valid; expected {expected}");
     }
 }

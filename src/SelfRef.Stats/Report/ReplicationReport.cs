@@ -22,33 +22,47 @@ public static class ReplicationReport
         var results = ReplicationResults.Compute(outcomes, options);
         // From here on the rows as counted: one per participant and task, names as the report spells them.
         outcomes = results.Tidy.Rows;
-        var figures = ReportFigures.Create(results, options, outcomes).Select(f => RenderedFigure.From(f)).ToList();
-        var blocks = ReportContent.Build(results, options, figures, generatedAt);
-
         var figureDir = Path.Combine(outDir, "figures");
         Directory.CreateDirectory(figureDir);
-        var figurePaths = new List<string>();
-        foreach (var f in figures)
+        // The copy of the table (the biggest file) is written on another thread while the figures render.
+        var tidyRows = outcomes;
+        var outcomesPath = Path.Combine(outDir, "outcomes.csv");
+        var table = Task.Run(() => OutcomeCsv.Write(outcomesPath, tidyRows));
+        ReportOutput output;
+        try
         {
-            var png = Path.Combine(figureDir, f.Name + ".png");
-            var svg = Path.Combine(figureDir, f.Name + ".svg");
-            File.WriteAllBytes(png, f.Png);
-            File.WriteAllText(svg, f.Svg);
-            figurePaths.Add(png);
-            figurePaths.Add(svg);
-        }
+            var figures = ReportFigures.Create(results, options, outcomes).Select(f => RenderedFigure.From(f)).ToList();
+            var blocks = ReportContent.Build(results, options, figures, generatedAt);
 
-        var output = new ReportOutput(
-            results,
-            Path.Combine(outDir, "report.html"),
-            Path.Combine(outDir, "report.md"),
-            Path.Combine(outDir, "results.json"),
-            Path.Combine(outDir, "outcomes.csv"),
-            figurePaths);
-        File.WriteAllText(output.HtmlPath, HtmlRenderer.Render(options.ExperimentTitle, blocks));
-        File.WriteAllText(output.MarkdownPath, MarkdownRenderer.Render(blocks));
-        File.WriteAllText(output.JsonPath, ResultsJson.Serialize(ResultsJson.Create(results, options, generatedAt)));
-        OutcomeCsv.Write(output.OutcomesPath, outcomes);
+            var figurePaths = new List<string>();
+            foreach (var f in figures)
+            {
+                var png = Path.Combine(figureDir, f.Name + ".png");
+                var svg = Path.Combine(figureDir, f.Name + ".svg");
+                File.WriteAllBytes(png, f.Png);
+                File.WriteAllText(svg, f.Svg);
+                figurePaths.Add(png);
+                figurePaths.Add(svg);
+            }
+
+            output = new ReportOutput(
+                results,
+                Path.Combine(outDir, "report.html"),
+                Path.Combine(outDir, "report.md"),
+                Path.Combine(outDir, "results.json"),
+                outcomesPath,
+                figurePaths);
+            File.WriteAllText(output.HtmlPath, HtmlRenderer.Render(options.ExperimentTitle, blocks));
+            File.WriteAllText(output.MarkdownPath, MarkdownRenderer.Render(blocks));
+            File.WriteAllText(output.JsonPath, ResultsJson.Serialize(ResultsJson.Create(results, options, generatedAt)));
+        }
+        catch
+        {
+            // Let the table's writer finish before the failure leaves (a caller may delete the folder).
+            table.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+            throw;
+        }
+        table.GetAwaiter().GetResult();
         return output;
     }
 

@@ -25,13 +25,13 @@ public sealed record ConditionComparison(
 
     /// <summary>Null when the task has fewer than two condition levels with classified rows.</summary>
     /// <param name="fisher">When Fisher's test may fall back to a Monte Carlo p-value, and with which seed; the defaults when null.</param>
-    public static ConditionComparison? Compute(IEnumerable<OutcomeRow> rows, string task, double level, FisherExactTestOptions? fisher = null)
+    public static ConditionComparison? Compute(IEnumerable<OutcomeRow> rows, string task, double level, FisherExactTestOptions? fisher = null) =>
+        From(OutcomeTally.Of(rows.Where(r => r.Task == task).ToList(), [task]).Task(task), task, level, fisher);
+
+    /// <summary>From the task's classified rows counted per level (see <see cref="OutcomeTally"/>).</summary>
+    internal static ConditionComparison? From(OutcomeTally.TaskTally tally, string task, double level, FisherExactTestOptions? fisher = null)
     {
-        var groups = rows.Where(r => r.Task == task && r.SelfReference is not null)
-            .GroupBy(r => r.Condition)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Level: g.Key, N: g.Count(), K: g.Count(r => r.SelfReference == true)))
-            .ToList();
+        var groups = tally.Levels.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (Level: g.Key, g.Value.N, g.Value.K)).ToList();
         if (groups.Count < 2) return null;
         var table = new ContingencyTable(groups.Select(g => g.Level).ToList(), groups.Select(g => g.K).ToList(), groups.Select(g => g.N).ToList());
         var matrix = table.ToMatrix();

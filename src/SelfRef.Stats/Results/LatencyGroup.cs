@@ -10,12 +10,17 @@ public sealed record LatencyGroup(string Task, string Outcome, IReadOnlyList<dou
 
     public static IReadOnlyList<LatencyGroup> Compute(IEnumerable<OutcomeRow> rows, IEnumerable<string> tasks)
     {
-        var list = rows.ToList();
-        return tasks.SelectMany(task => new[] { (true, Self), (false, Other) }
-                .Select(o => new LatencyGroup(task, o.Item2,
-                    list.Where(r => r.Task == task && r.SelfReference == o.Item1 && r.LatencyMs is not null)
-                        .Select(r => r.LatencyMs!.Value).Order().ToList())))
+        var names = tasks.ToList();
+        return From(OutcomeTally.Of(rows.ToList(), names), names);
+    }
+
+    /// <summary>The groups from the tally's latencies, already sorted; empty groups left out.</summary>
+    internal static IReadOnlyList<LatencyGroup> From(OutcomeTally tally, IEnumerable<string> tasks) =>
+        tasks.SelectMany(task => new[]
+            {
+                new LatencyGroup(task, Self, tally.Task(task).SelfLatencies),
+                new LatencyGroup(task, Other, tally.Task(task).OtherLatencies),
+            })
             .Where(g => g.LatenciesMs.Count > 0)
             .ToList();
-    }
 }

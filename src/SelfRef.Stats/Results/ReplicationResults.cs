@@ -46,7 +46,9 @@ public sealed record ReplicationResults(
         var references = new Dictionary<string, double>(options.References.DistinctBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
         var chanceColumns = new Dictionary<string, string>(options.ChanceColumns.DistinctBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
         double? Reference(string task) => references.TryGetValue(task, out var p) ? p : null;
-        var taskResults = tasks.Select(t => TaskResult.Compute(outcomes, t, Reference(t), options.ConfidenceLevel, chanceColumns.GetValueOrDefault(t))).ToList();
+        // One pass over the rows; every statistic below works on these aggregates.
+        var tally = OutcomeTally.Of(outcomes, tasks, chanceColumns, tidy.ParticipantOfRow, tidy.ParticipantCount);
+        var taskResults = tasks.Select(t => TaskResult.From(tally.Task(t), t, Reference(t), options.ConfidenceLevel)).ToList();
         var power = taskResults.Select(t => t switch
             {
                 { Chance: { } c } => new TaskPowerTable(t.Task, c.MeanChance,
@@ -61,13 +63,13 @@ public sealed record ReplicationResults(
             : null;
         return new ReplicationResults(
             taskResults,
-            tasks.Select(t => ConditionComparison.Compute(outcomes, t, options.ConfidenceLevel, options.Fisher)).OfType<ConditionComparison>().ToList(),
-            LatencyGroup.Compute(outcomes, tasks),
-            outcomes.Select(r => r.Number(OutcomeColumnRole.DistanceKm)).OfType<double>().ToList(),
-            options.Funnel ?? FunnelStage.FromOutcomes(outcomes, tasks),
+            tasks.Select(t => ConditionComparison.From(tally.Task(t), t, options.ConfidenceLevel, options.Fisher)).OfType<ConditionComparison>().ToList(),
+            LatencyGroup.From(tally, tasks),
+            tally.DistancesKm,
+            options.Funnel ?? tally.Funnel(),
             power,
             coding,
-            outcomes.Select(r => r.Participant).Distinct().Count())
+            tally.Participants)
         { Tidy = tidy };
     }
 }

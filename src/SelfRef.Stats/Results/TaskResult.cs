@@ -34,29 +34,26 @@ public sealed record TaskResult(
     /// </remarks>
     public static TaskResult Compute(IEnumerable<OutcomeRow> rows, string task, double? reference, double level, string? chanceColumn = null)
     {
-        var all = rows.Where(r => r.Task == task).ToList();
-        var coded = all.Where(r => r.SelfReference is not null).ToList();
-        var n = coded.Count;
-        var k = coded.Count(r => r.SelfReference == true);
-        var missing = all.Where(r => r.SelfReference is null)
-            .GroupBy(r => r.MissingReason ?? "unknown")
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count());
-        var latencyUnclassified = all.Count(r => r.SelfReference is null && r.LatencyMs is not null);
+        var chanceColumns = chanceColumn is null ? null : new Dictionary<string, string> { [task] = chanceColumn };
+        return From(OutcomeTally.Of(rows.Where(r => r.Task == task).ToList(), [task], chanceColumns).Task(task), task, reference, level);
+    }
+
+    /// <summary>The task's result from its aggregates (see <see cref="OutcomeTally"/>); the chances there, if any, replace the reference.</summary>
+    internal static TaskResult From(OutcomeTally.TaskTally tally, string task, double? reference, double level)
+    {
+        var (n, k) = (tally.N, tally.K);
+        var missing = tally.Missing.OrderBy(m => m.Key, StringComparer.Ordinal).ToDictionary(m => m.Key, m => m.Value);
         if (n == 0)
         {
             var none = new ProportionInterval(0, 0, double.NaN, double.NaN, double.NaN, level, "none: n = 0");
             return new TaskResult(task, 0, 0, double.NaN, reference, none, none, null, null,
-                LatencySummary.Compute([]), null, missing, null, 0, latencyUnclassified);
+                LatencySummary.Compute([]), null, missing, null, 0, tally.LatencyUnclassified);
         }
-        var self = LatenciesOf(coded, true);
-        var other = LatenciesOf(coded, false);
-
-        var withChance = chanceColumn is null ? [] : coded.Select(r => (r.SelfReference, Chance: ChanceOf(r, chanceColumn))).Where(r => r.Chance is not null).ToList();
-        var chance = withChance.Count > 0
-            ? PoissonBinomialTest.Compute(withChance.Count(r => r.SelfReference == true), withChance.Select(r => r.Chance!.Value).ToList(), level)
-            : null;
+        var (self, other) = (tally.SelfLatencies, tally.OtherLatencies);
+        var chance = tally.Chances.Count > 0 ? PoissonBinomialTest.Compute(tally.ChanceK, tally.Chances, level) : null;
         if (chance is not null) reference = null;
+        // Mann–Whitney needs two groups and at least two distinct values among them (both arrays are sorted).
+        var varies = self.Length > 0 && other.Length > 0 && (self[0] != self[^1] || other[0] != other[^1] || self[0] != other[0]);
 
         return new TaskResult(
             task, n, k, (double)k / n, reference,
@@ -64,22 +61,11 @@ public sealed record TaskResult(
             ClopperPearsonInterval.Compute(k, n, level),
             reference is { } p0 ? ExactBinomialTest.Compute(k, n, p0) : null,
             reference is { } p ? Estimators.CohensH.Compute((double)k / n, p) : null,
-            LatencySummary.Compute(coded.Where(r => r.LatencyMs is not null).Select(r => r.LatencyMs!.Value)),
-            self.Length > 0 && other.Length > 0 && self.Concat(other).Distinct().Count() > 1 ? MannWhitney.Compute(self, other) : null,
+            LatencySummary.FromSorted(tally.ClassifiedLatencies()),
+            varies ? MannWhitney.FromSorted(self, other) : null,
             missing,
             chance,
-            chance is null ? 0 : n - withChance.Count,
-            latencyUnclassified);
+            chance is null ? 0 : n - tally.Chances.Count,
+            tally.LatencyUnclassified);
     }
-
-    private static double? ChanceOf(OutcomeRow row, string column) => row.Number(column) switch
-    {
-        null => null,
-        >= 0 and <= 1 and var chance => chance,
-        var other => throw new ArgumentException(
-            $"participant {row.Participant}, task {row.Task}: the chance in column {column} is {other}; a chance must lie between 0 and 1", nameof(row)),
-    };
-
-    private static double[] LatenciesOf(IEnumerable<OutcomeRow> rows, bool selfReference) =>
-        rows.Where(r => r.SelfReference == selfReference && r.LatencyMs is not null).Select(r => r.LatencyMs!.Value).ToArray();
 }
