@@ -25,6 +25,8 @@ internal static class ReportContent
         };
         blocks.AddRange(SampleNotes.Blocks(o));
         blocks.AddRange(TidyBlocks(r.Tidy));
+        blocks.Add(new Heading(2, MethodsParagraph.Heading));
+        blocks.AddRange(MethodsParagraph.Build(r, o).Select(p => new Paragraph(p)));
         blocks.Add(new Heading(2, "Self-referential first actions per task"));
 
         if (r.Tasks.Count == 0)
@@ -94,6 +96,8 @@ internal static class ReportContent
             blocks.Add(new Paragraph("No task has two or more condition levels with classified first actions, so there is nothing to compare."));
         foreach (var c in r.Conditions) blocks.AddRange(ConditionBlocks(c, level));
         if (r.Conditions.Count > 0) Add(blocks, figure, "condition-comparison");
+
+        blocks.AddRange(BreakdownBlocks.Of(r.Breakdowns, level, figure.Values));
 
         blocks.Add(new Heading(2, "Sample size needed (power)"));
         if (r.Power.Count == 0)

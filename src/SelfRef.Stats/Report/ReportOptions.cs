@@ -75,6 +75,15 @@ public sealed record ReportOptions
     /// <summary>Pilot runs among the outcomes (asked for); the report says so.</summary>
     public int PilotsIncluded { get; init; }
 
+    /// <summary>
+    /// Per task: what its first action is, with the experiment's step parameters (TaskType.FirstAction of the step), for the methods
+    /// paragraph; a task not listed is described by its rule in general (an outcome table alone does not know the steps).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? FirstActions { get; init; }
+
+    /// <summary>The program and its version as the methods paragraph cites them; the running build's by default.</summary>
+    public string Software { get; init; } = SoftwareVersion.Current;
+
     /// <summary>Fixed timestamp for reproducible output (tests); the current UTC time when null.</summary>
     public DateTimeOffset? GeneratedAt { get; init; }
 }

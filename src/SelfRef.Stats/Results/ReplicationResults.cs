@@ -28,6 +28,12 @@ public sealed record ReplicationResults(
     /// <summary>The rows as counted: one per participant and task, names compared ignoring case (see <see cref="TidyOutcomes"/>).</summary>
     public TidyOutcomes Tidy { get; init; } = new([], [], []);
 
+    /// <summary>Each task's outcome by device class, pointer type and language (descriptive).</summary>
+    public IReadOnlyList<Breakdown> Breakdowns { get; init; } = [];
+
+    /// <summary>The tasks whose rows record human coding: coders per answer and answers without an agreed code.</summary>
+    public IReadOnlyList<TaskCoding> Coding { get; init; } = [];
+
     /// <summary>Task order: as the task types are registered (pen, map, …), then any other task alphabetically.</summary>
     public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows)
     {
@@ -68,6 +74,10 @@ public sealed record ReplicationResults(
             power,
             coding,
             outcomes.Select(r => r.Participant).Distinct().Count())
-        { Tidy = tidy };
+        {
+            Tidy = tidy,
+            Breakdowns = Breakdown.Compute(outcomes, tasks, options.ConfidenceLevel),
+            Coding = TaskCoding.Compute(outcomes, tasks),
+        };
     }
 }

@@ -50,6 +50,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
                 .Select(g => new ExclusionCount(g.Key, g.Count())).ToList(),
             ExcludedIncluded = choice.IncludeExcluded,
             PilotsIncluded = sessions.Count(s => s.Pilot),
+            FirstActions = FirstActions(experiment),
         };
         return new ExperimentAnalysis(rows, options);
     }
@@ -72,6 +73,11 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
             : [];
         return roots.Prepend(Path.Combine(AppContext.BaseDirectory, "wwwroot")).Select(root => Path.Combine(root, file)).FirstOrDefault(File.Exists);
     }
+
+    /// <summary>Each task's first action as the experiment's (first) step of that task defines it, parameters included.</summary>
+    public static IReadOnlyDictionary<string, string> FirstActions(Experiment experiment) =>
+        experiment.Steps.Select(s => (Step: s, Type: StepTypes.TaskOf(s))).Where(s => s.Type is not null)
+            .DistinctBy(s => s.Type!.Name).ToDictionary(s => s.Type!.Name, s => s.Type!.FirstAction(s.Step));
 
     private sealed record StaticAssetRoots(List<string> ContentRoots);
 
