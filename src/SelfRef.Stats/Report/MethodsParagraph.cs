@@ -30,6 +30,7 @@ public static class MethodsParagraph
         parts.Add(Coding(r, o));
         parts.Add(Tests(r, o));
         if (Gallup(r, o) is { } gallup) parts.Add(gallup);
+        if (r.Deviations is { } deviations) parts.Add(deviations.Sentence());
         return string.Join(" ", parts.Where(p => p.Length > 0));
     }
 

@@ -34,6 +34,9 @@ public sealed record ReplicationResults(
     /// <summary>The tasks whose rows record human coding: coders per answer and answers without an agreed code.</summary>
     public IReadOnlyList<TaskCoding> Coding { get; init; } = [];
 
+    /// <summary>How the study compares with its preregistration (ReportOptions.Preregistration); null without one.</summary>
+    public Preregistration.Deviations? Deviations { get; init; }
+
     /// <summary>Task order: as the task types are registered (pen, map, …), then any other task alphabetically.</summary>
     public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows)
     {
@@ -65,7 +68,7 @@ public sealed record ReplicationResults(
         var coding = options.Coding is { Count: > 0 } pairs
             ? CohensKappa.Compute(pairs.Select(p => p.CoderA).ToList(), pairs.Select(p => p.CoderB).ToList(), options.ConfidenceLevel)
             : null;
-        return new ReplicationResults(
+        var results = new ReplicationResults(
             taskResults,
             tasks.Select(t => ConditionComparison.Compute(outcomes, t, options.ConfidenceLevel, options.Fisher)).OfType<ConditionComparison>().ToList(),
             LatencyGroup.Compute(outcomes, tasks),
@@ -79,5 +82,6 @@ public sealed record ReplicationResults(
             Breakdowns = Breakdown.Compute(outcomes, tasks, options.ConfidenceLevel),
             Coding = TaskCoding.Compute(outcomes, tasks),
         };
+        return options.Preregistration is { } plan ? results with { Deviations = Preregistration.Deviations.Of(plan, results, options) } : results;
     }
 }

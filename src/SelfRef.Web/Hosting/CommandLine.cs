@@ -19,6 +19,7 @@ public sealed class CommandLine
         ValidateCommand.Verb,
         SchemaCommand.Verb,
         AnalyzeCommand.Verb,
+        PreregCommand.Verb,
         ExportCommand.Verb,
         SimulateCommand.Verb,
         AccountCommand.Verb,

@@ -36,12 +36,10 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
         var codes = store.Codes(history.Id).Where(c => taken.Contains(c.SessionId));
         var rows = OutcomeDerivation.Rows(history, sessions).ToList();
         var experiment = history.Latest;
-        var references = new Dictionary<string, double>(ReportOptions.GallupReferences);
-        foreach (var (task, value) in experiment.References) references[task] = value;
         var options = new ReportOptions
         {
             ExperimentTitle = experiment.Title.In(experiment.Languages[0].Code()),
-            References = references,
+            References = ReportOptions.ReferencesFor(experiment),
             Funnel = OutcomeDerivation.Funnel(history, sessions),
             Coding = CodingPairs(codes),
             CountryOutlines = CountryOutlines(services),
@@ -76,8 +74,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
 
     /// <summary>Each task's first action as the experiment's (first) step of that task defines it, parameters included.</summary>
     public static IReadOnlyDictionary<string, string> FirstActions(Experiment experiment) =>
-        experiment.Steps.Select(s => (Step: s, Type: StepTypes.TaskOf(s))).Where(s => s.Type is not null)
-            .DistinctBy(s => s.Type!.Name).ToDictionary(s => s.Type!.Name, s => s.Type!.FirstAction(s.Step));
+        SelfRef.Stats.Preregistration.PlannedAnalyses.TaskSteps(experiment).ToDictionary(s => s.Task, s => s.Type.FirstAction(s.Step));
 
     private sealed record StaticAssetRoots(List<string> ContentRoots);
 
