@@ -62,8 +62,8 @@ public static class PreregistrationDraft
         Section(md, 1, string.Join("\n\n", steps.Select(s => ReportOptions.DeclaredChanceColumns.ContainsKey(s.Task)
             ? $"{Cap(s.Task)} task: participants' first action is self-referential more often than each participant's chance alone predicts."
             : tested.TryGetValue(s.Task, out var p0)
-                ? $"{Cap(s.Task)} task: the proportion of participants whose first action is self-referential differs from the reference proportion {Format.Prop(p0)}" +
-                  (ReportOptions.GallupReferences.TryGetValue(s.Task, out var g) && g == p0 ? " (the Gallup figure; an anecdote without a located primary source, used only as a value to compare with)" : "") + " (two-sided)."
+                ? $"{Cap(s.Task)} task: the proportion of participants whose first action is self-referential differs (two-sided) from the reference proportion {Format.Prop(p0)}" +
+                  (ReportOptions.GallupReferences.TryGetValue(s.Task, out var g) && g == p0 ? " (the Gallup figure; an anecdote without a located primary source, used only as a value to compare with)." : ".")
                 : $"{Cap(s.Task)} task: no reference proportion; the proportion of self-referential first actions is estimated, not tested.")));
 
         Section(md, 2, "Whether the participant's first action in each task is self-referential (yes/no), as the task defines it; secondary: the latency from the task's first appearance to the first action (ms).\n\n" +
@@ -78,9 +78,13 @@ public static class PreregistrationDraft
         var analyses = new StringBuilder();
         analyses.Append($"All tests two-sided unless stated, α = {alpha}; proportions with {level} Wilson and Clopper–Pearson intervals. As `analyze` runs them:\n\n");
         analyses.Append(string.Join("\n", plan.Analyses.Select(a => "- " + a)));
-        analyses.Append(string.Create(CultureInfo.InvariantCulture, $"\n\nFisher's test is exact (network algorithm) unless the exact sum exceeds a work budget of {o.Fisher.ExactTableBudget:N0} steps; then its p-value is a Monte Carlo estimate from ") +
-            string.Create(CultureInfo.InvariantCulture, $"{o.Fisher.Replicates:N0} random tables with the observed margins (seed {o.Fisher.Seed}), reported with its standard error. ") +
-            "Descriptive only (no test): the outcome by device class, pointer type and language; the completion funnel; for the map task the distance from the first target to the home town.");
+        if (e.EffectiveConditions.Count > 1)
+            analyses.Append(string.Create(CultureInfo.InvariantCulture,
+                $"\n\nFisher's test is exact (network algorithm) unless the exact sum exceeds a work budget of {o.Fisher.ExactTableBudget:N0} steps; then its p-value is a Monte Carlo estimate from ") +
+                string.Create(CultureInfo.InvariantCulture, $"{o.Fisher.Replicates:N0} random tables with the observed margins (seed {o.Fisher.Seed}), reported with its standard error."));
+        var distance = steps.Where(s => s.Type.Columns.Any(c => c.Role == Core.Tasks.OutcomeColumnRole.DistanceKm)).Select(s => s.Task).ToList();
+        analyses.Append("\n\nDescriptive only (no test): the outcome by device class, pointer type and language; the completion funnel" +
+            (distance.Count > 0 ? $"; the distance from the first target to the home town ({string.Join(", ", distance)})." : "."));
         Section(md, 4, analyses.ToString());
 
         var exclusions = new StringBuilder();

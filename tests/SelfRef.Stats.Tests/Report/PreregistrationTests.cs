@@ -45,8 +45,9 @@ public sealed class PreregistrationTests : IDisposable
         string Answer(int q) => md[at[q]..(q + 1 < at.Count ? at[q + 1] : md.Length)];
 
         Assert.Contains("No. No session of this experiment is stored yet", Answer(0));
-        Assert.Contains("differs from the reference proportion 0.960 (the Gallup figure; an anecdote", Answer(1));
-        Assert.Contains("differs from the reference proportion 0.894", Answer(1));
+        Assert.Contains("differs (two-sided) from the reference proportion 0.960 (the Gallup figure; an anecdote", Answer(1));
+        Assert.Contains("differs (two-sided) from the reference proportion 0.894", Answer(1));
+        Assert.Contains("the distance from the first target to the home town (map)", Answer(4));
         var pen = (PenStep)experiment.Steps.Single(s => s.Id == "pen");
         Assert.Contains("Pen task (step \"pen\"). " + PenTask.Type.FirstAction(pen), Answer(2));
         Assert.Contains("a pause longer than 1,000 ms", Answer(2));
