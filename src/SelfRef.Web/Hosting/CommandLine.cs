@@ -19,11 +19,11 @@ public sealed class CommandLine
         ValidateCommand.Verb,
         SchemaCommand.Verb,
         AnalyzeCommand.Verb,
-        PreregCommand.Verb,
         ExportCommand.Verb,
         SimulateCommand.Verb,
         AccountCommand.Verb,
         RederiveCommand.Verb,
+        PreregCommand.Verb,
     ];
 
     private static readonly Command Serve = new(ServeCommand.Name, ServeCommand.Description);
