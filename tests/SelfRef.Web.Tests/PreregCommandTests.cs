@@ -40,6 +40,7 @@ public sealed class PreregCommandTests : IDisposable
         var report = File.ReadAllText(Path.Combine(_dir.FullName, "report", "report.md"));
         Assert.Contains("Sample size: 3 completed participants reached", report);
         Assert.Contains("Exclusion not preregistered: 1 session excluded by a researcher for \"phone call\".", report);
+        Assert.Contains("Preregistered analysis not run (an outcome table alone does not hold each coder's codes; analyze --experiment computes it): Cohen's κ", report);
     }
 
     [Fact]

@@ -26,7 +26,9 @@ public sealed record Deviations(PreregistrationPlan Plan, int Reached, int Analy
         foreach (var added in ran.Except(plan.Analyses, StringComparer.Ordinal))
             items.Add($"Analysis added (not preregistered): {added}.");
         foreach (var dropped in plan.Analyses.Except(ran, StringComparer.Ordinal))
-            items.Add($"Preregistered analysis not run (the data do not allow it): {dropped}.");
+            items.Add(dropped == PlannedAnalyses.Kappa && o.Coding is null
+                ? $"Preregistered analysis not run (an outcome table alone does not hold each coder's codes; analyze --experiment computes it): {dropped}."
+                : $"Preregistered analysis not run (the data do not allow it): {dropped}.");
         if (o.Alpha != plan.Alpha)
             items.Add($"Significance level α = {Format.Num(o.Alpha, "0.###")}, preregistered {Format.Num(plan.Alpha, "0.###")}.");
         if (o.ConfidenceLevel != plan.ConfidenceLevel)
