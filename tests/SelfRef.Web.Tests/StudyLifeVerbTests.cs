@@ -67,7 +67,11 @@ public sealed class StudyLifeVerbTests : IAsyncLifetime
         Assert.Contains(excluded ? "1 session(s) excluded by a researcher are analysed anyway, as asked for. Reasons: failed the attention check (1)."
             : "1 session(s) excluded by a researcher are left out. Reasons: failed the attention check (1).", report);
         if (pilots) Assert.Contains("1 pilot run(s) (researchers' previews) are included, as asked for.", report);
-        else Assert.DoesNotContain("pilot run", report);
+        else
+        {
+            Assert.DoesNotContain("pilot run(s) (researchers' previews) are included", report);
+            Assert.Contains("researchers' pilot runs are not counted", report); // the methods paragraph
+        }
     }
 
     [Fact]
@@ -89,5 +93,30 @@ public sealed class StudyLifeVerbTests : IAsyncLifetime
         var withPilots = File.ReadAllText(Path.Combine(_out.FullName, "with-pilots", "participants.csv"));
         var pilotRow = withPilots.Split('\n').Single(l => l.StartsWith(_pilot, StringComparison.Ordinal)).Split(',');
         Assert.Equal("1", pilotRow[Array.IndexOf(withPilots.Split('\n')[0].Split(','), "pilot")]);
+    }
+
+    [Fact]
+    public void Prereg_counts_the_sessions_already_stored_and_analyze_names_an_exclusion_it_did_not_declare()
+    {
+        var (exit, output, error) = Run("prereg", "prereg.md");
+        Assert.True(exit == 0, error);
+        var draft = Path.Combine(_out.FullName, "prereg.md");
+        Assert.Contains("Yes: the database already holds 2 session(s) of this experiment (researchers' pilot runs not counted).", File.ReadAllText(draft));
+        Assert.Contains("analyze --experiment study --prereg", output);
+
+        (exit, _, error) = Run("analyze", "against-prereg", "--prereg", draft);
+        Assert.True(exit == 0, error);
+        var report = File.ReadAllText(Path.Combine(_out.FullName, "against-prereg", "report.md"));
+        Assert.Contains("Exclusion not preregistered: 1 session excluded by a researcher for \"failed the attention check\".", report);
+        // The methods paragraph, from the database: the experiment, its one version, the step's own parameters.
+        Assert.Contains("experiment \"study\", all sessions ran on one version of the experiment file", report);
+        Assert.Contains("a pause longer than 1,000 ms", report);
+        Assert.Contains("The study was preregistered on", report);
+
+        (exit, _, error) = Run("prereg", "declared.md", "--exclusion-reason", "Failed the attention check");
+        Assert.True(exit == 0, error);
+        (exit, _, error) = Run("analyze", "declared", "--prereg", Path.Combine(_out.FullName, "declared.md"));
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("Exclusion not preregistered", File.ReadAllText(Path.Combine(_out.FullName, "declared", "report.md")));
     }
 }

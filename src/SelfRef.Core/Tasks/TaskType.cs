@@ -22,6 +22,13 @@ public abstract class TaskType(string name, Type recordType) : StepType(name, re
     /// <summary>The proportion of self-referential first actions the report tests against by default (the task's reference study), or null.</summary>
     public virtual double? ReferenceProportion => null;
 
+    /// <summary>
+    /// What the task counts as the participant's first action and how it is classified as self-referential, in
+    /// sentences for a methods section or a preregistration's dependent variable. With a step, the values of its
+    /// parameters (gaps, zoom levels, radius); without one (an outcome table alone), the rule in general.
+    /// </summary>
+    public abstract string FirstAction(Step? step);
+
     /// <summary>The outcome's own columns, beside the ones every task has (latency, self-reference, …).</summary>
     public abstract IReadOnlyList<OutcomeColumn> Columns { get; }
 

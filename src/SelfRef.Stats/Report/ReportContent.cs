@@ -25,6 +25,9 @@ internal static class ReportContent
         };
         blocks.AddRange(SampleNotes.Blocks(o));
         blocks.AddRange(TidyBlocks(r.Tidy));
+        blocks.Add(new Heading(2, MethodsParagraph.Heading));
+        blocks.AddRange(MethodsParagraph.Build(r, o).Select(p => new Paragraph(p)));
+        if (r.Deviations is { } deviations) blocks.AddRange(PreregistrationBlocks(deviations));
         blocks.Add(new Heading(2, "Self-referential first actions per task"));
 
         if (r.Tasks.Count == 0)
@@ -95,6 +98,8 @@ internal static class ReportContent
         foreach (var c in r.Conditions) blocks.AddRange(ConditionBlocks(c, level));
         if (r.Conditions.Count > 0) Add(blocks, figure, "condition-comparison");
 
+        blocks.AddRange(BreakdownBlocks.Of(r.Breakdowns, level, figure.Values));
+
         blocks.Add(new Heading(2, "Sample size needed (power)"));
         if (r.Power.Count == 0)
             blocks.Add(new Paragraph("No task has a reference proportion or a chance to test against, so no power table is given."));
@@ -115,6 +120,20 @@ internal static class ReportContent
         Add(blocks, figure, "completion-funnel");
         blocks.Add(new Paragraph("Files: outcomes.csv (one row per participant and task), results.json (all numbers at full precision), figures/ (PNG and SVG)."));
         return blocks;
+    }
+
+    public const string DeviationsHeading = "Deviations from the preregistration";
+
+    private static IEnumerable<ReportBlock> PreregistrationBlocks(Preregistration.Deviations d)
+    {
+        yield return new Heading(2, DeviationsHeading);
+        yield return new Paragraph($"Preregistration of experiment \"{d.Plan.ExperimentId}\" written {d.Plan.WrittenAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC " +
+            $"from version {SelfRef.Core.Experiments.ExperimentVersion.ShortOf(d.Plan.Version)} of its file with {d.Plan.Software}: planned n = {d.Plan.PlannedN} completed participants; " +
+            $"reached {d.Reached} ({d.Analysed} participants analysed).");
+        if (d.Items.Count == 0)
+            yield return new Paragraph("No deviations: the sample reached the planned n, the analyses are the preregistered ones, and no session was excluded for a reason not declared in advance.");
+        else
+            yield return new Table(["", "deviation"], d.Items.Select((item, i) => (IReadOnlyList<string>)[(i + 1).ToString(CultureInfo.InvariantCulture), item]).ToList());
     }
 
     private static string TestedAgainst(TaskResult t) =>

@@ -17,6 +17,9 @@ public static class ReportFigures
         if (outcomes is not null && FirstTargetMapFigure.Points(outcomes).Count > 0 && options.CountryOutlines is { } outlines && File.Exists(outlines))
             figures.Add(FirstTargetMapFigure.Create(outcomes, TopoJson.ReadRings(outlines), options.MatchRadiusKm));
         if (results.Conditions.Count > 0) figures.Add(ConditionComparisonFigure.Create(results.Conditions));
+        // A breakdown is drawn when some task has rows of two or more values: one bar alone compares nothing.
+        foreach (var breakdown in results.Breakdowns.Where(b => b.Tasks.Any(t => t.Levels.Count > 1)))
+            figures.Add(BreakdownFigure.Create(breakdown));
         if (results.Funnel.Count > 0) figures.Add(CompletionFunnelFigure.Create(results.Funnel));
         return figures;
     }

@@ -12,6 +12,14 @@ public sealed record ReportOptions
 
     public IReadOnlyDictionary<string, double> References { get; init; } = GallupReferences;
 
+    /// <summary>The references an experiment's report tests against: the task types' own, replaced by the file's "references".</summary>
+    public static IReadOnlyDictionary<string, double> ReferencesFor(SelfRef.Core.Experiments.Experiment experiment)
+    {
+        var references = new Dictionary<string, double>(GallupReferences);
+        foreach (var (task, value) in experiment.References) references[task] = value;
+        return references;
+    }
+
     /// <summary>
     /// The outcome column with each participant's chance of a self-referential first action, per task type: the column
     /// a registered task declares with the role Chance (OutcomeColumnRole.Chance), e.g. the name-letter task's.
@@ -74,6 +82,18 @@ public sealed record ReportOptions
 
     /// <summary>Pilot runs among the outcomes (asked for); the report says so.</summary>
     public int PilotsIncluded { get; init; }
+
+    /// <summary>
+    /// Per task: what its first action is, with the experiment's step parameters (TaskType.FirstAction of the step), for the methods
+    /// paragraph; a task not listed is described by its rule in general (an outcome table alone does not know the steps).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? FirstActions { get; init; }
+
+    /// <summary>The study's preregistration (analyze --prereg): the report names every deviation from it.</summary>
+    public Preregistration.PreregistrationPlan? Preregistration { get; init; }
+
+    /// <summary>The program and its version as the methods paragraph cites them; the running build's by default.</summary>
+    public string Software { get; init; } = SoftwareVersion.Current;
 
     /// <summary>Fixed timestamp for reproducible output (tests); the current UTC time when null.</summary>
     public DateTimeOffset? GeneratedAt { get; init; }

@@ -23,7 +23,24 @@ public static class ResultsJson
         string Title, DateTimeOffset GeneratedAt, double Alpha, double ConfidenceLevel, int Participants,
         string ReferenceNote, IReadOnlyList<TaskJson> Tasks, IReadOnlyList<ConditionJson> Conditions,
         IReadOnlyList<PowerJson> Power, KappaJson? Kappa, IReadOnlyList<FunnelJson> Funnel, DistanceJson? Distance,
-        int DuplicateRowsLeftOut);
+        int DuplicateRowsLeftOut)
+    {
+        /// <summary>The methods and results paragraphs of the report, as printed there.</summary>
+        public IReadOnlyList<string> MethodsAndResults { get; init; } = [];
+
+        /// <summary>Each task's classified rows by device class, pointer type and language.</summary>
+        public IReadOnlyList<BreakdownJson> Breakdowns { get; init; } = [];
+
+        /// <summary>Human coding per task, as the outcome rows record it.</summary>
+        public IReadOnlyList<CodingJson> Coding { get; init; } = [];
+    }
+
+    /// <param name="Dimension">"device", "pointer type" or "language".</param>
+    /// <param name="Value">The recorded value, lower case; "unknown" when not recorded.</param>
+    public sealed record BreakdownJson(string Dimension, string Column, string Task, string Value, int N, int K, double Proportion, double WilsonLow, double WilsonHigh);
+
+    /// <param name="CodersPerAnswer">Number of coders (as text, a JSON key) → answers coded by that many.</param>
+    public sealed record CodingJson(string Task, IReadOnlyDictionary<string, int> CodersPerAnswer, int Disagreed, int Unreadable, int NotCoded);
 
     /// <param name="TestedAgainst">"reference" (exact binomial test), "chance" (exact Poisson-binomial test, see <paramref name="Chance"/>) or null (no test).</param>
     /// <param name="BinomialP">Against the reference; null when tested against chance.</param>
@@ -106,7 +123,14 @@ public static class ResultsJson
         r.DistancesKm.Count > 0
             ? new DistanceJson(r.DistancesKm.Count, Estimators.Quantile.Type7(r.DistancesKm, 0.5), r.DistancesKm.Count(d => d <= o.MatchRadiusKm), o.MatchRadiusKm)
             : null,
-        r.Tidy.LeftOutRows);
+        r.Tidy.LeftOutRows)
+    {
+        MethodsAndResults = MethodsParagraph.Build(r, o),
+        Breakdowns = r.Breakdowns.SelectMany(b => b.Tasks.SelectMany(t => t.Levels.Select(l =>
+            new BreakdownJson(b.Dimension, b.Column, t.Task, l.Level, l.N, l.K, l.Wilson.Estimate, l.Wilson.Low, l.Wilson.High)))).ToList(),
+        Coding = r.Coding.Select(c => new CodingJson(c.Task, c.CodersPerAnswer.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value),
+            c.Disagreed, c.Unreadable, c.NotCoded)).ToList(),
+    };
 
     public const string ChanceTest = "exact Poisson-binomial test against each participant's chance";
 

@@ -28,6 +28,15 @@ public sealed record ReplicationResults(
     /// <summary>The rows as counted: one per participant and task, names compared ignoring case (see <see cref="TidyOutcomes"/>).</summary>
     public TidyOutcomes Tidy { get; init; } = new([], [], []);
 
+    /// <summary>Each task's outcome by device class, pointer type and language (descriptive).</summary>
+    public IReadOnlyList<Breakdown> Breakdowns { get; init; } = [];
+
+    /// <summary>The tasks whose rows record human coding: coders per answer and answers without an agreed code.</summary>
+    public IReadOnlyList<TaskCoding> Coding { get; init; } = [];
+
+    /// <summary>How the study compares with its preregistration (ReportOptions.Preregistration); null without one.</summary>
+    public Preregistration.Deviations? Deviations { get; init; }
+
     /// <summary>Task order: as the task types are registered (pen, map, …), then any other task alphabetically.</summary>
     public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows)
     {
@@ -61,7 +70,7 @@ public sealed record ReplicationResults(
         var coding = options.Coding is { Count: > 0 } pairs
             ? CohensKappa.Compute(pairs.Select(p => p.CoderA).ToList(), pairs.Select(p => p.CoderB).ToList(), options.ConfidenceLevel)
             : null;
-        return new ReplicationResults(
+        var results = new ReplicationResults(
             taskResults,
             tasks.Select(t => ConditionComparison.From(tally.Task(t), t, options.ConfidenceLevel, options.Fisher)).OfType<ConditionComparison>().ToList(),
             LatencyGroup.From(tally, tasks),
@@ -70,6 +79,11 @@ public sealed record ReplicationResults(
             power,
             coding,
             tally.Participants)
-        { Tidy = tidy };
+        {
+            Tidy = tidy,
+            Breakdowns = Breakdown.Compute(outcomes, tasks, options.ConfidenceLevel),
+            Coding = TaskCoding.Compute(outcomes, tasks),
+        };
+        return options.Preregistration is { } plan ? results with { Deviations = Preregistration.Deviations.Of(plan, results, options) } : results;
     }
 }

@@ -23,6 +23,7 @@ public sealed class CommandLine
         SimulateCommand.Verb,
         AccountCommand.Verb,
         RederiveCommand.Verb,
+        PreregCommand.Verb,
     ];
 
     private static readonly Command Serve = new(ServeCommand.Name, ServeCommand.Description);

@@ -37,12 +37,10 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
         var codes = store.Codes(history.Id).Where(c => taken.Contains(c.SessionId));
         var rows = OutcomeDerivation.Rows(history, sessions, deidentified).ToList();
         var experiment = history.Latest;
-        var references = new Dictionary<string, double>(ReportOptions.GallupReferences);
-        foreach (var (task, value) in experiment.References) references[task] = value;
         var options = new ReportOptions
         {
             ExperimentTitle = experiment.Title.In(experiment.Languages[0].Code()),
-            References = references,
+            References = ReportOptions.ReferencesFor(experiment),
             Funnel = OutcomeDerivation.Funnel(history, sessions),
             Coding = CodingPairs(codes),
             CountryOutlines = CountryOutlines(services),
@@ -51,6 +49,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
                 .Select(g => new ExclusionCount(g.Key, g.Count())).ToList(),
             ExcludedIncluded = choice.IncludeExcluded,
             PilotsIncluded = sessions.Count(s => s.Pilot),
+            FirstActions = FirstActions(experiment),
         };
         return new ExperimentAnalysis(rows, options);
     }
@@ -73,6 +72,10 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
             : [];
         return roots.Prepend(Path.Combine(AppContext.BaseDirectory, "wwwroot")).Select(root => Path.Combine(root, file)).FirstOrDefault(File.Exists);
     }
+
+    /// <summary>Each task's first action as the experiment's (first) step of that task defines it, parameters included.</summary>
+    public static IReadOnlyDictionary<string, string> FirstActions(Experiment experiment) =>
+        SelfRef.Stats.Preregistration.PlannedAnalyses.TaskSteps(experiment).ToDictionary(s => s.Task, s => s.Type.FirstAction(s.Step));
 
     private sealed record StaticAssetRoots(List<string> ContentRoots);
 

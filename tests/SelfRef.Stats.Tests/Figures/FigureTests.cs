@@ -6,7 +6,7 @@ namespace SelfRef.Stats.Tests.Figures;
 
 public class FigureTests
 {
-    public static TheoryData<string> Names => new() { "replication-bars", "latency-ecdf", "distance-histogram", "condition-comparison", "completion-funnel" };
+    public static TheoryData<string> Names => new() { "replication-bars", "latency-ecdf", "distance-histogram", "condition-comparison", "by-device", "by-pointer-type", "by-language", "completion-funnel" };
 
     private static readonly Lazy<IReadOnlyList<Figure>> All = new(() =>
     {
@@ -39,8 +39,8 @@ public class FigureTests
     [Fact]
     public void Figures_render_when_written_to_a_folder_named_by_the_environment()
     {
-        // Set SELFREF_FIGURE_DIR to look at the PNGs; without it this only checks that all five exist.
-        Assert.Equal(5, All.Value.Count);
+        // Set SELFREF_FIGURE_DIR to look at the PNGs; without it this only checks that all eight exist.
+        Assert.Equal(8, All.Value.Count);
         if (Environment.GetEnvironmentVariable("SELFREF_FIGURE_DIR") is not { Length: > 0 } dir) return;
         Directory.CreateDirectory(dir);
         foreach (var f in All.Value)

@@ -28,12 +28,12 @@ public sealed class ReplicationReportTests : IDisposable
         var output = ReplicationReport.Write(SyntheticOutcomes.Create(), Options, _dir);
         foreach (var file in new[] { "report.html", "report.md", "results.json", "outcomes.csv" })
             Assert.True(new FileInfo(Path.Combine(_dir, file)).Length > 200, $"{file} is missing or nearly empty in the report folder");
-        foreach (var name in new[] { "replication-bars", "latency-ecdf", "distance-histogram", "condition-comparison", "completion-funnel" })
+        foreach (var name in new[] { "replication-bars", "latency-ecdf", "distance-histogram", "condition-comparison", "by-device", "by-pointer-type", "by-language", "completion-funnel" })
         {
             Assert.True(File.Exists(Path.Combine(_dir, "figures", name + ".png")), $"figure {name}.png was not written");
             Assert.True(File.Exists(Path.Combine(_dir, "figures", name + ".svg")), $"figure {name}.svg was not written");
         }
-        Assert.Equal(10, output.FigurePaths.Count);
+        Assert.Equal(16, output.FigurePaths.Count);
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class ReplicationReportTests : IDisposable
         Assert.Contains("Synthetic &lt;replication&gt; &amp; test", html);
         Assert.DoesNotContain("<replication>", html);
         var captions = System.Text.RegularExpressions.Regex.Matches(html, "<figcaption>(.*?)</figcaption>").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(5, captions.Count);
+        Assert.Equal(8, captions.Count);
         Assert.All(captions, c => Assert.Contains("n = ", c));
-        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,").Count);
+        Assert.Equal(8, System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,").Count);
         Assert.DoesNotContain("src=\"http", html);
     }
 

@@ -26,6 +26,18 @@ public sealed class MapTask() : TaskType("map", typeof(MapStep))
 
     public override Type Deriver => typeof(MapClassification);
 
+    public override string FirstAction(Step? step)
+    {
+        var map = step as MapStep;
+        var zoom = map is null ? "the step's targetZoom (default 10)" : FormattableString.Invariant($"zoom level {map.TargetZoom:0.##}");
+        var dwell = map is null ? "dwellMs (default 800 ms)" : FormattableString.Invariant($"{map.DwellMs:#,0} ms");
+        var radius = map is null ? "the step's homeRadiusKm (default 25 km)" : FormattableString.Invariant($"{map.HomeRadiusKm:0.##} km");
+        return $"First action: the first target, the first place the participant singles out on the map: the first search result chosen, " +
+            $"else the centre of the first zoom-in to {zoom} or closer held for {dwell}, else the first click. " +
+            $"It is self-referential when its great-circle distance to the home town the participant names later in the questionnaire is at most {radius}; the distance is kept. " +
+            "A map never touched has no first action (\"no action\"); one explored without singling out a place has no target (\"no target\").";
+    }
+
     public override IReadOnlyList<string> IdentifyingQuestions(Step step) => [((MapStep)step).HomeTownQuestion];
 
     public override string? ReplayModule(Step step) => "/js/map-replay.js";

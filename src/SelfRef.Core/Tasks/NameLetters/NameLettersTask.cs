@@ -30,6 +30,14 @@ public sealed class NameLettersTask() : TaskType("name-letters", typeof(NameLett
 
     public override Type Deriver => typeof(NameLettersClassification);
 
+    public override string FirstAction(Step? step)
+    {
+        var letters = step is NameLettersStep s ? $"{s.LetterList().Count} letters ({s.Letters})" : "the step's letters";
+        return $"First action: the first letter picked from a grid of {letters} in an order shuffled for each participant. " +
+            "It is self-referential when it is an initial of the participant's first name or surname given later in the questionnaire; " +
+            "each participant's chance of that is the share of the letters shown that are their initials. No pick means no first action (\"no action\").";
+    }
+
     public override IReadOnlyList<string> IdentifyingQuestions(Step step) => [((NameLettersStep)step).FirstNameQuestion, ((NameLettersStep)step).SurnameQuestion];
 
     public override LocalizedText? Instruction(Step step) => ((NameLettersStep)step).Instruction;

@@ -41,12 +41,12 @@ public sealed class PenClassification : ITaskDeriver
 
         var codes = evidence.Codes.Where(c => c.SessionId == evidence.Session.Id && c.StepId == step.Id).ToList();
         var (value, missing) = CodeConsensus.Of(codes);
-        var coded = codes.Count == 0 ? null : $"coded by {codes.Count}: {string.Join(", ", codes.OrderBy(c => c.Coder).Select(c => c.Value))}";
+        var coded = CodeConsensus.Detail(codes);
         return value switch
         {
             CodeValue.OwnName => new TaskOutcome(pen.LatencyMs, true, null, coded, pen.PointerType),
             CodeValue.Other => new TaskOutcome(pen.LatencyMs, false, null, coded, pen.PointerType),
-            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, "unreadable", coded, pen.PointerType),
+            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, CodeConsensus.Unreadable, coded, pen.PointerType),
             _ => new TaskOutcome(pen.LatencyMs, null, missing, coded, pen.PointerType),
         };
     }

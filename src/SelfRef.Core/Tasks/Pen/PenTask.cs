@@ -24,6 +24,22 @@ public sealed class PenTask() : TaskType("pen", typeof(PenStep))
 
     public override Type Deriver => typeof(PenClassification);
 
+    public override string FirstAction(Step? step)
+    {
+        var pen = step as PenStep;
+        var gap = pen is null ? "a pause longer than the step's firstWordGapMs (default 1,000 ms)" : FormattableString.Invariant($"a pause longer than {pen.FirstWordGapMs:#,0} ms");
+        const string handwriting = "human coders judge whether it is the participant's own first name, surname or both (shown beside the name given later), an answer counting when they agree";
+        const string typing = "it is matched automatically against the name given later in the questionnaire (case, diacritics and ß/ss normalised; fuzzy Jaro–Winkler match; first name, surname, full name or initials count)";
+        var how = pen?.Input switch
+        {
+            PenInput.Pen => $"Handwriting: {handwriting}.",
+            PenInput.Keyboard => $"Typing: {typing}.",
+            _ => $"Handwriting: {handwriting}; typing (the keyboard variant): {typing}.",
+        };
+        return $"First action: the first stroke (or keystroke) on the blank sheet; the first thing written is what came until {gap}, a new line or the end of writing. " +
+            $"It is self-referential when it is the participant's own name. {how} A sheet left blank has no first action (\"no action\").";
+    }
+
     public override IReadOnlyList<string> IdentifyingQuestions(Step step) => [((PenStep)step).FirstNameQuestion, ((PenStep)step).SurnameQuestion];
 
     public override LocalizedText? Instruction(Step step) => ((PenStep)step).Instruction;
