@@ -54,7 +54,7 @@ public static class ParticipantTable
             .DistinctBy(q => $"{q.Step.Id}.{q.Question.Id}", StringComparer.Ordinal);
         foreach (var (experiment, step, question) in questions)
         {
-            var language = experiment.Languages[0].Code();
+            var language = experiment.Languages[0];
             var key = $"{step.Id}.{question.Id}";
             var isIdentifying = identifying.Contains(key);
             var column = new ExportColumn(key, question.Type == QuestionType.Number ? ColumnKind.Number : ColumnKind.Text,

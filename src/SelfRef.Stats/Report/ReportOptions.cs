@@ -75,6 +75,9 @@ public sealed record ReportOptions
     /// <summary>Pilot runs among the outcomes (asked for); the report says so.</summary>
     public int PilotsIncluded { get; init; }
 
+    /// <summary>Deliberate departures the experiment file declares, one line each (e.g. "step 'pen-control': names are allowed in this pen instruction: positive control"); the report lists them.</summary>
+    public IReadOnlyList<string>? FileNotices { get; init; }
+
     /// <summary>Fixed timestamp for reproducible output (tests); the current UTC time when null.</summary>
     public DateTimeOffset? GeneratedAt { get; init; }
 }

@@ -11,7 +11,7 @@ namespace SelfRef.Web.Pages;
 /// <summary>
 /// What an experiment stores about a participant and for how long, in the participant's
 /// language: the identifying data come from the privacy rules (Identifiers), the retention from
-/// the experiment's privacy setting, the words from Ui.resx.
+/// the experiment's privacy setting, the words from the translation files (translations/*.json).
 /// </summary>
 public sealed class PrivacyModel(SessionService sessions, UiText ui) : PageModel
 {

@@ -40,7 +40,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
         foreach (var (task, value) in experiment.References) references[task] = value;
         var options = new ReportOptions
         {
-            ExperimentTitle = experiment.Title.In(experiment.Languages[0].Code()),
+            ExperimentTitle = experiment.Title.In(experiment.Languages[0]),
             References = references,
             Funnel = OutcomeDerivation.Funnel(history, sessions),
             Coding = CodingPairs(codes),
@@ -50,6 +50,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
                 .Select(g => new ExclusionCount(g.Key, g.Count())).ToList(),
             ExcludedIncluded = choice.IncludeExcluded,
             PilotsIncluded = sessions.Count(s => s.Pilot),
+            FileNotices = ExperimentRules.Notices(experiment).Select(n => $"step '{n.StepId}': {n.Message}").ToList(),
         };
         return new ExperimentAnalysis(rows, options);
     }
