@@ -41,7 +41,15 @@ builder.Services.AddSingleton(sp => new OutcomeDeriver(sp));
 builder.Services.AddSingleton(sp => new SessionService(sp.GetRequiredService<IStore>(), sp.GetRequiredService<ExperimentCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutcomeDeriver>()));
 builder.Services.AddSingleton<OutcomeUpdater>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeUpdater>());
-builder.Services.AddSingleton<UiText>();
+// The participant pages' own words: a wrong translation file or folder stops the start with one line naming it.
+UiText ui;
+try { ui = new UiText(UiText.Load(settings.Translations)); }
+catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+builder.Services.AddSingleton(ui);
 builder.Services.AddGazetteer(builder.Configuration);
 builder.Services.AddHostedService<AbandonedSessionSweeper>();
 builder.Services.AddClientAddresses();

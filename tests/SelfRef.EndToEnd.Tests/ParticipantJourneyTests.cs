@@ -6,27 +6,35 @@ namespace SelfRef.EndToEnd.Tests;
 
 public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private sealed record Words(string Locale, string Consent, string Agree, string Continue, string Pen, string Done, string FirstName, string Surname, string Age, string Hand, string Right, string Submit, string Thanks, string Code, string Required);
+    private sealed record Words(string Locale, string Consent, string Agree, string Continue, string Pen, string Done, string FirstName, string Surname, string Age, string Hand, string Right, string Submit, string Thanks, string Code, string Required, string FirstStep, string LanguageName);
 
     private static readonly Words German = new("de-DE", "Einwilligung", "Ich bin einverstanden und nehme teil", "Weiter", "Probieren Sie den Stift aus.", "Fertig",
-        "Ihr Vorname", "Ihr Nachname", "Ihr Alter in Jahren", "Mit welcher Hand schreiben Sie?", "rechts", "Weiter", "Vielen Dank!", "Ihr Abschlusscode", "Bitte beantworten Sie diese Frage.");
+        "Ihr Vorname", "Ihr Nachname", "Ihr Alter in Jahren", "Mit welcher Hand schreiben Sie?", "rechts", "Weiter", "Vielen Dank!", "Ihr Abschlusscode", "Bitte beantworten Sie diese Frage.", "Schritt 1 von 5", "Deutsch");
     private static readonly Words English = new("en-GB", "Consent", "I agree and take part", "Continue", "Try the pen.", "Done",
-        "Your first name", "Your surname", "Your age in years", "Which hand do you write with?", "right", "Continue", "Thank you!", "Your completion code", "Please answer this question.");
+        "Your first name", "Your surname", "Your age in years", "Which hand do you write with?", "right", "Continue", "Thank you!", "Your completion code", "Please answer this question.", "Step 1 of 5", "English");
 
+    // French is the proof that a language needs only its texts in the experiment and its translation file (translations/fr.json).
+    private static readonly Words French = new("fr-FR", "Consentement", "J’accepte et je participe", "Continuer", "Essayez le stylo.", "Terminé",
+        "Votre prénom", "Votre nom de famille", "Votre âge (en années)", "De quelle main écrivez-vous ?", "droite", "Continuer", "Merci !", "Votre code de fin d’étude", "Veuillez répondre à cette question.", "Étape 1 sur 5", "Français");
 
     [Theory]
     [InlineData("de", false)]
     [InlineData("en", false)]
     [InlineData("de", true)]
+    [InlineData("fr", false)]
     public async Task A_participant_walks_consent_instructions_questionnaire_and_debrief(string language, bool phone)
     {
-        var words = language == "de" ? German : English;
+        var words = language switch { "de" => German, "fr" => French, _ => English };
         await using var context = await fixture.NewContext(words.Locale, phone);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/s/gallup-pen?PROLIFIC_PID=pp-123");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Consent })).ToBeVisibleAsync();
         Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
+        // The page's own words are in the participant's language too, and the language menu names each language in itself.
+        await Assertions.Expect(page.Locator("#progress")).ToHaveTextAsync(words.FirstStep);
+        await Assertions.Expect(page.GetByLabel(words.Locale == "fr-FR" ? "Langue" : words.Locale == "de-DE" ? "Sprache" : "Language")).ToHaveValueAsync(language);
+        Assert.Equal(words.LanguageName, (await page.Locator($"#language-select option[value={language}]").TextContentAsync())?.Trim());
         await page.AssertNoSeriousAccessibilityProblem("consent page");
         await page.GetByRole(AriaRole.Button, new() { Name = words.Agree }).ClickAsync();
 

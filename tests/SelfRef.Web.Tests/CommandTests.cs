@@ -25,7 +25,7 @@ public class CommandTests
         {
             var error = new StringWriter();
             Assert.Equal(1, CommandLine.Run(["validate", broken], TextReader.Null, new StringWriter(), error));
-            Assert.Contains($"{broken}: $.steps[2].firstWordGapMs: \"long\" is of the wrong type", error.ToString());
+            Assert.Contains($"{broken}: $.steps[id=pen].firstWordGapMs: \"long\" is of the wrong type", error.ToString());
         }
         finally { File.Delete(broken); }
     }

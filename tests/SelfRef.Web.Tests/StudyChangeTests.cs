@@ -108,7 +108,7 @@ public class StudyChangeTests
         Assert.False(string.IsNullOrEmpty(token));
         var dashboard = WebUtility.HtmlDecode(await (await server.LoggedIn()).GetStringAsync("/researcher"));
         Assert.Contains("broken.json", dashboard);
-        Assert.Contains("$.steps[0]", dashboard);
+        Assert.Contains("$.steps[id=pen]", dashboard);
         Assert.Equal(HttpStatusCode.NotFound, (await server.Browser().GetAsync("/s/broken")).StatusCode);
     }
 

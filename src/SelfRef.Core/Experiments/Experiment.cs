@@ -11,19 +11,19 @@ namespace SelfRef.Core.Experiments;
 public sealed record Experiment
 {
     [JsonPropertyName("$schema")]
-    [Description("Where editors find this schema (\"./experiment.schema.json\"); ignored when loading.")]
+    [Description("Where editors find this schema (\"./experiment.schema.json\"); ignored when loading. Omitted: editors offer no completion, nothing else changes.")]
     public string? Schema { get; init; }
 
     [Description("Identifier used in links (/s/{id}); lower-case letters, digits and hyphens.")]
-    [RegularExpression("^[a-z0-9][a-z0-9-]{1,63}$")]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{1,63}$", ErrorMessage = "2 to 64 lower-case letters (a–z), digits and hyphens, starting with a letter or digit, e.g. gallup-pen")]
     public required string Id { get; init; }
 
     [Description("Title shown to participants and researchers, per language.")]
     public required LocalizedText Title { get; init; }
 
-    [Description("Languages the experiment is offered in; the first is the default. Every text must exist in each.")]
+    [Description("Languages the experiment is offered in, as BCP 47 language tags (e.g. en, de, fr, pt-BR); the first is the default. Every text must exist in each. The page's own words (buttons, messages) come from translations/<tag>.json; for a language without that file they are shown in English.")]
     [MinLength(1)]
-    public required List<Language> Languages { get; init; }
+    public required List<string> Languages { get; init; }
 
     [Description("The steps every participant walks, in order (a condition may reorder or filter them).")]
     [MinLength(1)]
@@ -54,19 +54,12 @@ public sealed record Experiment
         Conditions.Count > 0 ? Conditions : [Condition.Default];
 }
 
-public enum Language { De, En }
-
-public static class LanguageCodes
-{
-    public static string Code(this Language language) => language.ToString().ToLowerInvariant();
-}
-
 public sealed record Condition
 {
     public static readonly Condition Default = new() { Id = "default" };
 
     [Description("Identifier of the condition, stored with every session assigned to it.")]
-    [RegularExpression("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    [RegularExpression("^[a-z0-9][a-z0-9_-]{0,63}$", ErrorMessage = IdWords.Lower)]
     public required string Id { get; init; }
 
     [Description("Order of the steps in this condition, as step ids; must list every step that applies to it. Omitted: the file's order.")]
@@ -81,7 +74,7 @@ public sealed record Recruitment
     [Description("Completion code shown at the debrief (e.g. Prolific's study code). Omitted: each participant gets a personal code.")]
     public string? CompletionCode { get; init; }
 
-    [Description("Where the debrief sends the participant once every event is stored; {code} is replaced by the completion code and {PARAM} by a recorded URL parameter.")]
+    [Description("Where the debrief sends the participant once every event is stored; {code} is replaced by the completion code and {PARAM} by a recorded URL parameter. Omitted: the debrief shows the code and the participant closes the page.")]
     public string? RedirectUrl { get; init; }
 }
 

@@ -10,9 +10,16 @@ public static class ExperimentRules
     {
         var errors = new List<ExperimentError>();
         void Error(string path, string message) => errors.Add(new ExperimentError("", path, message));
+        // A name that refers to something the file does not have: the near match, if any, and what there is.
+        void Unknown(string path, string message, string typed, IEnumerable<string> known, string listed)
+        {
+            var list = known.ToList();
+            var suggestion = DidYouMean.Nearest(typed, list);
+            errors.Add(new ExperimentError("", path, $"{message}{DidYouMean.Phrase(suggestion)} ({listed}: {string.Join(", ", list)})", suggestion));
+        }
 
-        var languages = experiment.Languages.Select(l => l.Code()).ToList();
-        foreach (var duplicate in languages.GroupBy(l => l).Where(g => g.Count() > 1))
+        var languages = experiment.Languages.ToList();
+        foreach (var duplicate in languages.GroupBy(l => l, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             Error("$.languages", $"language '{duplicate.Key}' is listed twice");
         foreach (var (path, text) in Texts(experiment, "$"))
             foreach (var missing in languages.Where(l => !text.ContainsKey(l) || string.IsNullOrWhiteSpace(text[l])))
@@ -37,12 +44,15 @@ public static class ExperimentRules
             var step = experiment.Steps[i];
             foreach (var (only, j) in (step.OnlyIn ?? []).Select((o, j) => (o, j)))
                 if (!knownConditions.Contains(only))
-                    Error($"$.steps[{i}].onlyIn[{j}]", $"unknown condition '{only}'; known: {string.Join(", ", knownConditions)}");
+                    Unknown($"$.steps[{i}].onlyIn[{j}]", $"unknown condition '{only}'", only, knownConditions, "conditions");
             if (step is QuestionnaireStep questionnaire)
                 CheckQuestions(questionnaire, $"$.steps[{i}]", Error);
             if (step is IStepRules rules)
                 foreach (var (field, message) in rules.Check(experiment))
                     Error($"$.steps[{i}].{field}", message);
+            if (step is IStepNotices notable)
+                foreach (var (field, message) in notable.Notices(experiment))
+                    errors.Add(new ExperimentError("", $"$.steps[{i}].{field}", message, Severity: ProblemSeverity.Notice));
         }
 
         for (var c = 0; c < experiment.Conditions.Count; c++)
@@ -54,7 +64,7 @@ public static class ExperimentRules
             for (var j = 0; j < order.Count; j++)
             {
                 var path = $"$.conditions[{c}].order[{j}]";
-                if (!stepIndex.ContainsKey(order[j])) Error(path, $"unknown step '{order[j]}'");
+                if (!stepIndex.ContainsKey(order[j])) Unknown(path, $"unknown step '{order[j]}'", order[j], stepIndex.Keys, "steps");
                 else if (!applicable.Contains(order[j])) Error(path, $"step '{order[j]}' is not shown in condition '{condition.Id}' (see its onlyIn)");
                 else if (!seen.Add(order[j])) Error(path, $"step '{order[j]}' is listed twice");
             }
@@ -69,7 +79,7 @@ public static class ExperimentRules
         foreach (var (task, reference) in experiment.References)
         {
             if (!StepTypes.All.Any(t => t.IsTask && t.Name == task))
-                Error($"$.references.{task}", $"'{task}' is not a task type; task types are {string.Join(", ", StepTypes.All.Where(t => t.IsTask).Select(t => t.Name))}");
+                Unknown($"$.references.{task}", $"'{task}' is not a task type", task, StepTypes.Tasks.Select(t => t.Name), "task types");
             else if (reference is <= 0 or >= 1)
                 Error($"$.references.{task}", $"a reference proportion lies strictly between 0 and 1, not {reference}");
         }
@@ -81,6 +91,10 @@ public static class ExperimentRules
                 Error($"$.recruitment.parameters[{p}]", "a URL parameter name has 1 to 64 letters, digits, '_', '.' or '-'");
         return errors;
     }
+
+    /// <summary>What the file's steps deliberately do differently (e.g. names allowed in a pen instruction), per step id, for the report.</summary>
+    public static IEnumerable<(string StepId, string Message)> Notices(Experiment experiment) =>
+        experiment.Steps.OfType<IStepNotices>().SelectMany(step => step.Notices(experiment).Select(n => (((Step)step).Id, n.Message)));
 
     private static void CheckSequence(Experiment experiment, Condition condition, Action<string, string> error)
     {

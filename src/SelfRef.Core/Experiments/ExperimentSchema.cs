@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using SelfRef.Core.Languages;
 
 namespace SelfRef.Core.Experiments;
 
@@ -15,6 +16,18 @@ public static class ExperimentSchema
 {
     public const string FileName = "experiment.schema.json";
     private static readonly Lazy<JsonObject> Generated = new(Generate);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Words =
+        new() { [LanguageTags.Pattern] = LanguageTags.Words };
+
+    /// <summary>
+    /// Each pattern of the schema said in words (from the RegularExpression attribute's
+    /// ErrorMessage), so that a message never shows a regular expression.
+    /// </summary>
+    public static string PatternInWords(string? pattern)
+    {
+        _ = Generated.Value;
+        return pattern is not null && Words.TryGetValue(pattern, out var words) ? words : "the form described in experiment.schema.json";
+    }
 
     /// <summary>The schema as a fresh, mutable node.</summary>
     public static JsonObject Node => (JsonObject)Generated.Value.DeepClone();
@@ -45,6 +58,7 @@ public static class ExperimentSchema
             schema.Remove(key);
             root[key] = value;
         }
+        root["properties"]!["languages"]!["items"]!["pattern"] = LanguageTags.Pattern;
         RewriteStepChoice(root);
         return root;
     }
@@ -54,7 +68,7 @@ public static class ExperimentSchema
         if (node is not JsonObject schema) return node;
         if (context.TypeInfo.Type == typeof(LocalizedText))
         {
-            schema["propertyNames"] = new JsonObject { ["enum"] = new JsonArray(Enum.GetValues<Language>().Select(l => (JsonNode)l.Code()).ToArray()) };
+            schema["propertyNames"] = new JsonObject { ["pattern"] = LanguageTags.Pattern };
             schema["minProperties"] = 1;
         }
         var attributes = context.PropertyInfo?.AttributeProvider;
@@ -62,7 +76,11 @@ public static class ExperimentSchema
         if (Attribute<DescriptionAttribute>(attributes) is { } description)
             schema.Insert(0, "description", description.Description);
         if (Attribute<RegularExpressionAttribute>(attributes) is { } pattern)
+        {
             schema["pattern"] = pattern.Pattern;
+            Words[pattern.Pattern] = pattern.ErrorMessage
+                ?? throw new InvalidOperationException($"the pattern of {context.PropertyInfo!.Name} needs its words (ErrorMessage): messages never show a regular expression");
+        }
         if (Attribute<MinLengthAttribute>(attributes) is { } minLength)
             schema[context.TypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable ? "minItems" : "minLength"] = minLength.Length;
         if (Attribute<RangeAttribute>(attributes) is { } range)
@@ -70,7 +88,22 @@ public static class ExperimentSchema
             schema["minimum"] = JsonValue.Create(Convert.ToDouble(range.Minimum));
             schema["maximum"] = JsonValue.Create(Convert.ToDouble(range.Maximum));
         }
+        if (Default(context.PropertyInfo!) is { } value)
+            schema["default"] = value;
         return schema;
+    }
+
+    /// <summary>
+    /// What a property is when the file leaves it out, read from a fresh record (the declared
+    /// initial value); null for required properties and those whose absence means "none"
+    /// (their description says what omitting them does).
+    /// </summary>
+    private static JsonNode? Default(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property)
+    {
+        if (property.IsRequired || property.Get is not { } get || property.DeclaringType.IsAbstract) return null;
+        if (property.DeclaringType.GetConstructor(Type.EmptyTypes) is null) return null;
+        var value = get(Activator.CreateInstance(property.DeclaringType)!);
+        return value is null ? null : JsonSerializer.SerializeToNode(value, property.PropertyType, ExperimentJson.Options);
     }
 
     private static T? Attribute<T>(ICustomAttributeProvider provider) where T : Attribute =>

@@ -5,3 +5,9 @@ public interface IStepRules
 {
     IEnumerable<(string Field, string Message)> Check(Experiment experiment);
 }
+
+/// <summary>What a step kind reports about a valid step that a reader of the file or report should know (a deliberate departure from the usual rule).</summary>
+public interface IStepNotices
+{
+    IEnumerable<(string Field, string Message)> Notices(Experiment experiment);
+}

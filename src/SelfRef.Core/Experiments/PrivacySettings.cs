@@ -20,7 +20,7 @@ public sealed record PrivacySettings
     [Range(1, 10)]
     public int Coders { get; init; } = 2;
 
-    [Description("Who participants contact about their data (name, address, e-mail), per language; shown on the privacy page.")]
+    [Description("Who participants contact about their data (name, address, e-mail), per language; shown on the privacy page. Omitted: the page asks participants to contact the researchers who invited them.")]
     public LocalizedText? Contact { get; init; }
 
     /// <summary>The retention in force: the file's, or the default for its tasks.</summary>

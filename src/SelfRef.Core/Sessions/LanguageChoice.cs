@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Languages;
 
 namespace SelfRef.Core.Sessions;
 
@@ -9,20 +10,31 @@ public static class LanguageChoice
     /// The language to show: an explicit request (?lang=) if the experiment offers it, else the
     /// browser's preferences (Accept-Language) in order of quality, else the experiment's first.
     /// </summary>
-    public static string Choose(Experiment experiment, string? requested, string? acceptLanguage)
+    public static string Choose(Experiment experiment, string? requested, string? acceptLanguage) =>
+        Choose(experiment.Languages, requested, acceptLanguage);
+
+    /// <summary>The same choice among any offered language tags (returned as offered).</summary>
+    public static string Choose(IReadOnlyList<string> offered, string? requested, string? acceptLanguage)
     {
-        var offered = experiment.Languages.Select(l => l.Code()).ToList();
         if (Match(requested, offered) is { } explicitChoice) return explicitChoice;
         foreach (var preference in Preferences(acceptLanguage))
             if (Match(preference, offered) is { } browserChoice) return browserChoice;
         return offered[0];
     }
 
-    private static string? Match(string? tag, List<string> offered)
+    /// <summary>
+    /// The offered tag for a wanted one: the same tag, else an offered tag that is a prefix of it
+    /// (pt-BR wanted, pt offered), else the first offered tag of the same language (pt wanted,
+    /// pt-BR offered). Case does not matter.
+    /// </summary>
+    private static string? Match(string? tag, IReadOnlyList<string> offered)
     {
         if (string.IsNullOrWhiteSpace(tag)) return null;
-        var primary = tag.Split('-', '_')[0].Trim().ToLowerInvariant();
-        return offered.Contains(primary) ? primary : null;
+        var wanted = tag.Trim().Replace('_', '-');
+        foreach (var candidate in LanguageTags.Fallbacks(wanted))
+            if (offered.FirstOrDefault(o => o.Equals(candidate, StringComparison.OrdinalIgnoreCase)) is { } exact) return exact;
+        var primary = LanguageTags.Primary(wanted);
+        return offered.FirstOrDefault(o => LanguageTags.Primary(o).Equals(primary, StringComparison.OrdinalIgnoreCase));
     }
 
     private static IEnumerable<string> Preferences(string? header)

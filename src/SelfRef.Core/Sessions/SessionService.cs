@@ -166,7 +166,7 @@ public sealed class SessionService
             ConditionId = condition.Id,
             Slot = slot,
             // Chosen from the version served a moment before; a file changed since may no longer offer it.
-            Language = experiment.Languages.Any(l => l.Code() == language) ? language : experiment.Languages[0].Code(),
+            Language = experiment.Languages.FirstOrDefault(l => l.Equals(language, StringComparison.OrdinalIgnoreCase)) ?? experiment.Languages[0],
             Recruitment = experiment.Recruitment.Parameters
                 .Where(recruitment.ContainsKey)
                 .ToDictionary(p => p, p => recruitment[p].Length > 200 ? recruitment[p][..200] : recruitment[p]),
@@ -212,9 +212,9 @@ public sealed class SessionService
         var steps = ExperimentFlow.StepsFor(experiment, condition).Select(s => s.Id).ToList();
         var index = string.IsNullOrEmpty(stepId) ? 0 : steps.IndexOf(stepId);
         if (index < 0) throw new SessionException($"condition '{condition.Id}' of '{experimentId}' has no step '{stepId}'; its steps are {string.Join(", ", steps)}");
-        var languages = experiment.Languages.Select(l => l.Code()).ToList();
-        var lang = string.IsNullOrEmpty(language) ? languages[0] : languages.Contains(language) ? language
-            : throw new SessionException($"experiment '{experimentId}' is not offered in '{language}'; its languages are {string.Join(", ", languages)}");
+        var languages = experiment.Languages.ToList();
+        var lang = string.IsNullOrEmpty(language) ? languages[0] : languages.FirstOrDefault(l => l.Equals(language, StringComparison.OrdinalIgnoreCase))
+            ?? throw new SessionException($"experiment '{experimentId}' is not offered in '{language}'; its languages are {string.Join(", ", languages)}");
         var now = Now;
         var session = new Session
         {

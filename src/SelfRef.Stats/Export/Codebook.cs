@@ -35,7 +35,7 @@ public static class Codebook
     public static string Markdown(Experiment experiment, ExportOptions options, IEnumerable<(string File, ExportTable Table, long? Rows)> files, IEnumerable<string>? notes = null)
     {
         var text = new StringBuilder();
-        var title = experiment.Title.In(experiment.Languages[0].Code());
+        var title = experiment.Title.In(experiment.Languages[0]);
         text.AppendLine($"# Codebook: {Cell(title)} ({experiment.Id})").AppendLine();
         text.AppendLine($"Exported by SelfRef on {options.ExportedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC as {options.Format.Name()}.").AppendLine();
         text.AppendLine(IdentifierStatement(experiment, options.IncludeIdentifiers, options.Coarse)).AppendLine();

@@ -20,7 +20,7 @@ public static class ParticipantTable
         new(new("participant", ColumnKind.Text, "The participant's random pseudonym, as in the outcome and event tables.", "", "P- and 10 letters or digits"), s => s.Id),
         new(new("experiment", ColumnKind.Text, "Experiment id.", "", "text"), s => s.ExperimentId),
         new(new("condition", ColumnKind.Text, "Between-subject condition the participant was assigned to.", "", "a condition id of the experiment file; 'default' when it has none; empty when consent was declined"), s => s.ConditionId),
-        new(new("language", ColumnKind.Text, "Language the participant saw.", "", "de, en"), s => s.Language),
+        new(new("language", ColumnKind.Text, "Language the participant saw.", "", "a language tag of the experiment, e.g. de, en, fr"), s => s.Language),
         new(new("status", ColumnKind.Text, "State of the session when exported.", "", "active (still going), completed, declined (refused consent: nothing else is kept), abandoned (silent longer than the experiment allows)"), s => s.Status.ToString().ToLowerInvariant()),
         new(new("started_at", ColumnKind.Timestamp, "When the participant opened the link (server clock).", "UTC", "ISO 8601 time"), s => s.StartedAt),
         new(new("ended_at", ColumnKind.Timestamp, "When the session completed or was declined (server clock).", "UTC", "ISO 8601 time; empty while it has not ended"), s => s.EndedAt),
@@ -54,7 +54,7 @@ public static class ParticipantTable
             .DistinctBy(q => $"{q.Step.Id}.{q.Question.Id}", StringComparer.Ordinal);
         foreach (var (experiment, step, question) in questions)
         {
-            var language = experiment.Languages[0].Code();
+            var language = experiment.Languages[0];
             var key = $"{step.Id}.{question.Id}";
             var isIdentifying = identifying.Contains(key);
             var column = new ExportColumn(key, question.Type == QuestionType.Number ? ColumnKind.Number : ColumnKind.Text,

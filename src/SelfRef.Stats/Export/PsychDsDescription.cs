@@ -43,7 +43,7 @@ public static class PsychDsDescription
     /// </summary>
     public static string Json(Experiment experiment, ExportOptions options, IEnumerable<(string File, ExportTable Table)> dataFiles)
     {
-        var language = experiment.Languages[0].Code();
+        var language = experiment.Languages[0];
         var variables = new List<(ExportColumn Column, List<string> Descriptions)>();
         foreach (var (file, table) in dataFiles)
         {

@@ -50,7 +50,7 @@ public static class PreregistrationDraft
         var level = Format.Level(o.ConfidenceLevel);
         var alpha = Format.Num(o.Alpha, "0.###");
         var md = new StringBuilder();
-        md.AppendLine($"# Preregistration draft: {e.Title.In(e.Languages[0].Code())} (experiment \"{e.Id}\")").AppendLine();
+        md.AppendLine($"# Preregistration draft: {e.Title.In(e.Languages[0])} (experiment \"{e.Id}\")").AppendLine();
         md.AppendLine($"Written {input.WrittenAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {o.Software} from version " +
             $"{ExperimentVersion.ShortOf(input.Version)} of the experiment file, in the order of AsPredicted's questions. Edit the wording as you like; " +
             "keep the block at the end: `analyze --prereg` reads the planned values from it and the report names every deviation.").AppendLine();

@@ -24,6 +24,7 @@ internal static class ReportContent
             new Note(ReferenceNote),
         };
         blocks.AddRange(SampleNotes.Blocks(o));
+        if (o.FileNotices is { Count: > 0 } notices) blocks.Add(new Note("The experiment file departs from the usual rules on purpose: " + string.Join("; ", notices.Select(n => n.TrimEnd('.'))) + "."));
         blocks.AddRange(TidyBlocks(r.Tidy));
         blocks.Add(new Heading(2, MethodsParagraph.Heading));
         blocks.AddRange(MethodsParagraph.Build(r, o).Select(p => new Paragraph(p)));

@@ -95,6 +95,9 @@ public sealed record ReportOptions
     /// <summary>The program and its version as the methods paragraph cites them; the running build's by default.</summary>
     public string Software { get; init; } = SoftwareVersion.Current;
 
+    /// <summary>Deliberate departures the experiment file declares, one line each (e.g. "step 'pen-control': names are allowed in this pen instruction: positive control"); the report lists them.</summary>
+    public IReadOnlyList<string>? FileNotices { get; init; }
+
     /// <summary>Fixed timestamp for reproducible output (tests); the current UTC time when null.</summary>
     public DateTimeOffset? GeneratedAt { get; init; }
 }

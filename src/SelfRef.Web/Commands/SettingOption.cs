@@ -27,6 +27,7 @@ public sealed class SettingOption : Option<string>
 
     public static readonly SettingOption Database = new("--db", $"{Section}:Database", "FILE", "The database file (default data/selfref.db)");
     public static readonly SettingOption Experiments = new("--experiments", $"{Section}:Experiments", "FOLDER", "The folder of experiment files (default experiments)");
+    public static readonly SettingOption Translations = new("--translations", $"{Section}:Translations", "FOLDER", "An extra folder of translation files (fr.json …) for the participant pages' own words, added to the shipped ones (default none)");
     public static readonly SettingOption Keys = new("--keys", $"{Section}:KeyFolder", "FOLDER", "The folder of the keys that encrypt identifiers (default {database}-keys beside the database)");
     public static readonly SettingOption PublicUrl = new("--public-url", $"{Section}:PublicUrl", "URL", "The address printed in links (default the first address listened on)");
     public static readonly SettingOption Gazetteer = new("--gazetteer", $"{Section}:Gazetteer", "FILE", "The place names (default data/places.tsv)");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Languages;
 
 namespace SelfRef.Web.Commands;
 
@@ -13,7 +14,7 @@ public static class ValidateCommand
     };
 
     public static Verb Verb { get; } = new(
-        new Command("validate", "Check experiment files without serving; exit code 1 on any error.") { Files, SettingOption.Experiments, SettingOption.Environment },
+        new Command("validate", "Check experiment files without serving: errors on standard error (exit code 1), warnings and notices on standard output.") { Files, SettingOption.Experiments, SettingOption.Translations, SettingOption.Environment },
         Run);
 
     private static int Run(VerbRun run)
@@ -25,18 +26,25 @@ public static class ValidateCommand
                 ? Directory.GetFiles(folder, "*.json").Where(f => Path.GetFileName(f) != ExperimentSchema.FileName).Order().ToArray()
                 : [];
         if (files.Length == 0) return run.Usage($"no experiment files given and none found in {folder}");
-        try
+        Translations translations;
+        try { translations = Participant.UiText.Load(run.Settings.Translations); }
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException)
         {
-            var experiments = ExperimentLoader.LoadFiles(files);
-            foreach (var (file, experiment) in files.Zip(experiments))
-                run.Output.WriteLine($"ok  {file}  ({experiment.Id}: {experiment.Steps.Count} steps, {experiment.EffectiveConditions.Count} condition(s))");
-            return 0;
-        }
-        catch (ExperimentLoadException e)
-        {
-            foreach (var problem in e.Errors) run.Error.WriteLine(problem);
-            run.Error.WriteLine($"{e.Errors.Count} error(s) in {e.Errors.Select(p => p.File).Distinct().Count()} file(s)");
+            run.Error.WriteLine(e.Message);
             return 1;
         }
+        var results = files.Select(f => (File: f, Result: ExperimentLoader.LoadFile(f, translations))).ToList();
+        var errors = results.SelectMany(r => r.Result.Errors).ToList();
+        foreach (var group in results.Where(r => r.Result.Ok).GroupBy(r => r.Result.Experiment!.Id).Where(g => g.Count() > 1))
+            foreach (var (file, _) in group.Skip(1))
+                errors.Add(new ExperimentError(file, "$.id", $"experiment id '{group.Key}' is already used by {group.First().File}"));
+        foreach (var (file, result) in results.Where(r => r.Result.Ok && !errors.Any(e => e.File == r.File)))
+            run.Output.WriteLine($"ok  {file}  ({result.Experiment!.Id}: {result.Experiment.Steps.Count} steps, {result.Experiment.EffectiveConditions.Count} condition(s))");
+        var notes = results.SelectMany(r => r.Result.Notes).ToList();
+        foreach (var note in notes) run.Output.WriteLine(note);
+        foreach (var problem in errors) run.Error.WriteLine(problem);
+        if (errors.Count == 0) return 0;
+        run.Error.WriteLine($"{errors.Count} error(s) in {errors.Select(p => p.File).Distinct().Count()} file(s)");
+        return 1;
     }
 }

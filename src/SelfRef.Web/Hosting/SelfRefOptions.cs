@@ -13,6 +13,9 @@ public sealed class SelfRefOptions
     /// <summary>Folder of experiments/*.json.</summary>
     [Required] public string Experiments { get; set; } = "experiments";
 
+    /// <summary>An extra folder of translation files (fr.json, pt-BR.json …) for the participant pages' own words; they add to or replace the shipped ones. Null: the shipped ones only.</summary>
+    public string? Translations { get; set; }
+
     /// <summary>The link printed for participants and researchers; defaults to the first address the server listens on.</summary>
     public string? PublicUrl { get; set; }
 

@@ -13,7 +13,7 @@ namespace SelfRef.Web.Pages;
 /// participant's language: the identifying data come from the same declarations that exports and
 /// retention follow (Identifiers: question types, recruitment, the task types' event fields and
 /// outcome columns), so the page cannot promise what the experiment does not keep; the retention
-/// from the experiment's privacy setting, the words from Ui.resx.
+/// from the experiment's privacy setting, the words from the translation files (translations/*.json).
 /// </summary>
 public sealed class PrivacyModel(SessionService sessions, UiText ui) : PageModel
 {

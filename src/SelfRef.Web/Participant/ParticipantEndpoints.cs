@@ -75,21 +75,21 @@ public static class ParticipantEndpoints
         return Results.Redirect($"/p/{session.Token}");
     }
 
-    private static async Task<IResult> State(string token, string? lang, SessionService sessions, UiText ui)
+    private static async Task<IResult> State(string token, string? lang, HttpContext http, SessionService sessions, UiText ui)
     {
-        if (sessions.Find(token) is not { } session) return UnknownSession();
+        if (sessions.Find(token) is not { } session) return UnknownSession(http, ui);
         session = await sessions.Touch(session);
         var experiment = sessions.ExperimentOf(session);
-        if (lang is not null && experiment.Languages.Any(l => l.Code() == lang))
-            session = await sessions.SetLanguage(session, lang);
+        if (experiment.Languages.FirstOrDefault(l => l.Equals(lang, StringComparison.OrdinalIgnoreCase)) is { } offered)
+            session = await sessions.SetLanguage(session, offered);
         return Results.Json(SessionView.Of(session, experiment, ui), SessionView.Json);
     }
 
     public sealed record AdvanceRequest(string Step, Dictionary<string, JsonElement>? Answers);
 
-    private static async Task<IResult> Advance(string token, AdvanceRequest request, SessionService sessions, UiText ui)
+    private static async Task<IResult> Advance(string token, AdvanceRequest request, HttpContext http, SessionService sessions, UiText ui)
     {
-        if (sessions.Find(token) is not { } session) return UnknownSession();
+        if (sessions.Find(token) is not { } session) return UnknownSession(http, ui);
         var experiment = sessions.ExperimentOf(session);
         try
         {
@@ -113,9 +113,9 @@ public static class ParticipantEndpoints
         }
     }
 
-    private static async Task<IResult> Decline(string token, SessionService sessions, UiText ui)
+    private static async Task<IResult> Decline(string token, HttpContext http, SessionService sessions, UiText ui)
     {
-        if (sessions.Find(token) is not { } session) return UnknownSession();
+        if (sessions.Find(token) is not { } session) return UnknownSession(http, ui);
         try
         {
             session = await sessions.Decline(session);
@@ -128,14 +128,19 @@ public static class ParticipantEndpoints
     }
 
     /// <summary>The participant withdraws during the study: everything of the session is deleted; the page says so.</summary>
-    private static async Task<IResult> Withdraw(string token, SessionService sessions, UiText ui)
+    private static async Task<IResult> Withdraw(string token, HttpContext http, SessionService sessions, UiText ui)
     {
-        if (sessions.Find(token) is not { } session) return UnknownSession();
+        if (sessions.Find(token) is not { } session) return UnknownSession(http, ui);
         await sessions.Withdraw(session);
         return Results.Json(new { status = "withdrawn", language = session.Language, ui = ui.All(session.Language) }, SessionView.Json);
     }
 
-    private static IResult UnknownSession() => Results.Json(new { error = "unknown session" }, statusCode: 404);
+    // In the browser's language, so the page can say so in words the participant reads.
+    private static IResult UnknownSession(HttpContext http, UiText ui)
+    {
+        var language = ui.Choose(http.Request.Query["lang"], http.Request.Headers.AcceptLanguage);
+        return Results.Json(new { error = "unknown session", language, ui = ui.All(language) }, statusCode: 404);
+    }
 
     /// <summary>The token travels in participant URLs: keep it out of Referer headers and caches.</summary>
     public static IApplicationBuilder UseParticipantPrivacyHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>

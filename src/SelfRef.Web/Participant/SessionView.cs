@@ -50,7 +50,7 @@ public sealed record SessionView(
         return new SessionView(
             session.Status.ToString().ToLowerInvariant(),
             lang,
-            experiment.Languages.Select(l => l.Code()).ToList(),
+            experiment.Languages.ToList(),
             experiment.Title.In(lang),
             view,
             completion,

@@ -1,39 +1,37 @@
-using System.Collections;
 using System.Globalization;
 using System.Net;
-using System.Resources;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Languages;
 using SelfRef.Core.Sessions;
 
 namespace SelfRef.Web.Participant;
 
-/// <summary>The participant page's own words (buttons, messages), from Resources/Ui.resx and Ui.de.resx.</summary>
-public sealed class UiText
+/// <summary>
+/// The participant pages' own words (buttons, messages), from the translation files: the shipped
+/// translations/*.json beside the program, then the researcher's own folder (SelfRef:Translations).
+/// </summary>
+public sealed class UiText(Translations translations)
 {
-    public static readonly string[] Languages = ["en", "de"];
-    private readonly ResourceManager _resources = new("SelfRef.Web.Resources.Ui", typeof(UiText).Assembly);
-    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _all;
+    /// <summary>The shipped translation files (de, en, fr), copied beside the program.</summary>
+    public static string ShippedFolder => Path.Combine(AppContext.BaseDirectory, "translations");
 
-    public UiText()
+    /// <summary>The shipped files and, when given, a researcher's folder whose files add or replace texts.</summary>
+    public static Translations Load(string? extraFolder)
     {
-        var keys = _resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: true)!
-            .Cast<DictionaryEntry>().Select(e => (string)e.Key).Order().ToList();
-        _all = Languages.ToDictionary(l => l, l =>
-            (IReadOnlyDictionary<string, string>)keys.ToDictionary(k => k, k => _resources.GetString(k, CultureInfo.GetCultureInfo(l))!));
+        if (extraFolder is { Length: > 0 } && !Directory.Exists(extraFolder))
+            throw new DirectoryNotFoundException($"translations folder not found: {Path.GetFullPath(extraFolder)} (SelfRef:Translations)");
+        return Translations.Load(ShippedFolder, extraFolder);
     }
 
-    public IReadOnlyDictionary<string, string> All(string language) => _all.GetValueOrDefault(language) ?? _all["en"];
+    public Translations Translations { get; } = translations;
 
-    public string Get(string language, string key) => All(language).GetValueOrDefault(key) ?? key;
+    public IReadOnlyDictionary<string, string> All(string language) => Translations.All(language);
 
+    public string Get(string language, string key) => Translations.Get(language, key);
+
+    /// <summary>The language for a page outside any experiment (withdrawal, "not found"): any language with a translation file.</summary>
     public string Choose(string? requested, string? acceptLanguage) =>
-        LanguageChoice.Choose(new Core.Experiments.Experiment
-        {
-            Id = "ui",
-            Title = [],
-            Languages = [Core.Experiments.Language.En, Core.Experiments.Language.De],
-            Steps = [],
-        }, requested, acceptLanguage);
+        LanguageChoice.Choose([Translations.Reference, .. Translations.Languages.Where(l => l != Translations.Reference)], requested, acceptLanguage);
 
     public string NotFoundPage(string language) => Page(language, Get(language, "notFound.title"), Get(language, "notFound.text"));
 

@@ -39,7 +39,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
         var experiment = history.Latest;
         var options = new ReportOptions
         {
-            ExperimentTitle = experiment.Title.In(experiment.Languages[0].Code()),
+            ExperimentTitle = experiment.Title.In(experiment.Languages[0]),
             References = ReportOptions.ReferencesFor(experiment),
             Funnel = OutcomeDerivation.Funnel(history, sessions),
             Coding = CodingPairs(codes),
@@ -50,6 +50,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
             ExcludedIncluded = choice.IncludeExcluded,
             PilotsIncluded = sessions.Count(s => s.Pilot),
             FirstActions = FirstActions(experiment),
+            FileNotices = ExperimentRules.Notices(experiment).Select(n => $"step '{n.StepId}': {n.Message}").ToList(),
         };
         return new ExperimentAnalysis(rows, options);
     }

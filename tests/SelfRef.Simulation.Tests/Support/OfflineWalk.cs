@@ -15,7 +15,7 @@ namespace SelfRef.Simulation.Tests.Support;
 /// </summary>
 public sealed class OfflineWalk
 {
-    private static readonly UiText Ui = new();
+    private static readonly UiText Ui = new(UiText.Load(null));
 
     public sealed record WalkedStep(Step Step, StepInfo Info, StepContext Context, StepPlan Plan)
     {

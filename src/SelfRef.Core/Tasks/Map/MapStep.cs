@@ -61,10 +61,10 @@ public sealed record MapStep : Step, IStepRules
     [Description("Show the search box (with suggestions from the gazetteer).")]
     public bool Search { get; init; } = true;
 
-    [Description("A tile server's URL template ({z}/{x}/{y}) to use instead of the offline base map, for deployments that have one. Participants' browsers then load tiles from it.")]
+    [Description("A tile server's URL template ({z}/{x}/{y}) to use instead of the offline base map, for deployments that have one. Participants' browsers then load tiles from it. Omitted: the offline base map shipped with SelfRef.")]
     public string? TileUrl { get; init; }
 
-    [Description("Credit line for the tile server (required by most tile licences); shown on the map.")]
+    [Description("Credit line for the tile server (required by most tile licences); shown on the map. Omitted: only without tileUrl.")]
     public string? TileAttribution { get; init; }
 
     [Description("The 'continue' button is enabled only after this many seconds.")]
@@ -87,7 +87,7 @@ public sealed record MapStep : Step, IStepRules
             yield return ("tileAttribution", "a tile server needs its credit line (tileAttribution)");
         var places = experiment.Steps.OfType<QuestionnaireStep>().SelectMany(q => q.Questions).Where(q => q.Id == HomeTownQuestion).ToList();
         if (places.Count == 0)
-            yield return ("homeTownQuestion", $"no questionnaire asks question '{HomeTownQuestion}'; the home town is needed to classify the first target");
+            yield return ("homeTownQuestion", $"no questionnaire asks question '{HomeTownQuestion}'; the home town is needed to classify the first target{DidYouMean.Phrase(DidYouMean.Nearest(HomeTownQuestion, experiment.Steps.OfType<QuestionnaireStep>().SelectMany(q => q.Questions).Select(q => q.Id)))}");
         else if (places.All(q => q.Type != QuestionType.Place))
             yield return ("homeTownQuestion", $"question '{HomeTownQuestion}' must be of type 'place'");
     }

@@ -67,6 +67,6 @@ public sealed partial record NameLettersStep : Step, IStepRules
         var questions = experiment.Steps.OfType<QuestionnaireStep>().SelectMany(q => q.Questions).Select(q => q.Id).ToHashSet();
         foreach (var (field, id) in new[] { ("firstNameQuestion", FirstNameQuestion), ("surnameQuestion", SurnameQuestion) })
             if (!questions.Contains(id))
-                yield return (field, $"no questionnaire asks question '{id}', so the letters picked cannot be compared with the participant's initials");
+                yield return (field, $"no questionnaire asks question '{id}', so the letters picked cannot be compared with the participant's initials{DidYouMean.Phrase(DidYouMean.Nearest(id, questions))}");
     }
 }

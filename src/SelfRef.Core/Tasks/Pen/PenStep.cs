@@ -8,10 +8,16 @@ namespace SelfRef.Core.Tasks.Pen;
 public enum PenInput { Pen, Keyboard }
 
 /// <summary>The pen task: a blank sheet and a pen; what does the participant write first?</summary>
-public sealed partial record PenStep : Step, IStepRules
+public sealed partial record PenStep : Step, IStepRules, IStepNotices
 {
-    [Description("Neutral instruction shown above the sheet, per language (e.g. 'try the pen'); it must not mention names.")]
+    [Description("Neutral instruction shown above the sheet, per language (e.g. 'try the pen'); it must not mention names unless allowNamesInInstruction is true.")]
     public required LocalizedText Instruction { get; init; }
+
+    [Description("Allow the instruction to mention names, e.g. for a positive-control condition ('write your name'). Needs allowNamesReason; validate and the report mention it.")]
+    public bool AllowNamesInInstruction { get; init; }
+
+    [Description("Why this step's instruction may mention names (e.g. 'positive control: participants are asked to write their name'); required when allowNamesInInstruction is true. Omitted: no reason, which is only valid when names are not allowed.")]
+    public string? AllowNamesReason { get; init; }
 
     [Description("pen: a drawing sheet for mouse, finger or stylus; keyboard: a free text box.")]
     public PenInput Input { get; init; } = PenInput.Pen;
@@ -49,9 +55,14 @@ public sealed partial record PenStep : Step, IStepRules
 
     public IEnumerable<(string Field, string Message)> Check(Experiment experiment)
     {
-        foreach (var (language, text) in Instruction)
-            if (MentionsName().IsMatch(text))
-                yield return ($"instruction.{language}", "the instruction mentions names; it must stay neutral (e.g. 'try the pen') so that nothing primes the participant");
+        if (!AllowNamesInInstruction)
+            foreach (var (language, text) in Instruction)
+                if (MentionsName().IsMatch(text))
+                    yield return ($"instruction.{language}", "the instruction mentions names; it must stay neutral (e.g. 'try the pen') so that nothing primes the participant. For a condition that asks for names on purpose (a positive control), set \"allowNamesInInstruction\": true and give \"allowNamesReason\"");
+        if (AllowNamesInInstruction && string.IsNullOrWhiteSpace(AllowNamesReason))
+            yield return ("allowNamesReason", "allowNamesInInstruction is true, so say why the instruction may mention names (e.g. 'positive control'); the reason is shown by validate and in the report");
+        if (!AllowNamesInInstruction && !string.IsNullOrWhiteSpace(AllowNamesReason))
+            yield return ("allowNamesReason", "a reason is given but allowNamesInInstruction is not true; set it to true or remove the reason");
         if (!ShowDone && MaxDurationSeconds == 0)
             yield return ("maxDurationSeconds", "without a 'done' button the step needs a maximum duration to end");
         if (MaxDurationSeconds > 0 && MinDurationSeconds > MaxDurationSeconds)
@@ -59,6 +70,12 @@ public sealed partial record PenStep : Step, IStepRules
         var questions = experiment.Steps.OfType<QuestionnaireStep>().SelectMany(q => q.Questions).Select(q => q.Id).ToHashSet();
         foreach (var (field, id) in new[] { ("firstNameQuestion", FirstNameQuestion), ("surnameQuestion", SurnameQuestion) })
             if (!questions.Contains(id))
-                yield return (field, $"no questionnaire asks question '{id}', so what was written cannot be compared with the participant's name");
+                yield return (field, $"no questionnaire asks question '{id}', so what was written cannot be compared with the participant's name{DidYouMean.Phrase(DidYouMean.Nearest(id, questions))}");
+    }
+
+    public IEnumerable<(string Field, string Message)> Notices(Experiment experiment)
+    {
+        if (AllowNamesInInstruction)
+            yield return ("allowNamesInInstruction", $"names are allowed in this pen instruction: {AllowNamesReason}");
     }
 }

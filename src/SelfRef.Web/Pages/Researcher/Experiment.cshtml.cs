@@ -83,7 +83,7 @@ public sealed class ExperimentModel(SessionService sessions, IStore store) : Pag
         if (sessions.History(id) is not { } history) return false;
         var experiment = history.Latest;
         Id = history.Id;
-        Title = experiment.Title.In(experiment.Languages[0].Code());
+        Title = experiment.Title.In(experiment.Languages[0]);
         Served = history.Current;
         IncludePilots = includePilot;
         var all = store.SessionsOf(id);

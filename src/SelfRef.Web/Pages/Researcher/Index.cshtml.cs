@@ -26,7 +26,7 @@ public sealed class IndexModel(SessionService sessions, ProgressTracker progress
         Cards = sessions.ExperimentIds.Order(StringComparer.Ordinal)
             .Select(id => sessions.History(id)!)
             .Select(h => (History: h, Experiment: h.Latest))
-            .Select(e => new Card(e.History.Id, e.Experiment.Title.In(e.Experiment.Languages[0].Code()),
+            .Select(e => new Card(e.History.Id, e.Experiment.Title.In(e.Experiment.Languages[0]),
                 e.History.Current is { } served ? ParticipantLinks.Plain(baseUrl, served) : null,
                 e.History.Current is { } current ? ParticipantLinks.WithPlaceholders(baseUrl, current) : null,
                 progress.Snapshot(e.History.Id)))

@@ -60,7 +60,7 @@ public sealed class SessionModel(IStore store, SessionService sessions) : PageMo
         Session = session;
         Version = history.VersionOf(session);
         CurrentVersion = Version is not null && Version.Hash == history.CurrentVersion?.Hash;
-        ExperimentTitle = experiment.Title.In(experiment.Languages[0].Code());
+        ExperimentTitle = experiment.Title.In(experiment.Languages[0]);
         // One read of the session's events serves the counts, the typed text and the outcome rows.
         var batches = store.Events(id);
         EventCount = batches.Sum(b => b.Events.Count);

@@ -151,14 +151,24 @@ function renderChrome(view) {
   const holder = document.getElementById('language');
   holder.replaceChildren();
   if (view.languages.length < 2 || view.status === 'declined') return;
-  const names = { de: 'Deutsch', en: 'English' };
   const select = el('select', { id: 'language-select' }, ...view.languages.map(code =>
-    el('option', { value: code, selected: code === view.language, lang: code }, names[code] ?? code)));
+    el('option', { value: code, selected: code === view.language, lang: code }, autonym(code))));
   select.addEventListener('change', async () => {
     const result = await api(`?lang=${encodeURIComponent(select.value)}`);
     if (result.ok) await show(result.json);
   });
   holder.append(el('label', { for: 'language-select' }, ui['app.language']), select);
+}
+
+// Each language by its own name (Deutsch, English, français), from the browser's own data, so a
+// new language needs no text of ours.
+function autonym(code) {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code);
+    return name ? name.charAt(0).toLocaleUpperCase(code) + name.slice(1) : code;
+  } catch {
+    return code;
+  }
 }
 
 document.addEventListener('visibilitychange', event =>
@@ -167,7 +177,14 @@ document.addEventListener('visibilitychange', event =>
 async function start() {
   const lang = new URLSearchParams(location.search).get('lang');
   const first = await api(lang ? `?lang=${encodeURIComponent(lang)}` : '');
+  if (first.status === 404 && first.json.ui) {
+    ui = first.json.ui;
+    document.documentElement.lang = first.json.language;
+    main.replaceChildren(el('h1', {}, ui['app.linkInvalid']), el('p', {}, ui['app.sessionNotFound']));
+    return;
+  }
   if (!first.ok) {
+    // No words from the server: say it in the two languages the first users read.
     main.replaceChildren(el('h1', {}, first.status === 404 ? 'Link not valid · Link ungültig' : 'Error · Fehler'),
       el('p', { lang: 'en' }, 'This link is not valid (any more). Please use the link you were given for the study.'),
       el('p', { lang: 'de' }, 'Dieser Link ist nicht (mehr) gültig. Bitte verwenden Sie den Link, den Sie für die Studie erhalten haben.'));

@@ -27,17 +27,17 @@ public class NameLettersStepTests
     /// <summary>Each row: a mistake in the name-letter step of name-letters.json, the field reported and what the message says.</summary>
     public static TheoryData<string, Func<JsonObject, JsonNode?>, string, string> Mistakes => new()
     {
-        { "instruction naming names", s => s["instruction"]!["en"] = "Pick the letters of your name.", "$.steps[2].instruction.en", "mentions names or initials" },
-        { "instruction naming initials", s => s["instruction"]!["de"] = "Wählen Sie Ihre Initialen.", "$.steps[2].instruction.de", "mentions names or initials" },
-        { "instruction naming first letters", s => s["instruction"]!["de"] = "Welche Anfangsbuchstaben mögen Sie?", "$.steps[2].instruction.de", "neutral" },
-        { "a letter twice", s => s["letters"] = "ABCDEFGA", "$.steps[2].letters", "'A' appears twice" },
-        { "a letter twice in two cases", s => s["letters"] = "ABCDEFGa", "$.steps[2].letters", "'a' appears twice" },
-        { "letters with separators", s => s["letters"] = "A, B, C", "$.steps[2].letters", "is not a letter" },
-        { "more picks allowed than letters", s => { s["letters"] = "ABCDE"; return s["maxPicks"] = 6; }, "$.steps[2].maxPicks", "more than the 5 letters shown" },
-        { "more picks needed than allowed", s => s["minPicks"] = 7, "$.steps[2].minPicks", "more than maxPicks (6)" },
-        { "no such question", s => s["surnameQuestion"] = "lastName", "$.steps[2].surnameQuestion", "no questionnaire asks question 'lastName'" },
-        { "columns out of range", s => s["columns"] = 30, "$.steps[2].columns", "expected 1 to 10" },
-        { "a single letter", s => s["letters"] = "A", "$.steps[2].letters", "" },
+        { "instruction naming names", s => s["instruction"]!["en"] = "Pick the letters of your name.", "$.steps[id=letters].instruction.en", "mentions names or initials" },
+        { "instruction naming initials", s => s["instruction"]!["de"] = "Wählen Sie Ihre Initialen.", "$.steps[id=letters].instruction.de", "mentions names or initials" },
+        { "instruction naming first letters", s => s["instruction"]!["de"] = "Welche Anfangsbuchstaben mögen Sie?", "$.steps[id=letters].instruction.de", "neutral" },
+        { "a letter twice", s => s["letters"] = "ABCDEFGA", "$.steps[id=letters].letters", "'A' appears twice" },
+        { "a letter twice in two cases", s => s["letters"] = "ABCDEFGa", "$.steps[id=letters].letters", "'a' appears twice" },
+        { "letters with separators", s => s["letters"] = "A, B, C", "$.steps[id=letters].letters", "is not a letter" },
+        { "more picks allowed than letters", s => { s["letters"] = "ABCDE"; return s["maxPicks"] = 6; }, "$.steps[id=letters].maxPicks", "more than the 5 letters shown" },
+        { "more picks needed than allowed", s => s["minPicks"] = 7, "$.steps[id=letters].minPicks", "more than maxPicks (6)" },
+        { "no such question", s => s["surnameQuestion"] = "lastName", "$.steps[id=letters].surnameQuestion", "no questionnaire asks question 'lastName'" },
+        { "columns out of range", s => s["columns"] = 30, "$.steps[id=letters].columns", "expected 1 to 10" },
+        { "a single letter", s => s["letters"] = "A", "$.steps[id=letters].letters", "" },
     };
 
     [Theory]
