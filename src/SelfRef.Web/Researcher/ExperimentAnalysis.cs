@@ -77,9 +77,9 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
 
     /// <summary>Answers coded by at least two coders: the first two (by name) make the pair kappa is computed from.</summary>
     public static IReadOnlyList<CodingPair> CodingPairs(IEnumerable<CoderCode> codes) =>
-        codes.GroupBy(c => (c.SessionId, c.StepId))
+        codes.ByCoders().GroupBy(c => (c.SessionId, c.StepId))
             .Select(g => g.OrderBy(c => c.Coder, StringComparer.Ordinal).ToList())
             .Where(g => g.Count >= 2)
-            .Select(g => new CodingPair($"{g[0].SessionId}/{g[0].StepId}", g[0].Value.ToString(), g[1].Value.ToString()))
+            .Select(g => new CodingPair($"{g[0].SessionId}/{g[0].StepId}", g[0].Value.Words(), g[1].Value.Words()))
             .ToList();
 }

@@ -40,15 +40,24 @@ public sealed class PenClassification : ITaskDeriver
         }
 
         var codes = evidence.Codes.Where(c => c.SessionId == evidence.Session.Id && c.StepId == step.Id).ToList();
-        var (value, missing) = CodeConsensus.Of(codes);
-        var coded = codes.Count == 0 ? null : $"coded by {codes.Count}: {string.Join(", ", codes.OrderBy(c => c.Coder).Select(c => c.Value))}";
-        return value switch
+        var consensus = CodeConsensus.Of(codes, evidence.Experiment.Privacy.Coders);
+        var howCoded = CodingDetail(codes, consensus);
+        return consensus.Value switch
         {
-            CodeValue.OwnName => new TaskOutcome(pen.LatencyMs, true, null, coded, pen.PointerType),
-            CodeValue.Other => new TaskOutcome(pen.LatencyMs, false, null, coded, pen.PointerType),
-            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, "unreadable", coded, pen.PointerType),
-            _ => new TaskOutcome(pen.LatencyMs, null, missing, coded, pen.PointerType),
+            CodeValue.OwnName => new TaskOutcome(pen.LatencyMs, true, null, howCoded, pen.PointerType),
+            CodeValue.Other => new TaskOutcome(pen.LatencyMs, false, null, howCoded, pen.PointerType),
+            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, "unreadable", howCoded, pen.PointerType),
+            _ => new TaskOutcome(pen.LatencyMs, null, consensus.Missing, howCoded, pen.PointerType),
         };
+    }
+
+    /// <summary>How the code was reached, in words: "coded by 2: own name, other word; adjudicated by anna: own name".</summary>
+    public static string? CodingDetail(IReadOnlyList<CoderCode> codes, Consensus consensus)
+    {
+        var byCoders = codes.ByCoders().OrderBy(c => c.Coder, StringComparer.Ordinal).ToList();
+        if (byCoders.Count == 0 && consensus.Adjudication is null) return null;
+        var coded = $"coded by {byCoders.Count}: {string.Join(", ", byCoders.Select(c => c.Value.Words()))}";
+        return consensus.Adjudication is { } a ? $"{coded}; adjudicated by {a.Coder}: {a.Value.Words()}" : coded;
     }
 
     private static string Describe(WordEnd end) => end switch
