@@ -38,8 +38,9 @@ public sealed class AdjudicationModel(SessionService sessions, IStore store, Cod
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string id, string session, string step, CodeValue value, string? note)
+    public async Task<IActionResult> OnPostAsync(string id, string? session, string? step, CodeValue? value, string? note)
     {
+        if (session is null || step is null || value is null) return BadRequest("the form needs session, step and value");
         if (sessions.History(id) is not { } history || queue.Item(id, session, step, "") is null) return NotFound();
         var consensus = CodeConsensus.Of(store.CodesOf(session).Where(c => c.StepId == step), history.Latest.Privacy.Coders);
         if (consensus.State is not (CodingState.Disagree or CodingState.Adjudicated))
@@ -47,9 +48,9 @@ public sealed class AdjudicationModel(SessionService sessions, IStore store, Cod
         var owner = User.Identity?.Name ?? "";
         await sessions.SaveCode(new CoderCode
         {
-            ExperimentId = id, SessionId = session, StepId = step, Coder = owner, Value = value, At = time.GetUtcNow().UtcDateTime,
+            ExperimentId = id, SessionId = session, StepId = step, Coder = owner, Value = value.Value, At = time.GetUtcNow().UtcDateTime,
             Adjudication = true, Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
         });
-        return Redirect($"/researcher/experiments/{Uri.EscapeDataString(id)}/adjudication?done={Uri.EscapeDataString($"Adjudicated {session}: {value.Words()}.")}");
+        return Redirect($"/researcher/experiments/{Uri.EscapeDataString(id)}/adjudication?done={Uri.EscapeDataString($"Adjudicated {session}: {value.Value.Words()}.")}");
     }
 }

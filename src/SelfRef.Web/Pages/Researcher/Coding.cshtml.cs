@@ -39,10 +39,11 @@ public sealed class CodingModel(SessionService sessions, CodingQueue queue, Time
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string id, string session, string step, CodeValue value, string? note)
+    public async Task<IActionResult> OnPostAsync(string id, string? session, string? step, CodeValue? value, string? note)
     {
-        if (sessions.History(id) is null || !await queue.Save(id, session, step, Coder, value, note, time.GetUtcNow().UtcDateTime)) return NotFound();
-        return Redirect($"/researcher/experiments/{Uri.EscapeDataString(id)}/coding?message={Uri.EscapeDataString($"Saved: {value.Words()}.")}");
+        if (session is null || step is null || value is null) return BadRequest("the form needs session, step and value");
+        if (sessions.History(id) is null || !await queue.Save(id, session, step, Coder, value.Value, note, time.GetUtcNow().UtcDateTime)) return NotFound();
+        return Redirect($"/researcher/experiments/{Uri.EscapeDataString(id)}/coding?message={Uri.EscapeDataString($"Saved: {value.Value.Words()}.")}");
     }
 
     public async Task<IActionResult> OnPostUndoAsync(string id)
