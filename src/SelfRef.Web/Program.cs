@@ -59,7 +59,9 @@ builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<Sess
 builder.Services.AddSingleton<PrivacySweeper>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacySweeper>());
 builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);
-builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Researcher").AllowAnonymousToPage("/Researcher/Login"));
+// Each researcher page names its policy (Researcher/Policies.cs); the folder's login requirement is the safety net.
+builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Researcher").AllowAnonymousToPage("/Researcher/Login"))
+    .AddMvcOptions(mvc => mvc.Filters.Add<PostPolicyFilter>());
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
 {
     cookie.LoginPath = "/researcher/login";
@@ -67,11 +69,16 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     cookie.Cookie.HttpOnly = true;
     cookie.Cookie.SameSite = SameSiteMode.Strict;
     cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+    // A role that may not open a page gets 403 with a sentence, not a redirect to a page that does not exist.
+    cookie.Events.OnRedirectToAccessDenied = context => AccessDenied.Write(context.HttpContext);
+    cookie.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<ResearcherAccounts>().ValidatePrincipal(context);
 });
-builder.Services.AddAuthorization();
+builder.Services.AddAuthorization(Policies.AddResearcherPolicies);
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ExperimentMembershipHandler>();
 builder.Services.AddSingleton<ResearcherAccounts>();
 builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<SelfRef.Core.Tasks.Pen.HandwrittenSheets>();
+builder.Services.AddSingleton<CodingQueue>();
 builder.Services.AddSingleton<ProgressTracker>();
 builder.Services.AddSingleton<ExperimentNotifier>();
 builder.Services.AddSingleton(sp => new ExperimentFiles(sp.GetRequiredService<ExperimentCatalog>()));

@@ -25,7 +25,7 @@ public class AccountCommandTests : IAsyncLifetime
     {
         var added = Account("a-long-password-for-anna\n", "add", "anna", "--password-stdin");
         Assert.Equal(0, added.Exit);
-        Assert.Contains("Added researcher account 'anna' with the password from standard input.", added.Output);
+        Assert.Contains("Added owner account 'anna' with the password from standard input.", added.Output);
         var generated = Account("", "add", "ben");
         Assert.Equal(0, generated.Exit);
         var benPassword = generated.Output.Split("with password: ")[1].Split('\n')[0].Trim();
@@ -47,10 +47,33 @@ public class AccountCommandTests : IAsyncLifetime
         Assert.Contains("'anna' exists already; add --reset", again.Error);
         var reset = Account("second-password-123\n", "add", "anna", "--password-stdin", "--reset");
         Assert.Equal(0, reset.Exit);
-        Assert.Contains("Reset the password of researcher account 'anna'", reset.Output);
+        Assert.Contains("Reset the password of owner account 'anna'", reset.Output);
         var list = Account("", "list");
         Assert.Equal(0, list.Exit);
         Assert.StartsWith("anna ", list.Output);
+    }
+
+    [Fact]
+    public void A_role_and_experiments_are_given_on_the_command_line_and_a_reset_keeps_them()
+    {
+        var added = Account("coder-password-123\n", "add", "carl", "--role", "coder", "--experiment", "gallup-pen", "--password-stdin");
+        Assert.Equal(0, added.Exit);
+        Assert.Contains("Added coder account 'carl'", added.Output);
+        Assert.Contains("member of: gallup-pen", added.Output);
+        Assert.Equal(0, Account("coder-password-456\n", "add", "carl", "--password-stdin", "--reset").Exit);
+        Assert.Matches(@"carl\s+coder\s+active .* experiments: gallup-pen", Account("", "list").Output);
+        var wrong = Account("", "add", "dora", "--role", "admin");
+        Assert.Equal(2, wrong.Exit);
+        Assert.Contains("--role must be one of owner, researcher, coder, viewer, not 'admin'", wrong.Error);
+    }
+
+    [Fact]
+    public async Task With_the_server_running_the_verb_points_to_the_accounts_page()
+    {
+        await _factory.LoggedIn();
+        var refused = Account("", "add", "erik");
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("in use by a running server: change accounts on its page /researcher/accounts", refused.Error);
     }
 
     [Fact]

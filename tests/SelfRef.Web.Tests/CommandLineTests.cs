@@ -78,7 +78,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--self", "0.8" }, "simulate: --self needs TASK=P such as pen=0.8, was '0.8'")]
     [InlineData(new[] { "simulate", "--experiment", "gallup-pen", "--self-name", "0.8" }, "simulate: unknown option '--self-name'")]
     [InlineData(new[] { "account", "add", "anna", "--db" }, "account: --db needs a value")]
-    [InlineData(new[] { "account", "remove", "anna" }, "account: use 'account add NAME [--password-stdin] [--reset]' or 'account list'")]
+    [InlineData(new[] { "account", "remove", "anna" }, "account: use 'account add NAME [--role owner|researcher|coder|viewer] [--experiment ID]… [--password-stdin] [--reset]' or 'account list'")]
     [InlineData(new[] { "schema", "a.json", "b.json" }, "schema: unexpected argument 'b.json'")]
     [InlineData(new[] { "serve", "--urls" }, "serve: --urls needs a value")]
     [InlineData(new[] { "--port", "8080" }, "unknown option '--port'")]
@@ -116,7 +116,7 @@ public sealed class CommandLineTests : IDisposable
             // A verb that opens the database opens the configured one.
             var list = Run("account", "list", "--environment", environment);
             Assert.Equal(0, list.Exit);
-            Assert.Contains("no researcher accounts yet", list.Output);
+            Assert.Contains("no accounts yet", list.Output);
             Assert.True(File.Exists(configured), $"account list did not open {configured}");
         }
         finally { File.Delete(settingsFile); }

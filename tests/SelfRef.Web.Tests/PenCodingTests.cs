@@ -64,7 +64,7 @@ public class PenCodingTests : IAsyncLifetime
         var participants = new List<string>();
         foreach (var (first, last) in new[] { ("Anna", "Berg"), ("Jonas", "Kurz"), ("Mia", "Lang"), ("Ole", "Sand") })
             participants.Add(await Participant("gallup-pen", first, last));
-        await _factory.Services.GetRequiredService<ResearcherAccounts>().Create("coder2", "second-coder-pw");
+        await _factory.Services.GetRequiredService<ResearcherAccounts>().Create("coder2", "second-coder-pw", SelfRef.Core.Accounts.Role.Coder, ["gallup-pen"]);
         var a = await _factory.LoggedIn();
         var b = await _factory.LoggedIn("coder2", "second-coder-pw");
 
@@ -72,7 +72,7 @@ public class PenCodingTests : IAsyncLifetime
         var next = await a.GetStringAsync("/researcher/experiments/gallup-pen/coding");
         Assert.Contains($"/researcher/sessions/{participants[0]}/steps/pen/first-word.svg", next);
         Assert.Contains("Anna Berg", next);
-        Assert.Contains("you have coded 0 of 4", next);
+        Assert.Contains("you have coded 0 of 4 answers; 4 wait for you", next);
 
         string[] codesA = ["OwnName", "OwnName", "Other", "Unreadable"];
         string[] codesB = ["OwnName", "Other", "Other", "Unreadable"];

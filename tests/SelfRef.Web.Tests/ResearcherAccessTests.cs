@@ -30,6 +30,9 @@ public class ResearcherAccessTests : IAsyncLifetime
     // Pages and endpoints a visitor may open without logging in.
     private static readonly HashSet<string> Public = new(["researcher/login", "/researcher/login"], StringComparer.OrdinalIgnoreCase);
 
+    // Endpoints that take JSON (a form would be turned away by routing with 415 before the login is looked at).
+    private readonly HashSet<string> _json = [];
+
     private IReadOnlyList<(string Method, string Path)> ResearcherRequests()
     {
         var endpoints = _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
@@ -50,6 +53,7 @@ public class ResearcherAccessTests : IAsyncLifetime
             }))));
             var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"];
             foreach (var method in methods) requests.Add((method, path));
+            if (endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes.Contains("application/json") == true) _json.Add(path);
         }
         return requests.Distinct().ToList();
     }
@@ -70,7 +74,10 @@ public class ResearcherAccessTests : IAsyncLifetime
         var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (cookie is not null) request.Headers.Add("Cookie", cookie);
-        if (method != "GET") request.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["session"] = _token });
+        if (method != "GET")
+            request.Content = _json.Contains(path.Split('?')[0])
+                ? new StringContent($$"""{"session":"{{_token}}"}""", System.Text.Encoding.UTF8, "application/json")
+                : new FormUrlEncodedContent(new Dictionary<string, string> { ["session"] = _token });
         return await client.SendAsync(request);
     }
 

@@ -16,7 +16,7 @@ public sealed record PrivacySettings
     [Range(1, 3650)]
     public int Days { get; init; } = 30;
 
-    [Description("afterCoding: how many coders must have coded a handwritten answer, and agree, before coding counts as finished.")]
+    [Description("How many coders must give a handwritten answer the same code before that code is final: until then the answer counts as missing in the outcome table and the report; when enough coders coded and too few agree, an owner adjudicates. afterCoding deletes identifiers once every answer is final. Default 2 (blind double coding).")]
     [Range(1, 10)]
     public int Coders { get; init; } = 2;
 

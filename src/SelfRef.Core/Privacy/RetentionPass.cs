@@ -63,14 +63,14 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
         };
     }
 
-    /// <summary>Every step of the session that human coders decide is coded by enough coders who agree (a step where nothing was done needs no code).</summary>
+    /// <summary>Every step of the session that human coders decide has a final code: enough coders agree, or an owner adjudicated (a step where nothing was done needs no code).</summary>
     public static bool CodingFinished(Experiment experiment, Session session, IReadOnlyList<CoderCode> codes, int coders)
     {
         foreach (var step in session.Steps.Select(id => experiment.Steps.FirstOrDefault(s => s.Id == id)).OfType<Step>()
                      .Where(step => StepTypes.TaskOf(step)?.NeedsCoding(step) == true))
         {
             var mine = codes.Where(c => c.SessionId == session.Id && c.StepId == step.Id).ToList();
-            if (mine.Count >= coders && CodeConsensus.Of(mine).Value is not null) continue;
+            if (CodeConsensus.Of(mine, coders).Final) continue;
             if (session.Outcomes.GetValueOrDefault(step.Id) is not { MissingReason: "no action" }) return false;
         }
         return true;

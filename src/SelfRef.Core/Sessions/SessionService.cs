@@ -412,6 +412,13 @@ public sealed class SessionService
         if (_store.FindSession(code.SessionId) is { } session) await UpdateOutcomes(session);
     }
 
+    /// <summary>Removes a code (a coder's undo) and derives the coded session's outcomes again.</summary>
+    public async Task DeleteCode(CoderCode code)
+    {
+        await _store.DeleteCode(code.SessionId, code.StepId, code.Slot);
+        if (_store.FindSession(code.SessionId) is { } session) await UpdateOutcomes(session);
+    }
+
     /// <summary>
     /// Derives outcomes again for the sessions of the experiment (all experiments when null) that
     /// the scope takes in. Outcomes whose identifiers are gone stay as they are. Returns how many

@@ -37,6 +37,8 @@ public interface IStore : IDisposable
 
     /// <summary>Stores a coder's code, replacing that coder's earlier code of the same answer.</summary>
     Task SaveCode(CoderCode code);
+    /// <summary>Removes one coder's code of an answer (a coder's "undo"); <paramref name="coder"/> is the code's <see cref="CoderCode.Slot"/>.</summary>
+    Task DeleteCode(string sessionId, string stepId, string coder);
     IReadOnlyList<CoderCode> Codes(string experimentId);
     /// <summary>The codes given to one session.</summary>
     IReadOnlyList<CoderCode> CodesOf(string sessionId);

@@ -565,8 +565,8 @@ public sealed class LiteDbStore : IStore
     internal static BsonDocument CodeDocument(CoderCode code, string sid, SessionKeys keys)
     {
         // Filed by a hash of step and coder: the database compares ids without regard to case, coder names do not.
-        var id = $"{sid}/{SealedSession.Hash(code.StepId + "\n" + code.Coder)[..32]}";
-        var stored = code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Coder) };
+        var id = CodeDocumentId(sid, code.StepId, code.Slot);
+        var stored = code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Slot) };
         return new BsonDocument
         {
             ["_id"] = id,
@@ -574,6 +574,14 @@ public sealed class LiteDbStore : IStore
             ["session"] = sid,
             ["body"] = Seal.Close(keys.Content, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored), $"code/{id}"),
         };
+    }
+
+    private static string CodeDocumentId(string sid, string stepId, string slot) => $"{sid}/{SealedSession.Hash(stepId + "\n" + slot)[..32]}";
+
+    public Task DeleteCode(string sessionId, string stepId, string coder)
+    {
+        var id = CodeDocumentId(Sid(sessionId), stepId, coder);
+        return _writer.Enqueue(db => _codes.Delete(id));
     }
 
     public IReadOnlyList<CoderCode> Codes(string experimentId) =>

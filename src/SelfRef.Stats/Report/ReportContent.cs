@@ -117,6 +117,8 @@ internal static class ReportContent
                 "Standard errors: Fleiss, Cohen & Everitt (1969), under the alternative for the interval and under κ = 0 for the test."));
         }
 
+        blocks.AddRange(CodingSummaryBlocks.Of(o.CodingSummary, r.Kappa));
+
         blocks.Add(new Heading(2, "Completion"));
         Add(blocks, figure, "completion-funnel");
         blocks.Add(new Paragraph("Files: outcomes.csv (one row per participant and task), results.json (all numbers at full precision), figures/ (PNG and SVG)."));

@@ -71,6 +71,9 @@ public sealed record ReportOptions
     /// <summary>Double-coded answers for Cohen's kappa; the kappa section is left out when null or empty.</summary>
     public IReadOnlyList<CodingPair>? Coding { get; init; }
 
+    /// <summary>How hand-coded answers were coded and made final; its section is left out when null.</summary>
+    public CodingSummary? CodingSummary { get; init; }
+
     /// <summary>The versions of the experiment file the outcomes come from; named from the outcome rows when null.</summary>
     public IReadOnlyList<PooledVersion>? Versions { get; init; }
 

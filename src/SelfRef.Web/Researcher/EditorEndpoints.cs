@@ -20,17 +20,19 @@ public static class EditorEndpoints
 
     public static void MapEditor(this RouteGroupBuilder researcher)
     {
-        researcher.MapGet("/editor/schema.json", () => Results.Text(ExperimentSchema.Text, "application/schema+json"));
-        researcher.MapGet("/editor/templates", Templates);
+        researcher.MapGet("/editor/schema.json", () => Results.Text(ExperimentSchema.Text, "application/schema+json")).RequireAuthorization(Policies.Researcher);
+        researcher.MapGet("/editor/templates", Templates).RequireAuthorization(Policies.Researcher);
         researcher.MapGet("/experiments/{id}/source", (string id, ExperimentFiles files) =>
-            files.Source(id) is { } source ? Results.Json(source) : Results.NotFound($"no experiment '{id}'"));
-        researcher.MapPost("/editor/check", Check);
-        researcher.MapPost("/editor/save", Save);
+            files.Source(id) is { } source ? Results.Json(source) : Results.NotFound($"no experiment '{id}'")).RequireAuthorization(Policies.Researcher);
+        researcher.MapPost("/editor/check", Check).RequireAuthorization(Policies.Researcher);
+        researcher.MapPost("/editor/save", Save).RequireAuthorization(Policies.Researcher);
     }
 
     /// <summary>The experiments the server knows, each as its file is now: a new experiment starts from one of them.</summary>
-    private static IResult Templates(ExperimentCatalog catalog, ExperimentFiles files) =>
+    // A researcher starts from the files of their own experiments (an owner from every one).
+    private static IResult Templates(HttpContext http, ExperimentCatalog catalog, ExperimentFiles files) =>
         Results.Json(catalog.Experiments
+            .Where(e => http.User.MemberOf(e.Id))
             .Select(e => (Experiment: e, Source: files.Source(e.Id)))
             .Where(p => p.Source is { Hash.Length: > 0 })
             .Select(p => new Template(p.Experiment.Id, p.Experiment.Title.Values.FirstOrDefault() ?? p.Experiment.Id, p.Source!.File, p.Source.Text)));
@@ -47,6 +49,9 @@ public static class EditorEndpoints
     {
         if (await Forged(http, antiforgery) is { } refused) return refused;
         if (await Read(http.Request) is not { } draft) return NotADraft;
+        // The experiment named in the body, not the route: membership is checked here.
+        if (draft.Editing is { } editing && !http.User.MemberOf(editing))
+            return Results.Text($"you are not a member of the experiment '{editing}': an owner adds you on the accounts page", statusCode: StatusCodes.Status403Forbidden);
         var result = await files.Save(draft.Text, draft.Editing, draft.BaseHash ?? "");
         return result.Outcome switch
         {

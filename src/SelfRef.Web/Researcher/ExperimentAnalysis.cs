@@ -43,6 +43,7 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
             References = ReportOptions.ReferencesFor(experiment),
             Funnel = OutcomeDerivation.Funnel(history, sessions),
             Coding = CodingPairs(codes),
+            CodingSummary = Summary(codes, rows, experiment.Privacy.Coders),
             CountryOutlines = CountryOutlines(services),
             Versions = PooledVersion.Of(history, sessions.Where(s => s.Status != SessionStatus.Declined)),
             Exclusions = study.Where(s => s.Exclusion is not null).GroupBy(s => s.Exclusion!.Reason, StringComparer.Ordinal)
@@ -80,11 +81,27 @@ public sealed record ExperimentAnalysis(IReadOnlyList<OutcomeRow> Rows, ReportOp
 
     private sealed record StaticAssetRoots(List<string> ContentRoots);
 
+    /// <summary>How the hand-coded answers of the analysed sessions stand (null when nothing is coded by hand).</summary>
+    public static CodingSummary? Summary(IEnumerable<CoderCode> codes, IReadOnlyList<OutcomeRow> rows, int required)
+    {
+        var answers = codes.GroupBy(c => (c.SessionId, c.StepId)).Select(g => CodeConsensus.Of(g, required)).ToList();
+        var notCoded = rows.Count(r => r.MissingReason == "not coded");
+        if (answers.Count == 0 && notCoded == 0) return null;
+        return new CodingSummary(
+            required,
+            answers.Where(a => a.Coders > 0).GroupBy(a => a.Coders).OrderBy(g => g.Key).Select(g => new CoderCount(g.Key, g.Count())).ToList(),
+            answers.Count(a => a.State == CodingState.Agreed),
+            answers.Count(a => a.State == CodingState.Adjudicated),
+            answers.Count(a => a.State == CodingState.Disagree),
+            answers.Count(a => a.State == CodingState.Waiting),
+            notCoded);
+    }
+
     /// <summary>Answers coded by at least two coders: the first two (by name) make the pair kappa is computed from.</summary>
     public static IReadOnlyList<CodingPair> CodingPairs(IEnumerable<CoderCode> codes) =>
-        codes.GroupBy(c => (c.SessionId, c.StepId))
+        codes.ByCoders().GroupBy(c => (c.SessionId, c.StepId))
             .Select(g => g.OrderBy(c => c.Coder, StringComparer.Ordinal).ToList())
             .Where(g => g.Count >= 2)
-            .Select(g => new CodingPair($"{g[0].SessionId}/{g[0].StepId}", g[0].Value.ToString(), g[1].Value.ToString()))
+            .Select(g => new CodingPair($"{g[0].SessionId}/{g[0].StepId}", g[0].Value.Words(), g[1].Value.Words()))
             .ToList();
 }

@@ -19,8 +19,9 @@ public static class ExportEndpoints
 {
     public static void MapExports(this RouteGroupBuilder researcher)
     {
-        researcher.MapGet("/experiments/{id}/export", Download);
-        researcher.MapPost("/experiments/{id}/export", DownloadWithIdentifiers);
+        // Without identifiers: owners and researchers; with identifiers (the confirmed POST): owners only.
+        researcher.MapGet("/experiments/{id}/export", Download).RequireAuthorization(Policies.Researcher);
+        researcher.MapPost("/experiments/{id}/export", DownloadWithIdentifiers).RequireAuthorization(Policies.Owner);
     }
 
     public static string ConfirmPage(string id, ExportFormat format, bool mismatch = false, bool includePilot = false) =>

@@ -10,7 +10,7 @@ namespace SelfRef.Web.Researcher;
 /// </summary>
 public static class PreviewEndpoints
 {
-    public static void MapStudyLife(this RouteGroupBuilder researcher) => researcher.MapGet("/experiments/{id}/preview", Preview);
+    public static void MapStudyLife(this RouteGroupBuilder researcher) => researcher.MapGet("/experiments/{id}/preview", Preview).RequireAuthorization(Policies.Researcher);
 
     public static string Link(string experimentId, string? condition = null, string? language = null, string? step = null)
     {

@@ -26,19 +26,22 @@ public static class ResearcherEndpoints
             if (ForgedForm(http) is { } refused) return refused;
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/researcher/login");
-        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).RequireAuthorization(Policies.Account).WithMetadata(new RequireAntiforgeryTokenAttribute());
 
-        app.MapHub<ResearcherHub>(ResearcherHub.Path).RequireAuthorization();
-        var researcher = app.MapGroup("/researcher").RequireAuthorization();
-        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{part:regex(^(sheet|first-word)$)}.{format:regex(^(png|svg)$)}", PenImage);
+        app.MapHub<ResearcherHub>(ResearcherHub.Path).RequireAuthorization(Policies.Viewing);
+        // Every endpoint names its policy (Policies.cs); the access test's table fails on one that does not.
+        var researcher = app.MapGroup("/researcher");
+        // What the coding queue shows: the handwriting (a coder may fetch the sheets of their experiments' coding steps only, see ReplayData).
+        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{part:regex(^(sheet|first-word)$)}.{format:regex(^(png|svg)$)}", PenImage).RequireAuthorization(Policies.Coding);
         // strokes.json (pen), trajectory.json (map): each task type names its replay data (TaskType.ReplayDataName).
-        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{data}.json", ReplayData);
-        researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv);
-        researcher.MapGet("/experiments/{id}/report", Report);
+        researcher.MapGet("/sessions/{sessionId}/steps/{stepId}/{data}.json", ReplayData).RequireAuthorization(Policies.Coding);
+        researcher.MapGet("/experiments/{id}/outcomes.csv", OutcomesCsv).RequireAuthorization(Policies.Researcher);
+        researcher.MapGet("/experiments/{id}/report", Report).RequireAuthorization(Policies.Viewing);
         researcher.MapExports();
-        researcher.MapPost("/experiments/{id}/status", SetStatus);
+        researcher.MapPost("/experiments/{id}/status", SetStatus).RequireAuthorization(Policies.Researcher);
         researcher.MapStudyLife();
         researcher.MapEditor();
+        researcher.MapCodingQueue();
     }
 
     /// <summary>
@@ -85,10 +88,12 @@ public static class ResearcherEndpoints
     /// What a step's replay module draws (the pen sheet's strokes, the map's trajectory), under the
     /// name its task type gives it, from the step's events of every tab and reload.
     /// </summary>
-    private static IResult ReplayData(string sessionId, string stepId, string data, IStore store, SessionService sessions)
+    private static IResult ReplayData(string sessionId, string stepId, string data, IStore store, SessionService sessions, HttpContext http)
     {
         if (store.FindSession(sessionId) is not { } session || sessions.History(session.ExperimentId) is null || !session.Steps.Contains(stepId)) return Results.NotFound();
         if (sessions.ExperimentOf(session).Steps.FirstOrDefault(s => s.Id == stepId) is not { } step || StepTypes.TaskOf(step) is not { } type) return Results.NotFound();
+        // A coder sees what they code (handwriting), not the rest of a participant's behaviour (e.g. the map).
+        if (http.User.RoleOf() == SelfRef.Core.Accounts.Role.Coder && !type.NeedsCoding(step)) return Results.StatusCode(StatusCodes.Status403Forbidden);
         if (type.ReplayDataName(step) != data) return Results.NotFound();
         return type.ReplayData(step, StepEvents.Of(store.Events(sessionId), stepId)) is { } content ? Results.Json(content) : Results.NotFound();
     }

@@ -15,7 +15,7 @@ namespace SelfRef.Web.Researcher;
 /// tells pages computed from events (outcome table, live report) to fetch themselves again,
 /// "experiments" tells the dashboard which experiments are served and which files are wrong.
 /// </summary>
-[Authorize]
+[Authorize(Policy = Policies.Viewing)]
 public sealed class ResearcherHub(SessionService sessions, ProgressTracker progress) : Hub
 {
     public const string Path = "/hubs/researcher";
@@ -24,11 +24,16 @@ public sealed class ResearcherHub(SessionService sessions, ProgressTracker progr
     /// <summary>Watch one experiment, or every experiment with "*"; answers with their progress now.</summary>
     public async Task<IReadOnlyList<ProgressSnapshot>> Watch(string experimentId)
     {
-        if (experimentId != AllExperiments && sessions.History(experimentId) is null)
+        var user = Context.User!;
+        if (experimentId != AllExperiments && (sessions.History(experimentId) is null || !user.MemberOf(experimentId)))
             throw new HubException($"no experiment '{experimentId}'");
-        await Groups.AddToGroupAsync(Context.ConnectionId, experimentId);
+        // A non-owner watching "everything" watches the experiments they are a member of, one by one.
+        var watched = experimentId == AllExperiments && user.RoleOf() != SelfRef.Core.Accounts.Role.Owner
+            ? sessions.ExperimentIds.Where(user.MemberOf).ToList()
+            : [experimentId];
+        foreach (var group in watched) await Groups.AddToGroupAsync(Context.ConnectionId, group);
         return experimentId == AllExperiments
-            ? sessions.ExperimentIds.Order(StringComparer.Ordinal).Select(progress.Snapshot).ToList()
+            ? sessions.ExperimentIds.Where(user.MemberOf).Order(StringComparer.Ordinal).Select(progress.Snapshot).ToList()
             : [progress.Snapshot(experimentId)];
     }
 }

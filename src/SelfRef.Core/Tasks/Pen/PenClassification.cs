@@ -40,15 +40,23 @@ public sealed class PenClassification : ITaskDeriver
         }
 
         var codes = evidence.Codes.Where(c => c.SessionId == evidence.Session.Id && c.StepId == step.Id).ToList();
-        var (value, missing) = CodeConsensus.Of(codes);
-        var coded = CodeConsensus.Detail(codes);
-        return value switch
+        var consensus = CodeConsensus.Of(codes, evidence.Experiment.Privacy.Coders);
+        var howCoded = CodingDetail(codes, consensus);
+        return consensus.Value switch
         {
-            CodeValue.OwnName => new TaskOutcome(pen.LatencyMs, true, null, coded, pen.PointerType),
-            CodeValue.Other => new TaskOutcome(pen.LatencyMs, false, null, coded, pen.PointerType),
-            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, CodeConsensus.Unreadable, coded, pen.PointerType),
-            _ => new TaskOutcome(pen.LatencyMs, null, missing, coded, pen.PointerType),
+            CodeValue.OwnName => new TaskOutcome(pen.LatencyMs, true, null, howCoded, pen.PointerType),
+            CodeValue.Other => new TaskOutcome(pen.LatencyMs, false, null, howCoded, pen.PointerType),
+            CodeValue.Unreadable => new TaskOutcome(pen.LatencyMs, null, CodeConsensus.Unreadable, howCoded, pen.PointerType),
+            _ => new TaskOutcome(pen.LatencyMs, null, consensus.Missing, howCoded, pen.PointerType),
         };
+    }
+
+    /// <summary>How the code was reached, in words: "coded by 2: own name, other word; adjudicated by anna: own name".</summary>
+    public static string? CodingDetail(IReadOnlyList<CoderCode> codes, Consensus consensus)
+    {
+        var coded = CodeConsensus.Detail(codes);
+        if (consensus.Adjudication is not { } a) return coded;
+        return $"{coded ?? "coded by 0: none"}; adjudicated by {a.Coder}: {a.Value.Words()}";
     }
 
     private static string Describe(WordEnd end) => end switch

@@ -8,7 +8,7 @@ public sealed class PenTask() : TaskType("pen", typeof(PenStep))
 {
     public static readonly PenTask Type = new();
 
-    public override int RuleVersion => 2;
+    public override int RuleVersion => 3;
 
     // Gallup: 96 % of 500 students handed a pen first wrote their own name.
     public override double? ReferenceProportion => 0.96;

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SelfRef.Core.Coding;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Stats.Estimators;
@@ -9,6 +11,7 @@ using SelfRef.Web.Researcher;
 namespace SelfRef.Web.Pages.Researcher;
 
 /// <summary>Cohen's kappa of the first two coders and the answers they disagree on.</summary>
+[Authorize(Policy = Policies.Researcher)]
 public sealed class AgreementModel(SessionService sessions, IStore store) : PageModel
 {
     public sealed record Disagreement(string Session, string Step, string A, string B);
@@ -24,7 +27,7 @@ public sealed class AgreementModel(SessionService sessions, IStore store) : Page
     {
         if (sessions.History(id) is null) return NotFound();
         Id = id;
-        var codes = store.Codes(id);
+        var codes = store.Codes(id).ByCoders().ToList();
         var coders = codes.Select(c => c.Coder).Distinct().Order(StringComparer.Ordinal).ToList();
         if (coders.Count < 2) return Page();
         (CoderA, CoderB) = (coders[0], coders[1]);

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Experiments;
+using SelfRef.Web.Researcher;
 
 namespace SelfRef.Web.Pages.Researcher;
 
@@ -9,6 +11,7 @@ namespace SelfRef.Web.Pages.Researcher;
 /// frame; the form, the code view and the checks run in the browser against the editor's endpoints
 /// (Researcher/EditorEndpoints).
 /// </summary>
+[Authorize(Policy = Policies.Researcher)]
 public sealed class EditorModel(ExperimentFiles files) : PageModel
 {
     /// <summary>The experiment edited; null for a new one.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Experiments;
@@ -14,6 +15,8 @@ namespace SelfRef.Web.Pages.Researcher;
 /// marked, pilot runs on request), its versions, the preview link for pilot runs and their bulk
 /// deletion, bulk exclusion, and the withdrawal log.
 /// </summary>
+[Authorize(Policy = Policies.Viewing)]
+[PostPolicy(Policies.Researcher)]
 public sealed class ExperimentModel(SessionService sessions, IStore store) : PageModel
 {
     /// <summary>A version of the file, how many sessions ran on it, and how its task steps differ from the current version's.</summary>

@@ -1,11 +1,15 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Sessions;
 using SelfRef.Stats.Export;
 
+using SelfRef.Web.Researcher;
+
 namespace SelfRef.Web.Pages.Researcher;
 
 /// <summary>The second step before identifiers leave the database: what they are, and the experiment id typed again.</summary>
+[Authorize(Policy = Policies.Owner)]
 public sealed class ExportConfirmModel(SessionService sessions) : PageModel
 {
     public string Id { get; private set; } = "";

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using SelfRef.Core.Experiments;
@@ -12,6 +14,7 @@ namespace SelfRef.Web.Pages.Researcher;
 /// status, links, progress and sessions in progress; kept current by researcher-dashboard.js
 /// through the hub.
 /// </summary>
+[Authorize(Policy = Policies.Account)]
 public sealed class IndexModel(SessionService sessions, ProgressTracker progress, IOptions<SelfRefOptions> options) : PageModel
 {
     public sealed record Card(string Id, string Title, string? Link, string? ProlificLink, ProgressSnapshot Progress);
@@ -19,11 +22,13 @@ public sealed class IndexModel(SessionService sessions, ProgressTracker progress
     public IReadOnlyList<Card> Cards { get; private set; } = [];
     public IReadOnlyList<FileProblemView> Problems { get; private set; } = [];
 
-    public void OnGet()
+    public IActionResult OnGet()
     {
+        // A coder has no dashboard: their start is the coding queue.
+        if (User.RoleOf() == SelfRef.Core.Accounts.Role.Coder) return Redirect("/researcher/coding");
         var baseUrl = options.Value.PublicUrl ?? $"{Request.Scheme}://{Request.Host}";
         Problems = sessions.Catalog.Problems.Select(FileProblemView.Of).ToList();
-        Cards = sessions.ExperimentIds.Order(StringComparer.Ordinal)
+        Cards = sessions.ExperimentIds.Where(User.MemberOf).Order(StringComparer.Ordinal)
             .Select(id => sessions.History(id)!)
             .Select(h => (History: h, Experiment: h.Latest))
             .Select(e => new Card(e.History.Id, e.Experiment.Title.In(e.Experiment.Languages[0]),
@@ -31,6 +36,7 @@ public sealed class IndexModel(SessionService sessions, ProgressTracker progress
                 e.History.Current is { } current ? ParticipantLinks.WithPlaceholders(baseUrl, current) : null,
                 progress.Snapshot(e.History.Id)))
             .ToList();
+        return Page();
     }
 
     /// <summary>What the status means for participants (researcher-dashboard.js has the same sentences).</summary>

@@ -1,9 +1,13 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Sessions;
 
+using SelfRef.Web.Researcher;
+
 namespace SelfRef.Web.Pages.Researcher;
 
+[Authorize(Policy = Policies.Viewing)]
 public sealed class LiveReportModel(SessionService sessions) : PageModel
 {
     public string Id { get; private set; } = "";

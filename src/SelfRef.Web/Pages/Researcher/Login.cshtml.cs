@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +7,7 @@ using SelfRef.Web.Researcher;
 
 namespace SelfRef.Web.Pages.Researcher;
 
-public sealed class LoginModel(ResearcherAccounts accounts, LoginThrottle throttle) : PageModel
+public sealed class LoginModel(ResearcherAccounts accounts, LoginThrottle throttle, SelfRef.Core.Storage.IStore store) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public new string? User { get; set; }
@@ -34,9 +33,10 @@ public sealed class LoginModel(ResearcherAccounts accounts, LoginThrottle thrott
             return Page();
         }
         throttle.Succeeded(User);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, User)], CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        // Only a local address: a login link must not send the researcher elsewhere.
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/researcher");
+        var account = store.FindAccount(User)!;
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Policies.Principal(account, CookieAuthenticationDefaults.AuthenticationScheme));
+        // Only a local address: a login link must not send the researcher elsewhere. A coder's start is the coding queue.
+        var start = account.Role == SelfRef.Core.Accounts.Role.Coder ? "/researcher/coding" : "/researcher";
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : start);
     }
 }

@@ -1,12 +1,16 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 
+using SelfRef.Web.Researcher;
+
 namespace SelfRef.Web.Pages.Researcher;
 
 /// <summary>A task step replayed with its real timing, by the browser module its task type names (e.g. the pen sheet stroke by stroke, the map's viewport over time).</summary>
+[Authorize(Policy = Policies.Researcher)]
 public sealed class ReplayModel(IStore store, SessionService sessions) : PageModel
 {
     public string SessionId { get; private set; } = "";

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SelfRef.Core.Events;
@@ -6,6 +7,8 @@ using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Stats.Outcomes;
 
+using SelfRef.Web.Researcher;
+
 namespace SelfRef.Web.Pages.Researcher;
 
 /// <summary>
@@ -13,6 +16,7 @@ namespace SelfRef.Web.Pages.Researcher;
 /// counts, its answers and outcome rows, links to replay its tasks, and its exclusion from the
 /// analysis (with a reason) or its restoring.
 /// </summary>
+[Authorize(Policy = Policies.Researcher)]
 public sealed class SessionModel(IStore store, SessionService sessions) : PageModel
 {
     public sealed record StepRow(int Index, string Id, string Type, DateTime? EnteredAt, DateTime? LeftAt, int Events, string? ReplayUrl, string? TypedText, bool Current)
