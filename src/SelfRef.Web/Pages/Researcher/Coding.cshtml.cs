@@ -27,7 +27,7 @@ public sealed class CodingModel(SessionService sessions, CodingQueue queue, Time
     public IActionResult OnGet(string id, string? session, string? step, string? skip, string? message)
     {
         if (sessions.History(id) is not { } history) return NotFound();
-        (Id, Title, Required, Message) = (id, history.Latest.Title.In(history.Latest.Languages[0].Code()), history.Latest.Privacy.Coders, message);
+        (Id, Title, Required, Message) = (id, history.Latest.Title.In(history.Latest.Languages[0]), history.Latest.Privacy.Coders, message);
         var skipped = (skip ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         (Item, Progress) = queue.Next(history, Coder, skipped);
         // A specific answer: to change one's own code (from the agreement page or after an undo).

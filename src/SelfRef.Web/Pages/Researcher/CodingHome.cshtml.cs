@@ -21,7 +21,7 @@ public sealed class CodingHomeModel(SessionService sessions, CodingQueue queue) 
         Queues = sessions.ExperimentIds.Where(User.MemberOf).Order(StringComparer.Ordinal)
             .Select(id => sessions.History(id)!)
             .Where(h => h.Latest.Steps.Any(s => StepTypes.TaskOf(s)?.NeedsCoding(s) == true))
-            .Select(h => new Queue(h.Id, h.Latest.Title.In(h.Latest.Languages[0].Code()), queue.Next(h, coder, new HashSet<string>()).Progress))
+            .Select(h => new Queue(h.Id, h.Latest.Title.In(h.Latest.Languages[0]), queue.Next(h, coder, new HashSet<string>()).Progress))
             .ToList();
     }
 }
