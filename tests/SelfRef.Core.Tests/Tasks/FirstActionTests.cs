@@ -44,7 +44,7 @@ public sealed class FirstActionTests
     {
         var codes = new[] { new CoderCode { Coder = "zoe", Value = CodeValue.Other }, new CoderCode { Coder = "anna", Value = CodeValue.OwnName } };
         var detail = CodeConsensus.Detail(codes);
-        Assert.Equal("coded by 2: OwnName, Other", detail);
+        Assert.Equal("coded by 2: own name, other word", detail);
         Assert.Equal(2, CodeConsensus.CodersIn(detail));
         Assert.Null(CodeConsensus.Detail([]));
     }
