@@ -96,7 +96,7 @@ public static class OutcomeCsv
         // Formula-injection escaping would alter values (e.g. a leading "-"); this is a data file, not a spreadsheet.
         using var csv = CsvWriter.Create(writer, CsvWriterOptions.Default with { NewLine = "\n" }, leaveOpen: true);
         var extra = OutcomeColumns.TaskColumns(tasks).Select(c => c.Name).ToList();
-        csv.WriteRecord([.. OutcomeColumns.Common, .. OutcomeColumns.Marks, .. extra]);
+        csv.WriteRecord(Header(extra));
         foreach (var r in rows)
         {
             csv.WriteRecord(
@@ -122,6 +122,20 @@ public static class OutcomeCsv
             ]);
         }
         csv.Flush();
+    }
+
+    private static string[] Header(IEnumerable<string> taskColumns) => [.. OutcomeColumns.Common, .. OutcomeColumns.Marks, .. taskColumns];
+
+    /// <summary>
+    /// Whether the file's header line is the one <see cref="Write(string, IEnumerable{OutcomeRow}, IEnumerable{string})"/> writes
+    /// (every registered task type's columns): then the file, read whole, is the table Write would write, column for column.
+    /// </summary>
+    public static bool HasWrittenHeader(string path)
+    {
+        // StreamReader follows a byte order mark, as the reader does.
+        using var text = new StreamReader(path);
+        var line = text.ReadLine();
+        return line is not null && line.TrimEnd('\r') == string.Join(",", Header(OutcomeColumns.TaskColumns().Select(c => c.Name)));
     }
 
     // "R" formatting round-trips, so a written table reads back to the same doubles.

@@ -14,37 +14,41 @@ public sealed record Breakdown(string Dimension, string Column, IReadOnlyList<Br
     /// <summary>The value of a row whose column is empty: the page did not say (an older session, no action, a copied table).</summary>
     public const string Unknown = "unknown";
 
-    /// <summary>The three breakdowns of the report, each over the tasks with classified rows, in task order.</summary>
-    public static IReadOnlyList<Breakdown> Compute(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, double level) =>
+    /// <summary>The three breakdowns: dimension, column, the values listed first (others follow alphabetically, <see cref="Unknown"/> last).</summary>
+    internal static readonly (string Dimension, string Column, string[] Known)[] Columns =
     [
-        Of("device", OutcomeColumns.Device, r => r.Device, ["desktop", "tablet", "phone"], rows, tasks, level),
-        Of("pointer type", OutcomeColumns.PointerType, r => r.PointerType, ["mouse", "touch", "pen", "keyboard"], rows, tasks, level),
-        Of("language", OutcomeColumns.Language, r => r.Language, [], rows, tasks, level),
+        ("device", OutcomeColumns.Device, ["desktop", "tablet", "phone"]),
+        ("pointer type", OutcomeColumns.PointerType, ["mouse", "touch", "pen", "keyboard"]),
+        ("language", OutcomeColumns.Language, []),
     ];
 
-    /// <param name="known">Values in the order they are listed; others follow alphabetically, <see cref="Unknown"/> last.</param>
-    public static Breakdown Of(string dimension, string column, Func<OutcomeRow, string> value, IList<string> known,
-        IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, double level)
-    {
-        // One pass over the rows: (task, value) → classified rows, self-referential ones.
-        var counts = new Dictionary<(string Task, string Value), (int N, int K)>();
-        foreach (var row in rows)
+    /// <summary>The three breakdowns of the report, each over the tasks with classified rows, in task order.</summary>
+    public static IReadOnlyList<Breakdown> Compute(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, double level) =>
+        From(OutcomeTally.Of(rows, tasks), level);
+
+    /// <summary>From the tally's classified rows per value as written: values compared trimmed and ignoring case, blank ones <see cref="Unknown"/>.</summary>
+    internal static IReadOnlyList<Breakdown> From(OutcomeTally tally, double level) =>
+        Columns.Select((c, d) =>
         {
-            if (row.SelfReference is not { } self) continue;
-            var key = (row.Task, value(row) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim().ToLowerInvariant() : Unknown);
-            var (n, k) = counts.GetValueOrDefault(key);
-            counts[key] = (n + 1, k + (self ? 1 : 0));
-        }
-        int Rank(string v) => v == Unknown ? int.MaxValue : known.IndexOf(v) is var i && i >= 0 ? i : known.Count;
-        var perTask = tasks.Select(task => new BreakdownTask(task, counts
-                .Where(c => c.Key.Task == task)
-                .OrderBy(c => Rank(c.Key.Value)).ThenBy(c => c.Key.Value, StringComparer.Ordinal)
-                .Select(c => new ConditionLevel(c.Key.Value, c.Value.N, c.Value.K, WilsonInterval.Compute(c.Value.K, c.Value.N, level)))
-                .ToList()))
-            .Where(t => t.Levels.Count > 0)
-            .ToList();
-        return new Breakdown(dimension, column, perTask);
-    }
+            int Rank(string v) => v == Unknown ? int.MaxValue : Array.IndexOf(c.Known, v) is var i && i >= 0 ? i : c.Known.Length;
+            var perTask = tally.Tasks.Select(task =>
+                {
+                    var counts = new Dictionary<string, (int N, int K)>(StringComparer.Ordinal);
+                    foreach (var (written, (n, k)) in tally.Task(task).ByValue[d])
+                    {
+                        var value = string.IsNullOrWhiteSpace(written) ? Unknown : written.Trim().ToLowerInvariant();
+                        var sum = counts.GetValueOrDefault(value);
+                        counts[value] = (sum.N + n, sum.K + k);
+                    }
+                    return new BreakdownTask(task, counts
+                        .OrderBy(v => Rank(v.Key)).ThenBy(v => v.Key, StringComparer.Ordinal)
+                        .Select(v => new ConditionLevel(v.Key, v.Value.N, v.Value.K, WilsonInterval.Compute(v.Value.K, v.Value.N, level)))
+                        .ToList());
+                })
+                .Where(t => t.Levels.Count > 0)
+                .ToList();
+            return new Breakdown(c.Dimension, c.Column, perTask);
+        }).ToList();
 }
 
 /// <summary>One task's classified rows by the values of a breakdown.</summary>

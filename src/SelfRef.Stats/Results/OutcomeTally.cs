@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using SelfRef.Core.Coding;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Tasks;
 using SelfRef.Stats.Outcomes;
@@ -68,6 +70,10 @@ internal sealed class OutcomeTally
         /// <summary>Chances (row order) of classified rows that carry one, and how many of those were self-referential.</summary>
         public List<double> Chances { get; } = [];
         public int ChanceK { get; set; }
+        /// <summary>Classified rows per value of each breakdown column as written (device, pointer type, language: <see cref="Breakdown.Columns"/>).</summary>
+        public Dictionary<string, (int N, int K)>[] ByValue { get; } = [.. Breakdown.Columns.Select(_ => new Dictionary<string, (int N, int K)>(StringComparer.Ordinal))];
+        /// <summary>Rows (of any outcome) whose match detail records human coding: number of coders → rows.</summary>
+        public SortedDictionary<int, int> CodersPerAnswer { get; } = [];
 
         /// <summary>Latencies of every classified row, ascending.</summary>
         public double[] ClassifiedLatencies()
@@ -130,6 +136,8 @@ internal sealed class OutcomeTally
             (lastTask, lastIndex) = (r.Task, t);
             if (t < 0) continue;
             var tally = perTask[t];
+            if (r.MatchDetail is not null && CodeConsensus.CodersIn(r.MatchDetail) is { } coders)
+                tally.CodersPerAnswer[coders] = tally.CodersPerAnswer.GetValueOrDefault(coders) + 1;
             if (r.SelfReference is not { } self)
             {
                 var reason = r.MissingReason ?? "unknown";
@@ -139,8 +147,10 @@ internal sealed class OutcomeTally
             }
             tally.N++;
             if (self) tally.K++;
-            var level = tally.Levels.GetValueOrDefault(r.Condition);
-            tally.Levels[r.Condition] = (level.N + 1, level.K + (self ? 1 : 0));
+            Count(tally.Levels, r.Condition, self);
+            Count(tally.ByValue[0], r.Device, self);
+            Count(tally.ByValue[1], r.PointerType, self);
+            Count(tally.ByValue[2], r.Language, self);
             if (r.LatencyMs is { } ms)
             {
                 if (!double.IsFinite(ms)) throw new ArgumentException("latencies must be finite numbers", nameof(rows));
@@ -177,6 +187,12 @@ internal sealed class OutcomeTally
             funnel.Add(new($"{task}: first action", perTask[taskIndex[task]].FirstActions, InSequence: order is not null));
         funnel.Add(new("completed", completed.Count(c => c)));
         return new OutcomeTally(tasks, perTask, distances, funnel, order, completed.Count);
+    }
+
+    private static void Count(Dictionary<string, (int N, int K)> counts, string key, bool self)
+    {
+        ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _);
+        count = (count.N + 1, count.K + (self ? 1 : 0));
     }
 
     private static double[] Sorted(List<double> values)

@@ -81,8 +81,8 @@ public sealed record ReplicationResults(
             tally.Participants)
         {
             Tidy = tidy,
-            Breakdowns = Breakdown.Compute(outcomes, tasks, options.ConfidenceLevel),
-            Coding = TaskCoding.Compute(outcomes, tasks),
+            Breakdowns = Breakdown.From(tally, options.ConfidenceLevel),
+            Coding = TaskCoding.From(tally),
         };
         return options.Preregistration is { } plan ? results with { Deviations = Preregistration.Deviations.Of(plan, results, options) } : results;
     }

@@ -16,14 +16,15 @@ public sealed record TaskCoding(string Task, IReadOnlyDictionary<int, int> Coder
 {
     public int Coded => CodersPerAnswer.Values.Sum();
 
-    public static IReadOnlyList<TaskCoding> Compute(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks) =>
-        tasks.Select(task =>
+    public static IReadOnlyList<TaskCoding> Compute(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks) => From(OutcomeTally.Of(rows, tasks));
+
+    /// <summary>From the tally: the coders recorded in each row's match detail, the unclassified rows per missing reason.</summary>
+    internal static IReadOnlyList<TaskCoding> From(OutcomeTally tally) =>
+        tally.Tasks.Select(task =>
             {
-                var mine = rows.Where(r => r.Task == task).ToList();
-                var coders = mine.Select(r => CodeConsensus.CodersIn(r.MatchDetail)).OfType<int>()
-                    .GroupBy(n => n).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
-                int Missing(string reason) => mine.Count(r => r.SelfReference is null && r.MissingReason == reason);
-                return new TaskCoding(task, coders, Missing(CodeConsensus.Disagree), Missing(CodeConsensus.Unreadable), Missing(CodeConsensus.NotCoded));
+                var t = tally.Task(task);
+                int Missing(string reason) => t.Missing.GetValueOrDefault(reason);
+                return new TaskCoding(task, new Dictionary<int, int>(t.CodersPerAnswer), Missing(CodeConsensus.Disagree), Missing(CodeConsensus.Unreadable), Missing(CodeConsensus.NotCoded));
             })
             .Where(c => c.Coded + c.Disagreed + c.Unreadable + c.NotCoded > 0)
             .ToList();

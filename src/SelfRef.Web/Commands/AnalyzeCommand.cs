@@ -72,10 +72,11 @@ public static class AnalyzeCommand
     private static ReportOutput FromCsv(string file, string title, AnalysisChoice choice, string outDir, PreregistrationPlan? plan)
     {
         var rows = OutcomeCsv.Read(file);
-        var study = rows.Where(r => choice.IncludePilots || !r.Pilot).ToList();
+        // Without pilot or excluded rows to leave out, the rows analysed are the file's (and the report may copy it).
+        var study = choice.IncludePilots || !rows.Any(r => r.Pilot) ? rows : rows.Where(r => !r.Pilot).ToList();
         var exclusions = study.Where(r => r.Excluded).GroupBy(r => r.ExclusionReason ?? "", StringComparer.Ordinal)
             .Select(g => new ExclusionCount(g.Key.Length > 0 ? g.Key : "no reason given", g.Select(r => r.Participant).Distinct().Count())).ToList();
-        var analysed = study.Where(r => choice.IncludeExcluded || !r.Excluded).ToList();
+        var analysed = choice.IncludeExcluded || !study.Any(r => r.Excluded) ? study : study.Where(r => !r.Excluded).ToList();
         return ReplicationReport.Write(analysed, new ReportOptions
         {
             ExperimentTitle = title,
@@ -83,6 +84,6 @@ public static class AnalyzeCommand
             ExcludedIncluded = choice.IncludeExcluded,
             PilotsIncluded = analysed.Where(r => r.Pilot).Select(r => r.Participant).Distinct().Count(),
             Preregistration = plan,
-        }, outDir);
+        }, outDir, readFrom: ReferenceEquals(analysed, rows) ? file : null);
     }
 }

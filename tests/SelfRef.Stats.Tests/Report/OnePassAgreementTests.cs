@@ -27,8 +27,13 @@ public class OnePassAgreementTests
         {
             LatencyMs = i % 7 == 0 ? null : r.LatencyMs is { } ms ? Math.Round(ms / 250) * 250 : null,
             SelfReference = i % 11 == 0 ? null : r.SelfReference,
-            MissingReason = i % 11 == 0 ? (i % 2 == 0 ? "no action" : null) : r.MissingReason,
             Condition = i % 5 == 0 ? r.Condition.ToUpperInvariant() : r.Condition,
+            // Breakdown values in several spellings, blank ones, and coded answers with their coders.
+            Device = (i % 6) switch { 0 => "Phone", 1 => " phone ", 2 => "", 3 => "tv", 4 => "desktop", _ => "Tablet" },
+            PointerType = (i % 4) switch { 0 => "touch", 1 => "MOUSE", 2 => "  ", _ => "stylus" },
+            Language = i % 3 == 0 ? "de" : i % 3 == 1 ? "EN" : "en",
+            MatchDetail = (i % 9) switch { 0 => "coded by 2: OwnName, OwnName", 1 => "coded by 3: a, b, c", 2 => "coded by x", _ => r.MatchDetail },
+            MissingReason = i % 11 == 0 ? (i % 4) switch { 0 => "coders disagree", 1 => "unreadable", 2 => "not coded", _ => null } : r.MissingReason,
         }).ToList(),
         "one level, one task without classified rows" => SyntheticOutcomes.Create(120, 9).Select(r => r with
         {
@@ -79,6 +84,16 @@ public class OnePassAgreementTests
         foreach (var (expected, actual) in groups.Zip(results.LatencyGroups)) Assert.Equal(expected.LatenciesMs, actual.LatenciesMs);
         Assert.Equal(rows.Select(r => r.Number(OutcomeColumnRole.DistanceKm)).OfType<double>(), results.DistancesKm);
         Assert.Equal(Oracle.Funnel(rows, tasks), results.Funnel);
+        foreach (var (expected, actual) in Oracle.Breakdowns(rows, tasks, Options.ConfidenceLevel).Zip(results.Breakdowns, (e, a) => (e, a)))
+        {
+            Assert.Equal((expected.Dimension, expected.Column), (actual.Dimension, actual.Column));
+            Assert.Equal(expected.Tasks.Select(t => t.Task), actual.Tasks.Select(t => t.Task));
+            foreach (var (e, a) in expected.Tasks.Zip(actual.Tasks)) Assert.Equal(e.Levels, a.Levels);
+        }
+        Assert.Equal(3, results.Breakdowns.Count);
+        var coding = Oracle.Coding(rows, tasks);
+        Assert.Equal(coding.Select(c => (c.Task, c.Disagreed, c.Unreadable, c.NotCoded)), results.Coding.Select(c => (c.Task, c.Disagreed, c.Unreadable, c.NotCoded)));
+        foreach (var (e, a) in coding.Zip(results.Coding)) Assert.Equal(e.CodersPerAnswer.ToList(), a.CodersPerAnswer.ToList());
     }
 
     [Fact]
@@ -107,6 +122,48 @@ public class OnePassAgreementTests
     /// <summary>The previous implementation, row by row, as it was before the one-pass tally (commit 92ae65c).</summary>
     private static class Oracle
     {
+        // Breakdowns and coding as they were before they joined the tally: one pass per dimension, one per task.
+        public static IReadOnlyList<Breakdown> Breakdowns(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, double level) =>
+        [
+            Breakdown("device", OutcomeColumns.Device, r => r.Device, ["desktop", "tablet", "phone"], rows, tasks, level),
+            Breakdown("pointer type", OutcomeColumns.PointerType, r => r.PointerType, ["mouse", "touch", "pen", "keyboard"], rows, tasks, level),
+            Breakdown("language", OutcomeColumns.Language, r => r.Language, [], rows, tasks, level),
+        ];
+
+        private static Breakdown Breakdown(string dimension, string column, Func<OutcomeRow, string> value, IList<string> known,
+            IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, double level)
+        {
+            var counts = new Dictionary<(string Task, string Value), (int N, int K)>();
+            foreach (var row in rows)
+            {
+                if (row.SelfReference is not { } self) continue;
+                var key = (row.Task, value(row) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim().ToLowerInvariant() : Results.Breakdown.Unknown);
+                var (n, k) = counts.GetValueOrDefault(key);
+                counts[key] = (n + 1, k + (self ? 1 : 0));
+            }
+            int Rank(string v) => v == Results.Breakdown.Unknown ? int.MaxValue : known.IndexOf(v) is var i && i >= 0 ? i : known.Count;
+            var perTask = tasks.Select(task => new BreakdownTask(task, counts
+                    .Where(c => c.Key.Task == task)
+                    .OrderBy(c => Rank(c.Key.Value)).ThenBy(c => c.Key.Value, StringComparer.Ordinal)
+                    .Select(c => new ConditionLevel(c.Key.Value, c.Value.N, c.Value.K, WilsonInterval.Compute(c.Value.K, c.Value.N, level)))
+                    .ToList()))
+                .Where(t => t.Levels.Count > 0)
+                .ToList();
+            return new Breakdown(dimension, column, perTask);
+        }
+
+        public static IReadOnlyList<TaskCoding> Coding(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks) =>
+            tasks.Select(task =>
+                {
+                    var mine = rows.Where(r => r.Task == task).ToList();
+                    var coders = mine.Select(r => SelfRef.Core.Coding.CodeConsensus.CodersIn(r.MatchDetail)).OfType<int>()
+                        .GroupBy(n => n).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
+                    int Missing(string reason) => mine.Count(r => r.SelfReference is null && r.MissingReason == reason);
+                    return new TaskCoding(task, coders, Missing(SelfRef.Core.Coding.CodeConsensus.Disagree), Missing(SelfRef.Core.Coding.CodeConsensus.Unreadable), Missing(SelfRef.Core.Coding.CodeConsensus.NotCoded));
+                })
+                .Where(c => c.Coded + c.Disagreed + c.Unreadable + c.NotCoded > 0)
+                .ToList();
+
         public static TaskResult Task(IReadOnlyList<OutcomeRow> rows, string task, double? reference, double level)
         {
             var all = rows.Where(r => r.Task == task).ToList();

@@ -120,6 +120,34 @@ public sealed class ReplicationReportTests : IDisposable
     }
 
     [Fact]
+    public void A_csv_counted_as_it_is_is_copied_byte_for_byte_and_one_with_repeated_rows_is_written_tidied()
+    {
+        Directory.CreateDirectory(_dir);
+        var outcomes = SyntheticOutcomes.Create();
+        var written = Path.Combine(_dir, "written.csv");
+        OutcomeCsv.Write(written, outcomes);
+        // A quoted participant reads as Write's unquoted one: only a copy of the file keeps the quotes.
+        var lines = File.ReadAllLines(written);
+        var source = Path.Combine(_dir, "source.csv");
+        File.WriteAllText(source, string.Join("\n", lines.Select((l, i) => i == 0 ? l : "\"" + l[..l.IndexOf(',')] + "\"" + l[l.IndexOf(',')..])) + "\n");
+        Assert.Equal(outcomes, OutcomeCsv.Read(source));
+        var copied = ReplicationReport.WriteFromCsv(source, Options, Path.Combine(_dir, "copied"));
+        Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(copied.OutcomesPath));
+
+        var repeated = Path.Combine(_dir, "repeated.csv");
+        File.WriteAllLines(repeated, [.. lines, lines[1]]);
+        var tidied = ReplicationReport.WriteFromCsv(repeated, Options, Path.Combine(_dir, "tidied"));
+        Assert.Equal(outcomes, OutcomeCsv.Read(tidied.OutcomesPath));
+
+        // A header other than Write's (columns missing) is written again, with every column.
+        var fewer = Path.Combine(_dir, "fewer.csv");
+        File.WriteAllLines(fewer, lines.Select(l => l[..l.LastIndexOf(',')]));
+        var rewritten = ReplicationReport.WriteFromCsv(fewer, Options, Path.Combine(_dir, "rewritten"));
+        Assert.Equal(lines[0], File.ReadLines(rewritten.OutcomesPath).First());
+        Assert.Equal(OutcomeCsv.Read(fewer), OutcomeCsv.Read(rewritten.OutcomesPath));
+    }
+
+    [Fact]
     public void A_table_with_only_the_minimal_columns_and_one_task_still_gives_a_report()
     {
         var csv = Path.Combine(_dir, "minimal.csv");
