@@ -86,6 +86,8 @@ public class ResearcherDashboardTests(BrowserFixture fixture) : IClassFixture<Br
         researcherContext.Page += (_, page) => page.Dialog += (_, dialog) => { dialogs.Add(dialog.Message); _ = dialog.DismissAsync(); };
         var dashboard = await Dashboard(researcherContext);
         var card = dashboard.Locator("#experiment-gallup-pen-keyboard");
+        // The card's sessions fold out under its summary.
+        await card.Locator("summary").ClickAsync();
         await card.GetByRole(AriaRole.Link, new() { Name = pseudonym }).ClickAsync();
 
         await Assertions.Expect(dashboard.GetByRole(AriaRole.Heading, new() { Name = $"Participant {pseudonym}" })).ToBeVisibleAsync();

@@ -42,6 +42,8 @@ public class RoleAccessTests : IAsyncLifetime
         ["GET /researcher/experiments/{id}/source"] = Policies.Researcher,
         ["POST /researcher/editor/check"] = Policies.Researcher,
         ["POST /researcher/editor/save"] = Policies.Researcher,
+        ["GET /researcher/experiments/{id}/sessions"] = Policies.Viewing,
+        ["POST /researcher/experiments/{id}/sessions"] = Policies.Viewing,
         ["GET /researcher/experiments/{id}"] = Policies.Viewing,
         ["POST /researcher/experiments/{id}"] = Policies.Researcher,
         ["GET /researcher/experiments/{id}/live-report"] = Policies.Viewing,

@@ -36,6 +36,9 @@ public sealed record Experiment
     [Range(1, 1_000_000)]
     public int TargetSampleSize { get; init; } = 500;
 
+    [Description("Labels that group the study on the researcher dashboard, where a tag filters the list (e.g. \"pilot\", \"lab-2026\"). Never shown to participants. Omitted: none.")]
+    public List<string> Tags { get; init; } = [];
+
     [Description("How participants arrive and leave: URL parameters recorded, completion code, redirect.")]
     public Recruitment Recruitment { get; init; } = new();
 

@@ -8,12 +8,14 @@ namespace SelfRef.Core.Experiments;
 /// </summary>
 public enum ExperimentStatus { Open, Paused, Closed, Full }
 
-/// <summary>The researcher's last decision about an experiment (no record: open).</summary>
+/// <summary>The researcher's last decisions about an experiment (no record: open, not archived).</summary>
 public sealed record ExperimentState
 {
     /// <summary>The experiment's id.</summary>
     public string Id { get; init; } = "";
     public ExperimentStatus Status { get; init; }
+    /// <summary>Whether the researcher archived the study: the dashboard hides it unless asked to show archived studies. Participants are not affected.</summary>
+    public bool Archived { get; init; }
     public DateTime ChangedAt { get; init; }
     /// <summary>The researcher account that set the status.</summary>
     public string ChangedBy { get; init; } = "";

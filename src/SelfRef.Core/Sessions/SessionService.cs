@@ -43,6 +43,8 @@ public sealed class SessionService
     private readonly ConcurrentDictionary<string, bool> _withdrawn = new(StringComparer.Ordinal);
     // The researcher's status per experiment as stored (absent: open).
     private readonly ConcurrentDictionary<string, ExperimentStatus> _status;
+    // Experiments the researcher archived, as stored.
+    private readonly ConcurrentDictionary<string, bool> _archived;
 
     private readonly OutcomeDeriver? _deriver;
 
@@ -54,7 +56,9 @@ public sealed class SessionService
         _time = time;
         _deriver = deriver;
         _catalog = catalog;
-        _status = new(store.ExperimentStates().ToDictionary(s => s.Id, s => s.Status), StringComparer.Ordinal);
+        var states = store.ExperimentStates();
+        _status = new(states.ToDictionary(s => s.Id, s => s.Status), StringComparer.Ordinal);
+        _archived = new(states.Where(s => s.Archived).ToDictionary(s => s.Id, _ => true), StringComparer.Ordinal);
         foreach (var history in catalog.Histories) _ = SlotsOf(history.Id);
     }
 
@@ -141,9 +145,21 @@ public sealed class SessionService
     {
         if (Experiment(experimentId) is null) throw new SessionException($"no experiment '{experimentId}'");
         if (status == ExperimentStatus.Full) throw new SessionException("'full' cannot be set: it follows from the target sample size");
-        await _store.SaveExperimentState(new ExperimentState { Id = experimentId, Status = status, ChangedAt = Now, ChangedBy = changedBy });
+        await _store.SaveExperimentState(new ExperimentState { Id = experimentId, Status = status, Archived = IsArchived(experimentId), ChangedAt = Now, ChangedBy = changedBy });
         _status[experimentId] = status;
         StatusChanged?.Invoke(experimentId);
+    }
+
+    /// <summary>Whether the researcher archived the experiment (hidden on the dashboard by default).</summary>
+    public bool IsArchived(string experimentId) => _archived.ContainsKey(experimentId);
+
+    /// <summary>Archives a study or brings it back; its status, sessions and data stay as they are.</summary>
+    public async Task SetArchived(string experimentId, bool archived, string changedBy)
+    {
+        if (History(experimentId) is null) throw new SessionException($"no experiment '{experimentId}'");
+        await _store.SaveExperimentState(new ExperimentState { Id = experimentId, Status = SetStatusOf(experimentId), Archived = archived, ChangedAt = Now, ChangedBy = changedBy });
+        if (archived) _archived[experimentId] = true;
+        else _archived.TryRemove(experimentId, out _);
     }
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;

@@ -28,7 +28,33 @@ public sealed class ExperimentModel(SessionService sessions, IStore store) : Pag
     public Experiment? Served { get; private set; }
     public bool HasHandwriting { get; private set; }
     public bool IncludePilots { get; private set; }
+    /// <summary>Every outcome row (with pilots when asked for); the table shows <see cref="Table"/> of them.</summary>
     public IReadOnlyList<OutcomeRow> Rows { get; private set; } = [];
+    public TablePage<OutcomeRow> Table { get; private set; } = null!;
+    public PagerView Pager => PagerView.Of("outcomes", Path, "outcome rows", Table);
+    public string Path => $"/researcher/experiments/{Uri.EscapeDataString(Id)}";
+
+    /// <summary>The outcome table's sortable columns, by their key in the query string.</summary>
+    public static readonly IReadOnlyList<TableColumn<OutcomeRow>> Columns =
+    [
+        new("participant", "Participant", r => r.Participant),
+        new("task", "Task", r => r.Task),
+        new("condition", "Condition", r => r.Condition),
+        new("version", "Version", r => r.Version),
+        new("device", "Device", r => r.Device),
+        new("pointer", "Pointer", r => r.PointerType),
+        new("latency", "Latency (ms)", r => r.LatencyMs),
+        new("self", "Self-reference", r => r.SelfReference),
+        new("completed", "Completed", r => r.Completed),
+        new("analysis", "In analysis", r => Standing(r)),
+    ];
+
+    /// <summary>The heading of a sortable column, linking to the table sorted by it.</summary>
+    public Microsoft.AspNetCore.Html.IHtmlContent SortHeading(string key) => SortHeader.Of(Table.Query, Path, key, Columns.Single(c => c.Key == key).Heading);
+
+    // What the filter looks in: every text the row shows.
+    private static string Text(OutcomeRow r) => string.Join(' ', r.Participant, r.Task, r.Condition, r.Version, r.Device, r.PointerType,
+        Labels.MatchDetail(r.MatchDetail), r.MissingReason, OutcomeCells.Measures(r), Standing(r));
     public IReadOnlyList<VersionRow> Versions { get; private set; } = [];
     public int Pilots { get; private set; }
     public int Excluded { get; private set; }
@@ -45,6 +71,7 @@ public sealed class ExperimentModel(SessionService sessions, IStore store) : Pag
     public IActionResult OnGet(string id, bool includePilot = false, int? excluded = null, int? restored = null, int? pilotsDeleted = null)
     {
         if (!Load(id, includePilot)) return NotFound();
+        Table = TableQuery.Parse(Request.Query, Columns.Select(c => c.Key)).Apply(Rows, Columns, Text);
         Done = excluded is { } e ? $"{e} session(s) excluded from the analysis."
             : restored is { } r ? $"{r} session(s) restored to the analysis."
             : pilotsDeleted is { } p ? $"{p} pilot run(s) deleted."
@@ -76,6 +103,7 @@ public sealed class ExperimentModel(SessionService sessions, IStore store) : Pag
         {
             Error = e.Message;
             Load(id, includePilot: false);
+            Table = TableQuery.Parse(Request.Query, Columns.Select(c => c.Key)).Apply(Rows, Columns, Text);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

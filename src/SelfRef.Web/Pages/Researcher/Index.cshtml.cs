@@ -17,10 +17,20 @@ namespace SelfRef.Web.Pages.Researcher;
 [Authorize(Policy = Policies.Account)]
 public sealed class IndexModel(SessionService sessions, ProgressTracker progress, IOptions<SelfRefOptions> options) : PageModel
 {
-    public sealed record Card(string Id, string Title, string? Link, string? ProlificLink, ProgressSnapshot Progress);
+    public sealed record Card(string Id, string Title, string? Link, string? ProlificLink, ProgressSnapshot Progress, IReadOnlyList<string> Tags, bool Archived);
 
+    /// <summary>The studies shown: those matching the search and tag, archived ones only when asked for.</summary>
     public IReadOnlyList<Card> Cards { get; private set; } = [];
     public IReadOnlyList<FileProblemView> Problems { get; private set; } = [];
+    /// <summary>Every tag of every study, for the tag filter.</summary>
+    public IReadOnlyList<string> AllTags { get; private set; } = [];
+    public int AllCount { get; private set; }
+    public int ArchivedCount { get; private set; }
+    /// <summary>Text the study's id or title contains (case-blind).</summary>
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Tag { get; set; }
+    /// <summary>Whether archived studies are listed too.</summary>
+    [BindProperty(SupportsGet = true)] public bool Archived { get; set; }
 
     public IActionResult OnGet()
     {
@@ -28,15 +38,35 @@ public sealed class IndexModel(SessionService sessions, ProgressTracker progress
         if (User.RoleOf() == SelfRef.Core.Accounts.Role.Coder) return Redirect("/researcher/coding");
         var baseUrl = options.Value.PublicUrl ?? $"{Request.Scheme}://{Request.Host}";
         Problems = sessions.Catalog.Problems.Select(FileProblemView.Of).ToList();
-        Cards = sessions.ExperimentIds.Where(User.MemberOf).Order(StringComparer.Ordinal)
+        var all = sessions.ExperimentIds.Where(User.MemberOf).Order(StringComparer.Ordinal)
             .Select(id => sessions.History(id)!)
-            .Select(h => (History: h, Experiment: h.Latest))
-            .Select(e => new Card(e.History.Id, e.Experiment.Title.In(e.Experiment.Languages[0]),
+            .Select(h => (History: h, Experiment: h.Latest, Title: h.Latest.Title.In(h.Latest.Languages[0])))
+            .ToList();
+        AllCount = all.Count;
+        ArchivedCount = all.Count(e => sessions.IsArchived(e.History.Id));
+        AllTags = all.SelectMany(e => e.Experiment.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var search = Q?.Trim() ?? "";
+        Cards = all
+            .Where(e => Archived || !sessions.IsArchived(e.History.Id))
+            .Where(e => search.Length == 0 || e.History.Id.Contains(search, StringComparison.OrdinalIgnoreCase) || e.Title.Contains(search, StringComparison.CurrentCultureIgnoreCase))
+            .Where(e => string.IsNullOrEmpty(Tag) || e.Experiment.Tags.Contains(Tag, StringComparer.OrdinalIgnoreCase))
+            .Select(e => new Card(e.History.Id, e.Title,
                 e.History.Current is { } served ? ParticipantLinks.Plain(baseUrl, served) : null,
                 e.History.Current is { } current ? ParticipantLinks.WithPlaceholders(baseUrl, current) : null,
-                progress.Snapshot(e.History.Id)))
+                progress.Snapshot(e.History.Id), e.Experiment.Tags, sessions.IsArchived(e.History.Id)))
             .ToList();
         return Page();
+    }
+
+    /// <summary>Archives a study (or brings it back) and returns to the dashboard as it was filtered.</summary>
+    public async Task<IActionResult> OnPostArchiveAsync(string study, bool archive)
+    {
+        // The page is open to every login; archiving is a researcher's change to a study of their own.
+        if (!User.Allowed(Policies.Researcher) || !User.MemberOf(study)) return Forbid();
+        if (sessions.History(study) is null) return NotFound();
+        await sessions.SetArchived(study, archive, User.Identity?.Name ?? "");
+        var back = new Dictionary<string, string?> { ["q"] = Q, ["tag"] = Tag, ["archived"] = Archived ? "true" : null }.Where(p => !string.IsNullOrEmpty(p.Value));
+        return Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/researcher", back));
     }
 
     /// <summary>What the status means for participants (researcher-dashboard.js has the same sentences).</summary>

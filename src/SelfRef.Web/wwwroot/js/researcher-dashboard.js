@@ -97,6 +97,8 @@ function experiments(message) {
     el('strong', {}, p.file), ': ', p.consequence,
     el('ul', {}, p.errors.map(e => el('li', {}, el('code', {}, e)))))));
   section.hidden = message.problems.length === 0;
+  // A filtered list leaves studies out on purpose: only an unfiltered one can miss a new file.
+  if (document.getElementById('study-count')?.dataset.filtered === 'true') return;
   const shown = new Set([...document.querySelectorAll('[data-experiment]')].map(c => c.dataset.experiment));
   if (message.served.some(id => !shown.has(id))) document.getElementById('experiments-changed').hidden = false;
 }
