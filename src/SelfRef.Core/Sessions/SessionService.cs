@@ -290,7 +290,9 @@ public sealed class SessionService
     {
         var gate = ChangeStripe(session.Id);
         await gate.WaitAsync();
-        try { return await change(Find(session.Token) ?? session); }
+        // A session no longer found was withdrawn meanwhile (or never stored): nothing is changed,
+        // so that no change can write a withdrawn participant's record back.
+        try { return Find(session.Token) is { } current ? await change(current) : session; }
         finally { gate.Release(); }
     }
 
@@ -304,12 +306,16 @@ public sealed class SessionService
     public async Task<Session> Touch(Session session, string? lastEventType = null)
     {
         var now = Now;
-        // Of a session under way only: a late batch of an ended one must not bring it back into memory.
+        // Of a session under way only: a late batch of an ended one must not bring it back into
+        // memory. Decided under the token's stripe from the cache, not from the caller's copy, which
+        // may be the state from just before the session ended (and was forgotten).
         if (Live(session))
-        {
-            _lastSeen[session.Id] = now;
-            if (lastEventType is not null) _lastEvent[session.Id] = new LastEvent(lastEventType, now);
-        }
+            lock (CacheStripe(session.Token))
+                if (_byToken.ContainsKey(session.Token))
+                {
+                    _lastSeen[session.Id] = now;
+                    if (lastEventType is not null) _lastEvent[session.Id] = new LastEvent(lastEventType, now);
+                }
         Seen?.Invoke(session);
         if (session.Status != SessionStatus.Abandoned) return session;
         return await Exclusive(session, current => current.Status == SessionStatus.Abandoned

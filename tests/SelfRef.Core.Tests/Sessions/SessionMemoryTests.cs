@@ -115,6 +115,31 @@ public sealed class SessionMemoryTests : IDisposable
         Assert.Equal(0, fresh.InMemory.Sessions);
     }
 
+    [Fact]
+    public async Task A_sign_of_life_on_the_copy_from_before_the_session_ended_keeps_nothing_in_memory()
+    {
+        var sessions = new SessionService(_store, [_experiment], TimeProvider.System);
+        var running = await sessions.Advance(await sessions.Start(_experiment.Id, "de", NoRecruitment, "agent"), "consent", null);
+        // The hub found the session while it ran; its last step finished it before the batch's Touch.
+        await Finish(sessions, running);
+        await sessions.Touch(running, "pen.stroke");
+        Assert.Equal((0, 0, 0), sessions.InMemory);
+    }
+
+    [Fact]
+    public async Task A_decline_that_arrives_after_the_withdrawal_writes_nothing_of_the_withdrawn_participant_back()
+    {
+        var sessions = new SessionService(_store, [_experiment], TimeProvider.System);
+        var session = await sessions.Start(_experiment.Id, "de", NoRecruitment, "agent");
+        // Two tabs: one withdraws, the other (still on the consent page) declines just after.
+        await sessions.Withdraw(session);
+        await sessions.Decline(session);
+        Assert.Null(_store.FindSessionByToken(session.Token));
+        Assert.Null(sessions.Find(session.Token));
+        Assert.Empty(_store.SessionsOf(_experiment.Id));
+        Assert.Equal((0, 0, 0), sessions.InMemory);
+    }
+
     private sealed class ManualClock : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
