@@ -11,6 +11,10 @@ namespace SelfRef.Web.Hosting;
 public static class StoreHealth
 {
     public const int ExitCodeStoreFailed = 75;
+    // Between the failure and the stop every write is refused at once (the store's Failure is
+    // set); the pause lets those refusals reach their senders before the stop closes every
+    // connection, so a participant's page hears "not stored" instead of a dropped connection.
+    private static readonly TimeSpan RefusalsReachSenders = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProbeLimit = TimeSpan.FromSeconds(5);
 
     public static void MapHealth(this WebApplication app) => app.MapGet("/healthz", async (IStore store, ExperimentCatalog catalog, CancellationToken aborted) =>
@@ -37,7 +41,7 @@ public static class StoreHealth
         {
             log.LogCritical(error, "The store cannot write any more; stopping the server (exit code {Code}) so that it can be restarted", ExitCodeStoreFailed);
             Interlocked.Exchange(ref failed, 1);
-            app.Lifetime.StopApplication();
+            _ = Task.Delay(RefusalsReachSenders).ContinueWith(_ => app.Lifetime.StopApplication(), TaskScheduler.Default);
         };
         return () => Volatile.Read(ref failed) == 1 ? ExitCodeStoreFailed : 0;
     }
