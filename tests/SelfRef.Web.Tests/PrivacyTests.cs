@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using SelfRef.Core.Events;
+using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Tests.Support;
 using SelfRef.Web.Hosting;
@@ -160,6 +161,34 @@ public class PrivacyTests : IAsyncLifetime
                 AssertAbsent(Encoding.Latin1.GetString(File.ReadAllBytes(file)), Secrets, Path.GetFileName(file));
         }
         finally { outDir.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public async Task A_retention_pass_reads_only_sessions_still_holding_identifiers_and_the_first_after_a_start_finishes_a_half_done_one()
+    {
+        var sweeper = _factory.Services.GetRequiredService<PrivacySweeper>();
+        var done = Sessions.Find(await KeyboardParticipant())!;
+        Assert.Equal(1, await sweeper.RunOnce());
+        Assert.NotNull(_factory.Store.FindSession(done.Id)!.IdentifiersDeletedAt);
+        // The store lists only what may still hold identifiers: not the session whose key is gone.
+        Assert.DoesNotContain(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == done.Id);
+
+        // A pass stopped between destroying a session's identifier key and storing its record
+        // without identifiers (a crash, an error): the key is gone, the record not yet marked.
+        var halfDone = Sessions.Find(await KeyboardParticipant())!;
+        Assert.Contains(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == halfDone.Id);
+        Assert.True(await _factory.Store.DeleteIdentifiers(halfDone.Id));
+        Assert.DoesNotContain(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == halfDone.Id);
+        // A later pass of the running server reads only sessions still holding a key, so it does not see it ...
+        Assert.Equal(0, await sweeper.RunOnce());
+        Assert.Null(_factory.Store.FindSession(halfDone.Id)!.IdentifiersDeletedAt);
+        // ... the first pass after a start reads every session and finishes it.
+        var restarted = new RetentionPass(Sessions, _factory.Store, _factory.Time!);
+        Assert.Equal(1, await restarted.Run());
+        var finished = _factory.Store.FindSession(halfDone.Id)!;
+        Assert.NotNull(finished.IdentifiersDeletedAt);
+        Assert.DoesNotContain("about-you.firstName", finished.Answers.Keys);
+        Assert.Equal(0, await restarted.Run());
     }
 
     [Fact]

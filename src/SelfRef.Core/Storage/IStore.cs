@@ -23,6 +23,13 @@ public interface IStore : IDisposable
     /// <summary>The session with exactly this token (compared byte by byte, whatever the database's collation).</summary>
     Session? FindSessionByToken(string token);
     IReadOnlyList<Session> SessionsOf(string experimentId);
+    /// <summary>
+    /// The sessions of the experiment whose identifier key still exists, i.e. those whose
+    /// identifiers retention may still have to delete. A store may return more (every session:
+    /// the default) but never fewer; the LiteDB store answers from its key file, so a retention
+    /// pass costs the sessions still holding identifiers, not every session ever stored.
+    /// </summary>
+    IReadOnlyList<Session> SessionsHoldingIdentifiers(string experimentId) => SessionsOf(experimentId);
 
     /// <summary>
     /// Stores a batch once: a batch already durable is a no-op, one that overlaps the durable

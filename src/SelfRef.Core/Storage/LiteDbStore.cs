@@ -385,6 +385,13 @@ public sealed class LiteDbStore : IStore
             .OfType<Session>()
             .ToList();
 
+    public IReadOnlyList<Session> SessionsHoldingIdentifiers(string experimentId) =>
+        _keys.SessionsWithIdentifiers()
+            .Where(sid => string.Equals(ExperimentOf(sid), experimentId, StringComparison.Ordinal))
+            .Select(sid => Open(Read(() => _sessions.FindById(sid))))
+            .OfType<Session>()
+            .ToList();
+
     /// <summary>The session of a stored document; null when its keys are gone (erased).</summary>
     private Session? Open(BsonDocument? document)
     {

@@ -76,6 +76,9 @@ public sealed class SessionKeyFile : IDisposable
     /// <summary>Every session that has a content key.</summary>
     public IReadOnlyList<string> Sessions() { lock (_gate) return _records.Keys.Where(k => k.Kind == Kind.Content).Select(k => k.Id).ToList(); }
 
+    /// <summary>Every session whose identifier key still exists (its identifiers are not yet deleted).</summary>
+    public IReadOnlyList<string> SessionsWithIdentifiers() { lock (_gate) return _records.Keys.Where(k => k.Kind == Kind.Identifiers).Select(k => k.Id).ToList(); }
+
     /// <summary>The session's keys; null when it has none (never stored, or erased).</summary>
     public SessionKeys? Find(string sessionId)
     {
