@@ -173,6 +173,14 @@ public class PrivacyTests : IAsyncLifetime
         // The store lists only what may still hold identifiers: not the session whose key is gone.
         Assert.DoesNotContain(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == done.Id);
 
+        // A participant who declines leaves a refusal, which holds no identifier: not read again either.
+        var declined = await _factory.Start("gallup-pen-keyboard", $"?lang=en&PROLIFIC_PID={RecruitmentId}");
+        var declinedId = Sessions.Find(declined)!.Id;
+        Assert.Contains(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == declinedId);
+        Assert.Equal(HttpStatusCode.OK, (await _factory.Browser().PostAsync($"/api/p/{declined}/decline", null)).StatusCode);
+        Assert.Equal(SessionStatus.Declined, _factory.Store.FindSession(declinedId)!.Status);
+        Assert.DoesNotContain(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == declinedId);
+
         // A pass stopped between destroying a session's identifier key and storing its record
         // without identifiers (a crash, an error): the key is gone, the record not yet marked.
         var halfDone = Sessions.Find(await KeyboardParticipant())!;

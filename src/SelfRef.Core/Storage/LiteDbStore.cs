@@ -344,6 +344,8 @@ public sealed class LiteDbStore : IStore
         var document = SessionDocument(refusal, sid, keys);
         return _writer.Enqueue(db =>
         {
+            // A refusal holds no identifier; without its key the session leaves the retention passes' reading for good.
+            _keys.DestroyIdentifiers(sid);
             _sessions.Upsert(document);
             _events.DeleteMany(BatchesOf(sid));
             _pendingEnded.Add(sid);
