@@ -182,11 +182,13 @@ public class PrivacyTests : IAsyncLifetime
         Assert.DoesNotContain(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == declinedId);
 
         // A pass stopped between destroying a session's identifier key and storing its record
-        // without identifiers (a crash, an error): the key is gone, the record not yet marked.
-        var halfDone = Sessions.Find(await KeyboardParticipant())!;
-        Assert.Contains(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == halfDone.Id);
+        // without identifiers (a crash, an error): the key is gone, the record not yet marked and
+        // its map outcome still names the home town's coordinates.
+        var halfDone = Sessions.Find(await MapParticipant())!;
+        Assert.Contains(_factory.Store.SessionsHoldingIdentifiers("gallup-map"), s => s.Id == halfDone.Id);
         Assert.True(await _factory.Store.DeleteIdentifiers(halfDone.Id));
-        Assert.DoesNotContain(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == halfDone.Id);
+        Assert.DoesNotContain(_factory.Store.SessionsHoldingIdentifiers("gallup-map"), s => s.Id == halfDone.Id);
+        Assert.Contains(_factory.Store.FindSession(halfDone.Id)!.Outcomes.Values, o => !o.Deidentified);
         // A later pass of the running server reads only sessions still holding a key, so it does not see it ...
         Assert.Equal(0, await sweeper.RunOnce());
         Assert.Null(_factory.Store.FindSession(halfDone.Id)!.IdentifiersDeletedAt);
@@ -195,7 +197,7 @@ public class PrivacyTests : IAsyncLifetime
         Assert.Equal(1, await restarted.Run());
         var finished = _factory.Store.FindSession(halfDone.Id)!;
         Assert.NotNull(finished.IdentifiersDeletedAt);
-        Assert.DoesNotContain("about-you.firstName", finished.Answers.Keys);
+        Assert.All(finished.Outcomes.Values, o => Assert.True(o.Deidentified));
         Assert.Equal(0, await restarted.Run());
     }
 
@@ -217,6 +219,26 @@ public class PrivacyTests : IAsyncLifetime
         Assert.Equal(1, await sweeper.RunOnce());
         Assert.Empty(_factory.Store.FindSessionByToken(token)!.Recruitment);
         Assert.Equal(0, await sweeper.RunOnce());
+
+        // The participant comes back and does the map task: its identifier key is gone, so no pass
+        // will find the session again; what is derived now is stored de-identified at once.
+        await _factory.Advance(token, "intro");
+        await using (var hub = await _factory.Hub(token))
+        {
+            List<ClientEvent> events =
+            [
+                Event(0, "step.onset", """{"index":2}"""),
+                Event(1200, "map.search.input", $$"""{"q":"{{TownTyped}}"}"""),
+                Event(2100, "map.search.choose", $$"""{"id":2851465,"name":"{{Town}}","matched":"{{Town}}","q":"{{TownTyped}}","rank":0,"lat":51.78843,"lng":11.15006}"""),
+            ];
+            Assert.Equal(events.Count, await hub.Append(token, new EventBatch(1, "map", events)));
+        }
+        await _factory.Advance(token, "map");
+        await _factory.Advance(token, "about-you", new { hometown = Town, age = "41" });
+        var back = _factory.Store.FindSessionByToken(token)!;
+        Assert.Contains("map", back.Outcomes.Keys);
+        Assert.All(back.Outcomes.Values, o => Assert.True(o.Deidentified));
+        Assert.DoesNotContain("about-you.hometown", back.Answers.Keys);
     }
 
     [Fact]

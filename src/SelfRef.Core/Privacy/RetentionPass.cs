@@ -24,30 +24,50 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
     // sessions whose identifier key still exists, so a pass costs what is left to delete, not the
     // whole study (a study of 50,000 sessions was read and decrypted in full at every pass).
     private bool _everySession = true;
+    // One pass at a time: a narrowed pass must never follow a full one that failed.
+    private readonly SemaphoreSlim _one = new(1, 1);
 
     /// <summary>Runs once over every experiment; returns how many sessions lost their identifiers.</summary>
+    /// <exception cref="AggregateException">some sessions failed; every other session was handled.</exception>
     public async Task<int> Run()
     {
-        var count = 0;
-        var everySession = _everySession;
-        _everySession = true;
-        // Every experiment with sessions, served now or not; each session by the version it ran on.
-        foreach (var experimentId in sessions.ExperimentIds)
+        await _one.WaitAsync();
+        try
         {
-            IReadOnlyList<CoderCode>? codes = null;
-            foreach (var session in everySession ? store.SessionsOf(experimentId) : store.SessionsHoldingIdentifiers(experimentId))
+            var count = 0;
+            var everySession = _everySession;
+            List<Exception> failed = [];
+            // Every experiment with sessions, served now or not; each session by the version it ran on.
+            foreach (var experimentId in sessions.ExperimentIds)
             {
-                var experiment = sessions.ExperimentOf(session);
-                var keys = Identifiers.AnswerKeys(experiment);
-                if (!HoldsIdentifiers(session, keys)) continue;
-                if (!Ended(experiment, session, codes ??= store.Codes(experimentId), Now)) continue;
-                await DeleteIdentifiers(experiment, session, keys);
-                count++;
+                IReadOnlyList<CoderCode>? codes = null;
+                foreach (var session in everySession ? store.SessionsOf(experimentId) : store.SessionsHoldingIdentifiers(experimentId))
+                {
+                    // One session that cannot be handled (an unknown version, a damaged record) stops neither the others nor later passes.
+                    try
+                    {
+                        var experiment = sessions.ExperimentOf(session);
+                        var keys = Identifiers.AnswerKeys(experiment);
+                        if (!HoldsIdentifiers(session, keys))
+                        {
+                            // A key that guards nothing (a refusal, a session migrated after its identifiers were
+                            // deleted): destroyed, so the session leaves the narrowed passes' reading.
+                            if (session.Status == SessionStatus.Declined || session.IdentifiersDeletedAt is not null) await store.DeleteIdentifiers(session.Id);
+                            continue;
+                        }
+                        if (!Ended(experiment, session, codes ??= store.Codes(experimentId), Now)) continue;
+                        await DeleteIdentifiers(experiment, session, keys);
+                        count++;
+                    }
+                    catch (Exception e) { failed.Add(new InvalidOperationException($"retention of session {session.Id}: {e.Message}", e)); }
+                }
             }
+            // Only a pass that handled every session lets the next one narrow its reading.
+            _everySession = failed.Count > 0;
+            if (failed.Count > 0) throw new AggregateException($"{failed.Count} session(s) could not have their identifiers deleted ({count} did)", failed);
+            return count;
         }
-        // Only a pass that ran to its end lets the next one narrow its reading (a throw above keeps it whole).
-        _everySession = false;
-        return count;
+        finally { _one.Release(); }
     }
 
     private static bool HoldsIdentifiers(Session session, IReadOnlySet<string> keys) =>

@@ -298,6 +298,11 @@ public sealed class SessionService
 
     private async Task<Session> Save(Session session)
     {
+        // A session whose identifiers were deleted keeps only de-identified outcomes, also when it
+        // goes on afterwards (an abandoned participant who comes back after the retention days):
+        // its identifier key is gone, so no later retention pass would find what it derives now.
+        if (session.IdentifiersDeletedAt is not null && session.Outcomes.Values.Any(o => !o.Deidentified))
+            session = session with { Outcomes = Privacy.RetentionPass.WithoutIdentifiers(ExperimentOf(session), session.Outcomes) };
         await _store.SaveSession(session);
         return Stored(session);
     }

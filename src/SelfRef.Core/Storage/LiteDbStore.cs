@@ -337,21 +337,23 @@ public sealed class LiteDbStore : IStore
         return _writer.Enqueue(db => _sessions.Update(document) ? true : throw new WriteRefusedException($"no session {session.Id}"));
     }
 
-    public Task SaveRefusal(Session refusal)
+    public async Task SaveRefusal(Session refusal)
     {
         var sid = Sid(refusal.Id);
         var keys = _keys.Find(sid) ?? _keys.Create(sid);
         var document = SessionDocument(refusal, sid, keys);
-        return _writer.Enqueue(db =>
+        await _writer.Enqueue(db =>
         {
-            // A refusal holds no identifier; without its key the session leaves the retention passes' reading for good.
-            _keys.DestroyIdentifiers(sid);
             _sessions.Upsert(document);
             _events.DeleteMany(BatchesOf(sid));
             _pendingEnded.Add(sid);
             _pendingForget.Add(sid);
             return true;
         });
+        // A refusal holds no identifier: without its key the session leaves the retention passes'
+        // reading. Only once the refusal is committed: a crash before leaves the key (harmless on a
+        // refusal, destroyed by the next pass), never a session under way without one.
+        _keys.DestroyIdentifiers(sid);
     }
 
     public Session? FindSession(string id)
