@@ -54,5 +54,6 @@ public static class StepTypes
     private static readonly Dictionary<string, TaskType> ByName = Tasks.DistinctBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
         .ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
 
-    public static TaskType? Task(string name) => ByName.GetValueOrDefault(name);
+    // A missing name (a file's step without a type, read leniently) is no task, as the scan said before.
+    public static TaskType? Task(string name) => name is null ? null : ByName.GetValueOrDefault(name);
 }
