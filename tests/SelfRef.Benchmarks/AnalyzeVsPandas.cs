@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using SelfRef.Stats.Outcomes;
 
 namespace SelfRef.Benchmarks;
@@ -7,7 +8,9 @@ namespace SelfRef.Benchmarks;
 /// <summary>
 /// `analyze-vs-pandas`: the whole `analyze --outcomes` process (Release build, figures and report)
 /// against pandas_reference.py computing the same statistics from the same file, run in turns
-/// (analyze, pandas, analyze, …) so both see the same machine, with the medians and their ratio.
+/// (analyze, pandas, analyze, …) so both see the same machine, with the medians and their ratio —
+/// of wall time and of CPU time (user + system of the whole process, its threads and children): on a
+/// shared machine wall time mostly measures the other work, CPU time what each process needed.
 /// </summary>
 internal static class AnalyzeVsPandas
 {
@@ -66,8 +69,8 @@ internal static class AnalyzeVsPandas
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"table: {csv} ({2L * participants:N0} rows, {participants:N0} participants, {conditions} conditions, {new FileInfo(csv).Length / 1048576.0:F1} MiB)"));
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; load before: {LoadAverage()}");
-        var analyze = new List<double>();
-        var pandas = new List<double>();
+        var analyze = new List<(double Wall, double Cpu)>();
+        var pandas = new List<(double Wall, double Cpu)>();
         for (var run = 1; run <= runs; run++)
         {
             if (Directory.Exists(report)) Directory.Delete(report, recursive: true);
@@ -75,11 +78,15 @@ internal static class AnalyzeVsPandas
             analyze.Add(a);
             var p = Timed(Python, [script, "--outcomes", csv, "--json", pandasJson]);
             pandas.Add(p);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run}: analyze {a,6:F2} s   pandas {p,6:F2} s   load {LoadAverage()}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"run {run}: analyze {a.Wall,6:F2} s wall {a.Cpu,6:F2} s CPU   pandas {p.Wall,6:F2} s wall {p.Cpu,6:F2} s CPU   load {LoadAverage()}"));
         }
-        double ma = Median(analyze), mp = Median(pandas);
+        double ma = Median(analyze.Select(a => a.Wall)), mp = Median(pandas.Select(p => p.Wall));
+        double ca = Median(analyze.Select(a => a.Cpu)), cp = Median(pandas.Select(p => p.Cpu));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median: analyze {ma:F2} s, pandas {mp:F2} s; analyze takes {ma / mp:F2}× pandas' time ({(ma < mp ? "faster" : "slower")})"));
+            $"median wall: analyze {ma:F2} s, pandas {mp:F2} s; analyze takes {ma / mp:F2}× pandas' time ({(ma < mp ? "faster" : "slower")})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median CPU (user + system): analyze {ca:F2} s, pandas {cp:F2} s; analyze takes {ca / cp:F2}× pandas' CPU time ({(ca < cp ? "less" : "more")})"));
         Console.WriteLine($"load after: {LoadAverage()}");
 
         // The same numbers? pandas_reference.py compares every shared value with analyze's results.json.
@@ -101,23 +108,49 @@ internal static class AnalyzeVsPandas
         return check.ExitCode == 0;
     }
 
-    /// <summary>Wall time of one whole process, from start to exit; its output is kept out of the console unless asked for.</summary>
-    private static double Timed(string program, string[] arguments, bool echo = false, bool check = true)
+    /// <summary>
+    /// Wall time of one whole process, from start to exit, and its CPU time (user + system, from the
+    /// children's resource usage before and after: the process has been waited for, so it is counted);
+    /// its output is kept out of the console unless asked for.
+    /// </summary>
+    private static (double Wall, double Cpu) Timed(string program, string[] arguments, bool echo = false, bool check = true)
     {
         var info = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var cpuBefore = ChildrenCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         var seconds = clock.Elapsed.TotalSeconds;
+        var cpu = ChildrenCpuSeconds() - cpuBefore;
         if (echo) Console.Write(output.Result);
         if (check && process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output.Result}{errors.Result}");
-        return seconds;
+        return (seconds, cpu);
     }
 
-    private static double Median(List<double> values)
+    /// <summary>User + system seconds of every child process this one has waited for (getrusage, RUSAGE_CHILDREN).</summary>
+    private static double ChildrenCpuSeconds()
+    {
+        const int children = -1;
+        if (GetResourceUsage(children, out var usage) != 0)
+            throw new InvalidOperationException($"getrusage failed (errno {Marshal.GetLastPInvokeError()})");
+        return usage.UserSeconds + usage.UserMicroseconds / 1e6 + usage.SystemSeconds + usage.SystemMicroseconds / 1e6;
+    }
+
+    // struct rusage on 64-bit Linux: two struct timeval (seconds, microseconds), then 14 longs this benchmark does not read.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ResourceUsage
+    {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxRss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
+    }
+
+    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetResourceUsage(int who, out ResourceUsage usage);
+
+    private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;

@@ -30,13 +30,20 @@ internal static class ReportPhases
         var startup = DateTime.Now - Process.GetCurrentProcess().StartTime;
         var outDir = options.Value("--out") ?? Path.Combine(Path.GetTempPath(), $"selfref-phases-{Guid.NewGuid():N}");
         var reportOptions = new ReportOptions { ExperimentTitle = Path.GetFileNameWithoutExtension(path) };
-        var phases = new List<(string Phase, TimeSpan Time)> { ("process start to first line of the verb", startup) };
+        var process = Process.GetCurrentProcess();
+        var phases = new List<(string Phase, TimeSpan Time, TimeSpan Cpu, long Allocated)> { ("process start to first line of the verb", startup, process.TotalProcessorTime, GC.GetTotalAllocatedBytes()) };
         var clock = Stopwatch.StartNew();
+        // CPU time of the whole process (every thread, the GC's too): the machine is shared, so wall time alone misleads.
         T Timed<T>(string phase, Func<T> work)
         {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
             clock.Restart();
             var result = work();
-            phases.Add((phase, clock.Elapsed));
+            var elapsed = clock.Elapsed;
+            process.Refresh();
+            phases.Add((phase, elapsed, process.TotalProcessorTime - cpu, GC.GetTotalAllocatedBytes() - allocated));
             return result;
         }
         try
@@ -45,8 +52,9 @@ internal static class ReportPhases
             var results = Timed("statistics (ReplicationResults.Compute)", () => ReplicationResults.Compute(rows, reportOptions));
             var figures = Timed("figures: build and render PNG + SVG", () => ReportFigures.Create(results, reportOptions).Select(f => RenderedFigure.From(f)).ToList());
             var output = Timed("whole report again, warm (ReplicationReport.Write)", () => ReplicationReport.Write(rows, reportOptions, outDir));
-            foreach (var (phase, time) in phases)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase,-52} {time.TotalSeconds,7:F3} s"));
+            Console.WriteLine($"{"phase",-52} {"wall",9} {"CPU",9} {"allocated",13}");
+            foreach (var (phase, time, cpu, bytes) in phases)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase,-52} {time.TotalSeconds,7:F3} s {cpu.TotalSeconds,7:F3} s {bytes / 1048576.0,9:F0} MiB"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{rows.Count:N0} rows, {results.Participants:N0} participants, {figures.Count} figures; managed heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MiB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
             foreach (var c in output.Results.Conditions)

@@ -50,5 +50,10 @@ public static class StepTypes
 
     public static TaskType? TaskOf(Step step) => Of(step) as TaskType;
 
-    public static TaskType? Task(string name) => Tasks.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+    // Looked up per outcome row by the report (a million rows for a large table): a dictionary, not a scan.
+    private static readonly Dictionary<string, TaskType> ByName = Tasks.DistinctBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+
+    // A missing name (a file's step without a type, read leniently) is no task, as the scan said before.
+    public static TaskType? Task(string name) => name is null ? null : ByName.GetValueOrDefault(name);
 }

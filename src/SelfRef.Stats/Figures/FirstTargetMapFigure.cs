@@ -19,8 +19,10 @@ public static class FirstTargetMapFigure
     private const double MinHalfSpanDegrees = 3;
 
     /// <summary>Map rows with a first target that has coordinates: the points this figure draws.</summary>
-    public static IReadOnlyList<OutcomeRow> Points(IEnumerable<OutcomeRow> rows) =>
-        rows.Where(r => TargetLat(r) is not null && TargetLon(r) is not null).ToList();
+    public static IReadOnlyList<OutcomeRow> Points(IEnumerable<OutcomeRow> rows) => rows.Where(IsPoint).ToList();
+
+    /// <summary>Whether the row is one of the figure's points: a first target with coordinates.</summary>
+    public static bool IsPoint(OutcomeRow row) => TargetLat(row) is not null && TargetLon(row) is not null;
 
     // Read by what the columns mean (their role), so any task with a first target on a map is drawn.
     private static double? TargetLat(OutcomeRow r) => r.Number(OutcomeColumnRole.TargetLatitude);

@@ -27,7 +27,8 @@ public static class LatencyEcdfFigure
 
         foreach (var g in groups)
         {
-            var x = g.LatenciesMs.Order().Select(v => v / 1000).ToArray();
+            var x = Estimators.AscendingCopy.Of(g.LatenciesMs);
+            for (var i = 0; i < x.Length; i++) x[i] /= 1000;
             if (x.Length == 0) continue;
             var (xs, ys) = Steps(x, maxSeconds);
             var line = plot.Add.ScatterLine(xs, ys, FigureStyle.Series(tasks.IndexOf(g.Task)));

@@ -30,11 +30,18 @@ public static class OutcomeCsv
     });
 
     /// <summary>Reads the whole table; a bad value stops it with file, line and column (<see cref="OutcomeCsvException"/>).</summary>
-    public static IReadOnlyList<OutcomeRow> Read(string path)
+    public static IReadOnlyList<OutcomeRow> Read(string path) => [.. ReadEach(path)];
+
+    /// <summary>
+    /// The table's rows one at a time as the file is read, for a caller that counts them without keeping them (a million
+    /// rows held in memory cost more than counting them). Checked as <see cref="Read(string)"/> checks them: a bad value
+    /// stops the enumeration at its row.
+    /// </summary>
+    public static IEnumerable<OutcomeRow> ReadEach(string path)
     {
         // Sep reads the file's bytes through a StreamReader that follows a byte order mark (UTF-8 otherwise).
         using var reader = Open(() => ReaderOptions.FromFile(path), path);
-        return Read(reader, path);
+        foreach (var row in Rows(reader, path)) yield return row;
     }
 
     /// <param name="source">Name used in error messages, usually the file path.</param>
@@ -56,24 +63,27 @@ public static class OutcomeCsv
         }
     }
 
-    private static List<OutcomeRow> Read(SepReader reader, string source)
+    private static List<OutcomeRow> Read(SepReader reader, string source) => [.. Rows(reader, source)];
+
+    private static IEnumerable<OutcomeRow> Rows(SepReader reader, string source)
     {
         var header = reader.Header.ColNames;
         if (reader.Header.IsEmpty || header.Count == 0 || header is [""])
             throw new OutcomeCsvException(source, 1, null, "the file is empty; expected a header line with " + string.Join(",", OutcomeColumns.Required));
         CheckHeader(header, source);
         var fields = new FieldReader(header, source);
-        var rows = new List<OutcomeRow>();
-        foreach (var row in reader)
-        {
-            // A blank line (one empty field) is no row, as CSV readers commonly skip it.
-            if (row.ColCount == 1 && row[0].Span.IsWhiteSpace()) continue;
-            if (row.ColCount != header.Count)
-                throw new OutcomeCsvException(source, row.LineNumberFrom, null,
-                    $"the line cannot be read as CSV: it has {row.ColCount} field(s), the header {header.Count}");
-            rows.Add(fields.Row(row));
-        }
-        return rows;
+        while (reader.MoveNext())
+            if (Row(reader.Current, fields, header.Count, source) is { } row) yield return row;
+    }
+
+    /// <returns>The row; null for a blank line (one empty field), which is no row, as CSV readers commonly skip it.</returns>
+    private static OutcomeRow? Row(SepReader.Row row, FieldReader fields, int columns, string source)
+    {
+        if (row.ColCount == 1 && row[0].Span.IsWhiteSpace()) return null;
+        if (row.ColCount != columns)
+            throw new OutcomeCsvException(source, row.LineNumberFrom, null,
+                $"the line cannot be read as CSV: it has {row.ColCount} field(s), the header {columns}");
+        return fields.Row(row);
     }
 
     private static void CheckHeader(IReadOnlyList<string> header, string source)

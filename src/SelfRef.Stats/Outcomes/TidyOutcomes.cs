@@ -26,90 +26,123 @@ public sealed record TidyOutcomes(IReadOnlyList<OutcomeRow> Rows, IReadOnlyList<
 {
     public int LeftOutRows => Duplicates.Sum(d => d.LeftOutRows.Count);
 
-    /// <summary>Per row of <see cref="Rows"/>, its participant's number (0, 1, … in order of first appearance); shared with the tally so pseudonyms are hashed once.</summary>
-    internal int[] ParticipantOfRow { get; init; } = [];
+    /// <summary>
+    /// Whether counting changed the table: a row left out or a name respelled. When not, <see cref="Rows"/> are the rows given
+    /// (the same list), and a table counted as it streamed past (<see cref="Builder"/> without kept rows) is its source row for row.
+    /// </summary>
+    public bool Changed { get; init; }
+
+    /// <summary>The experiment ids of the rows counted, each once in order of first appearance; empty ids left out.</summary>
+    public IReadOnlyList<string> Experiments { get; init; } = [];
+
+    /// <summary>Distinct participants with a counted row that says they completed.</summary>
+    public int CompletedParticipants { get; init; }
+
     /// <summary>Distinct participants of <see cref="Rows"/>.</summary>
     internal int ParticipantCount { get; init; }
 
     public static TidyOutcomes Of(IReadOnlyList<OutcomeRow> rows)
     {
-        var registered = StepTypes.Tasks.Select(t => t.Name).ToDictionary(n => n, n => n, StringComparer.OrdinalIgnoreCase);
-        var taskNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var conditionNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var respelled = new Dictionary<(string Column, string Written, string CountedAs), int>();
+        var builder = new Builder(keepRows: true);
+        foreach (var row in rows) builder.Add(row, out _);
+        return builder.Build(rows);
+    }
+
+    /// <summary>
+    /// Counts rows as they come (from a list, or from a file read once without keeping its rows): each row is kept or left out
+    /// at once, so the counting needs no second look at the rows; participants are numbered in order of first appearance.
+    /// </summary>
+    internal sealed class Builder(bool keepRows)
+    {
+        private readonly Dictionary<string, string> _registered = StepTypes.Tasks.Select(t => t.Name).ToDictionary(n => n, n => n, StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _taskNames = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _conditionNames = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<(string Column, string Written, string CountedAs), int> _respelled = [];
         // Who has a row for which task, compactly: participants numbered once, each with a bit per task
         // (the first 64 tasks; any further in a set), instead of a set of (pseudonym, task) pairs.
-        var participants = new Dictionary<string, int>(StringComparer.Ordinal);
-        var taskIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var seen = new List<ulong>();
-        HashSet<(int Participant, int Task)>? seenBeyond64 = null;
-        Dictionary<(int Participant, int Task), List<int>>? leftOut = null;
-        var kept = new List<OutcomeRow>(rows.Count);
-        var participantOfRow = new List<int>(rows.Count);
-        var changed = false;
+        private readonly Dictionary<string, int> _participants = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _taskIds = new(StringComparer.Ordinal);
+        private readonly List<ulong> _seen = [];
+        private HashSet<(int Participant, int Task)>? _seenBeyond64;
+        private Dictionary<(int Participant, int Task), List<int>>? _leftOut;
+        // Per kept row: participant, task and row number, to name the row kept for a repeated pair without a second pass over the rows.
+        private readonly List<(int Participant, int Task, int Row)> _kept = [];
+        private readonly List<OutcomeRow>? _keptRows = keepRows ? [] : null;
+        private readonly HashSet<string> _experiments = new(StringComparer.Ordinal);
+        private readonly List<string> _experimentOrder = [];
+        private readonly List<bool> _completed = [];
+        private int _rows;
+        private bool _changed;
         // Values read from a CSV are pooled: the same name usually arrives as the same string as the row before.
-        (string? Written, string Canonical) lastTask = (null, ""), lastCondition = (null, "");
+        private (string? Written, string Canonical) _lastTask = (null, ""), _lastCondition = (null, "");
 
-        for (var i = 0; i < rows.Count; i++)
+        /// <summary>The row as counted (names as the report spells them), or null when it repeats a participant and task already counted.</summary>
+        /// <param name="participant">The row's participant's number (0, 1, … in order of first appearance).</param>
+        public OutcomeRow? Add(OutcomeRow row, out int participant)
         {
-            var row = rows[i];
-            var task = ReferenceEquals(row.Task, lastTask.Written) ? lastTask.Canonical : Canonical(taskNames, row.Task, registered);
-            var condition = ReferenceEquals(row.Condition, lastCondition.Written) ? lastCondition.Canonical : Canonical(conditionNames, row.Condition, null);
-            (lastTask, lastCondition) = ((row.Task, task), (row.Condition, condition));
-            if (task != row.Task) Count(respelled, ("task", row.Task, task));
-            if (condition != row.Condition) Count(respelled, ("condition", row.Condition, condition));
+            var number = ++_rows;
+            var task = ReferenceEquals(row.Task, _lastTask.Written) ? _lastTask.Canonical : Canonical(_taskNames, row.Task, _registered);
+            var condition = ReferenceEquals(row.Condition, _lastCondition.Written) ? _lastCondition.Canonical : Canonical(_conditionNames, row.Condition, null);
+            (_lastTask, _lastCondition) = ((row.Task, task), (row.Condition, condition));
+            if (task != row.Task) Count(_respelled, ("task", row.Task, task));
+            if (condition != row.Condition) Count(_respelled, ("condition", row.Condition, condition));
             if (task != row.Task || condition != row.Condition)
             {
                 row = row with { Task = task, Condition = condition };
-                changed = true;
+                _changed = true;
             }
-            if (!participants.TryGetValue(row.Participant, out var p))
+            if (!_participants.TryGetValue(row.Participant, out var p))
             {
-                participants[row.Participant] = p = seen.Count;
-                seen.Add(0);
+                _participants[row.Participant] = p = _seen.Count;
+                _seen.Add(0);
+                _completed.Add(false);
             }
-            if (!taskIds.TryGetValue(task, out var t)) taskIds[task] = t = taskIds.Count;
+            participant = p;
+            if (!_taskIds.TryGetValue(task, out var t)) _taskIds[task] = t = _taskIds.Count;
             bool first;
             if (t < 64)
             {
-                first = (seen[p] & (1UL << t)) == 0;
-                seen[p] |= 1UL << t;
+                first = (_seen[p] & (1UL << t)) == 0;
+                _seen[p] |= 1UL << t;
             }
-            else first = (seenBeyond64 ??= []).Add((p, t));
-            if (first)
+            else first = (_seenBeyond64 ??= []).Add((p, t));
+            if (!first)
             {
-                kept.Add(row);
-                participantOfRow.Add(p);
+                _leftOut ??= [];
+                if (!_leftOut.TryGetValue((p, t), out var list)) _leftOut[(p, t)] = list = [];
+                list.Add(number);
+                _changed = true;
+                return null;
             }
-            else
-            {
-                leftOut ??= [];
-                if (!leftOut.TryGetValue((p, t), out var list)) leftOut[(p, t)] = list = [];
-                list.Add(i + 1);
-                changed = true;
-            }
+            _kept.Add((p, t, number));
+            _keptRows?.Add(row);
+            if (row.Experiment.Length > 0 && _experiments.Add(row.Experiment)) _experimentOrder.Add(row.Experiment);
+            if (row.Completed) _completed[p] = true;
+            return row;
         }
 
-        var duplicates = new List<DuplicateRows>();
-        if (leftOut is not null)
+        /// <param name="given">The rows added, when they are a list: returned as <see cref="Rows"/> when counting changed nothing.</param>
+        public TidyOutcomes Build(IReadOnlyList<OutcomeRow>? given = null)
         {
-            // The row kept for each repeated pair is its first: found again in one more pass, only when there are repeats.
-            var names = participants.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray();
-            var taskOf = taskIds.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray();
-            var firstRow = new Dictionary<(int, int), int>();
-            for (var i = 0; i < rows.Count && firstRow.Count < leftOut.Count; i++)
+            var duplicates = new List<DuplicateRows>();
+            if (_leftOut is not null)
             {
-                var key = (participants[rows[i].Participant], taskIds[taskNames[rows[i].Task]]);
-                if (leftOut.ContainsKey(key)) firstRow.TryAdd(key, i + 1);
+                var names = _participants.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray();
+                var taskOf = _taskIds.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray();
+                var firstRow = new Dictionary<(int, int), int>();
+                foreach (var (p, t, row) in _kept)
+                    if (_leftOut.ContainsKey((p, t))) firstRow.TryAdd((p, t), row);
+                duplicates = _leftOut.Select(d => new DuplicateRows(names[d.Key.Participant], taskOf[d.Key.Task], firstRow[d.Key], d.Value)).OrderBy(d => d.KeptRow).ToList();
             }
-            duplicates = leftOut.Select(d => new DuplicateRows(names[d.Key.Participant], taskOf[d.Key.Task], firstRow[d.Key], d.Value)).OrderBy(d => d.KeptRow).ToList();
+            return new TidyOutcomes(_changed || given is null ? (IReadOnlyList<OutcomeRow>?)_keptRows ?? [] : given, duplicates,
+                _respelled.Select(r => new NameSpelling(r.Key.Column, r.Key.Written, r.Key.CountedAs, r.Value)).ToList())
+            {
+                Changed = _changed,
+                Experiments = _experimentOrder,
+                CompletedParticipants = _completed.Count(c => c),
+                ParticipantCount = _seen.Count,
+            };
         }
-        return new TidyOutcomes(changed ? kept : rows, duplicates,
-            respelled.Select(r => new NameSpelling(r.Key.Column, r.Key.Written, r.Key.CountedAs, r.Value)).ToList())
-        {
-            ParticipantOfRow = [.. participantOfRow],
-            ParticipantCount = seen.Count,
-        };
     }
 
     private static string Canonical(Dictionary<string, string> seen, string name, Dictionary<string, string>? registered)

@@ -12,11 +12,11 @@ public sealed record Deviations(PreregistrationPlan Plan, int Reached, int Analy
     public static Deviations Of(PreregistrationPlan plan, ReplicationResults r, ReportOptions o)
     {
         var items = new List<string>();
-        var ids = r.Tidy.Rows.Select(x => x.Experiment).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var ids = r.Tidy.Experiments;
         if (ids.Count > 0 && !ids.Contains(plan.ExperimentId, StringComparer.Ordinal))
             items.Add($"The data are of experiment {string.Join(", ", ids.Select(i => $"\"{i}\""))}; the preregistration is of \"{plan.ExperimentId}\".");
 
-        var reached = r.Tidy.Rows.Where(x => x.Completed).Select(x => x.Participant).Distinct(StringComparer.Ordinal).Count();
+        var reached = r.Tidy.CompletedParticipants;
         if (reached < plan.PlannedN)
             items.Add($"Sample size: {reached} completed participants reached, {plan.PlannedN} planned ({plan.PlannedN - reached} short, {Format.Percent(reached / (double)plan.PlannedN)} of the plan).");
         else if (reached > plan.PlannedN)

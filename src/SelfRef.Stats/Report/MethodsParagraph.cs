@@ -70,7 +70,7 @@ public static class MethodsParagraph
 
     private static string Experiment(ReplicationResults r, ReportOptions o)
     {
-        var ids = r.Tidy.Rows.Select(x => x.Experiment).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var ids = r.Tidy.Experiments.Order(StringComparer.Ordinal).ToList();
         var id = ids.Count switch
         {
             0 => "experiment not named in the outcome table",

@@ -84,7 +84,7 @@ internal static class ReportContent
             blocks.Add(new Heading(2, r.DistancesKm.Count > 0 ? "Map task: distance to home town" : "Map task: first targets"));
             if (r.DistancesKm.Count > 0)
             {
-                var d = r.DistancesKm.Order().ToArray();
+                var d = Estimators.AscendingCopy.Of(r.DistancesKm);
                 blocks.Add(new Paragraph($"{d.Length} distances; median {Format.Num(Estimators.Quantile.Type7(d, 0.5), "0.#")} km; " +
                     $"{d.Count(x => x <= o.MatchRadiusKm)} within the {Format.Num(o.MatchRadiusKm, "0.#")} km match radius."));
                 Add(blocks, figure, "distance-histogram");

@@ -14,7 +14,8 @@ public static class ReportFigures
         if (results.Tasks.Any(t => t.N > 0)) figures.Add(ReplicationBarsFigure.Create(results.Tasks));
         if (results.LatencyGroups.Count > 0) figures.Add(LatencyEcdfFigure.Create(results.LatencyGroups));
         if (results.DistancesKm.Count > 0) figures.Add(DistanceHistogramFigure.Create(results.DistancesKm, options.MatchRadiusKm));
-        if (outcomes is not null && FirstTargetMapFigure.Points(outcomes).Count > 0 && options.CountryOutlines is { } outlines && File.Exists(outlines))
+        // The outlines first: without them no map is drawn, so the rows need not be searched for coordinates.
+        if (options.CountryOutlines is { } outlines && File.Exists(outlines) && outcomes is not null && FirstTargetMapFigure.Points(outcomes).Count > 0)
             figures.Add(FirstTargetMapFigure.Create(outcomes, TopoJson.ReadRings(outlines), options.MatchRadiusKm));
         if (results.Conditions.Count > 0) figures.Add(ConditionComparisonFigure.Create(results.Conditions));
         // A breakdown is drawn when some task has rows of two or more values: one bar alone compares nothing.

@@ -91,51 +91,78 @@ internal sealed class OutcomeTally
     /// <param name="rows">The rows to count (for the report: <see cref="TidyOutcomes.Rows"/>).</param>
     /// <param name="tasks">Tasks to tally, in report order; rows of other tasks are passed over (but counted as participants).</param>
     /// <param name="chanceColumns">Per task (ignoring case), the column holding each participant's chance, if any.</param>
-    /// <param name="participantOfRow">Per row its participant's number (0 … count − 1), when already known (<see cref="TidyOutcomes.ParticipantOfRow"/>); otherwise numbered here.</param>
-    public static OutcomeTally Of(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, IReadOnlyDictionary<string, string>? chanceColumns = null,
-        int[]? participantOfRow = null, int participantCount = 0)
+    public static OutcomeTally Of(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, IReadOnlyDictionary<string, string>? chanceColumns = null)
     {
-        if (participantOfRow is not null && participantOfRow.Length != rows.Count)
-            throw new ArgumentException("one participant number per row", nameof(participantOfRow));
-        var taskIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var t = 0; t < tasks.Count; t++) taskIndex.TryAdd(tasks[t], t);
-        var perTask = tasks.Select(_ => new TaskTally()).ToArray();
-        var chanceOf = tasks.Select(t => chanceColumns?.GetValueOrDefault(t) ?? chanceColumns?.FirstOrDefault(kv => string.Equals(kv.Key, t, StringComparison.OrdinalIgnoreCase)).Value).ToArray();
-        var distanceColumns = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var distances = new List<double>();
-
-        // Per participant: their number, whether any row says completed, and per task the row's position and task_order.
-        var participantOf = participantOfRow is null ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
-        var completed = new List<bool>(participantOfRow is null ? 0 : participantCount);
-        if (participantOfRow is not null) for (var p = 0; p < participantCount; p++) completed.Add(false);
-        var rowParticipant = participantOfRow ?? new int[rows.Count];
-        var anyOrderMissing = false;
-        string? lastTask = null;
-        var lastIndex = -1;
-
-        for (var i = 0; i < rows.Count; i++)
+        var builder = new Builder(chanceColumns);
+        var participantOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in rows)
         {
-            var r = rows[i];
-            int p;
-            if (participantOf is null) p = rowParticipant[i];
-            else if (!participantOf.TryGetValue(r.Participant, out p))
-            {
-                participantOf[r.Participant] = p = completed.Count;
-                completed.Add(false);
-            }
-            rowParticipant[i] = p;
-            if (r.Completed) completed[p] = true;
-            if (r.TaskOrder is null) anyOrderMissing = true;
+            if (!participantOf.TryGetValue(r.Participant, out var p)) participantOf[r.Participant] = p = participantOf.Count;
+            builder.Add(r, p);
+        }
+        return builder.Build(tasks, participantOf.Count);
+    }
 
-            if (!distanceColumns.TryGetValue(r.Task, out var distanceColumn))
-                distanceColumns[r.Task] = distanceColumn = StepTypes.Task(r.Task)?.Columns.FirstOrDefault(c => c.Role == OutcomeColumnRole.DistanceKm)?.Name;
-            if (distanceColumn is not null && r.Number(distanceColumn) is { } km) distances.Add(km);
+    /// <summary>
+    /// Tallies rows as they come, each once (from a list, or as a file is read without keeping its rows): every task seen is
+    /// tallied; <see cref="Build"/> then picks the tasks of the report. Per row only its participant, task and task_order
+    /// are kept (for the funnel's order), not the row.
+    /// </summary>
+    internal sealed class Builder(IReadOnlyDictionary<string, string>? chanceColumns)
+    {
+        private readonly Dictionary<string, int> _taskIndex = new(StringComparer.Ordinal);
+        private readonly List<string> _taskNames = [];
+        private readonly List<TaskTally> _perTask = [];
+        private readonly List<string?> _chanceOf = [];
+        private readonly List<string?> _distanceOf = [];
+        // Per task the first row (number, error) that stops the report when the task is tallied: as the row-by-row code threw at it.
+        private readonly List<(int Row, ArgumentException Error)?> _firstError = [];
+        private readonly List<double> _distances = [];
+        private readonly List<bool> _completed = [];
+        // Per participant a bit per task (the first 64; any further in a set): whether a first action was counted.
+        private readonly List<ulong> _firstAction = [];
+        private HashSet<(int Participant, int Task)>? _firstActionBeyond64;
+        private readonly List<int> _rowParticipant = [];
+        private readonly List<int> _rowTask = [];
+        private readonly List<int> _rowOrder = [];
+        private bool _anyOrderMissing;
+        private string? _lastTask;
+        private int _lastIndex = -1;
+        private int _rows;
+
+        /// <param name="p">The row's participant's number: 0, 1, … in order of first appearance.</param>
+        public void Add(OutcomeRow r, int p)
+        {
+            var row = _rows++;
+            while (_completed.Count <= p)
+            {
+                _completed.Add(false);
+                _firstAction.Add(0);
+            }
+            if (r.Completed) _completed[p] = true;
+            if (r.TaskOrder is null) _anyOrderMissing = true;
 
             // Rows of one task mostly come in runs or alternate: a reference check before the dictionary.
-            var t = ReferenceEquals(r.Task, lastTask) ? lastIndex : taskIndex.GetValueOrDefault(r.Task, -1);
-            (lastTask, lastIndex) = (r.Task, t);
-            if (t < 0) continue;
-            var tally = perTask[t];
+            var t = ReferenceEquals(r.Task, _lastTask) ? _lastIndex : TaskIndex(r.Task);
+            (_lastTask, _lastIndex) = (r.Task, t);
+            _rowParticipant.Add(p);
+            _rowTask.Add(t);
+            _rowOrder.Add(r.TaskOrder ?? 0);
+
+            if (_distanceOf[t] is { } distanceColumn && r.Number(distanceColumn) is { } km) _distances.Add(km);
+            if (r.SelfReference is not null || r.LatencyMs is not null)
+            {
+                bool first;
+                if (t < 64)
+                {
+                    first = (_firstAction[p] & (1UL << t)) == 0;
+                    _firstAction[p] |= 1UL << t;
+                }
+                else first = (_firstActionBeyond64 ??= []).Add((p, t));
+                if (first) _perTask[t].FirstActions++;
+            }
+
+            var tally = _perTask[t];
             if (r.MatchDetail is not null && CodeConsensus.CodersIn(r.MatchDetail) is { } coders)
                 tally.CodersPerAnswer[coders] = tally.CodersPerAnswer.GetValueOrDefault(coders) + 1;
             if (r.SelfReference is not { } self)
@@ -143,7 +170,7 @@ internal sealed class OutcomeTally
                 var reason = r.MissingReason ?? "unknown";
                 tally.Missing[reason] = tally.Missing.GetValueOrDefault(reason) + 1;
                 if (r.LatencyMs is not null) tally.LatencyUnclassified++;
-                continue;
+                return;
             }
             tally.N++;
             if (self) tally.K++;
@@ -153,40 +180,112 @@ internal sealed class OutcomeTally
             Count(tally.ByValue[2], r.Language, self);
             if (r.LatencyMs is { } ms)
             {
-                if (!double.IsFinite(ms)) throw new ArgumentException("latencies must be finite numbers", nameof(rows));
+                if (!double.IsFinite(ms))
+                {
+                    _firstError[t] ??= (row, new ArgumentException("latencies must be finite numbers", "rows"));
+                    return;
+                }
                 (self ? tally.SelfList : tally.OtherList).Add(ms);
             }
-            if (chanceOf[t] is { } column && ChanceOf(r, column) is { } chance)
+            if (_chanceOf[t] is { } column && r.Number(column) is { } chance)
             {
+                if (chance is not (>= 0 and <= 1))
+                {
+                    _firstError[t] ??= (row, new ArgumentException(
+                        $"participant {r.Participant}, task {r.Task}: the chance in column {column} is {chance}; a chance must lie between 0 and 1", "row"));
+                    return;
+                }
                 tally.Chances.Add(chance);
                 if (self) tally.ChanceK++;
             }
         }
 
-        // Participants (not rows: a table that was not tidied may repeat one) with a first action, per task.
-        var firstAction = new System.Collections.BitArray(completed.Count * tasks.Count);
-        for (var i = 0; i < rows.Count; i++)
-            if ((rows[i].SelfReference is not null || rows[i].LatencyMs is not null) && taskIndex.TryGetValue(rows[i].Task, out var t)
-                && !firstAction[rowParticipant[i] * tasks.Count + t])
-            {
-                firstAction[rowParticipant[i] * tasks.Count + t] = true;
-                perTask[t].FirstActions++;
-            }
-
-        foreach (var tally in perTask)
+        private int TaskIndex(string task)
         {
-            tally.SelfLatencies = Sorted(tally.SelfList);
-            tally.OtherLatencies = Sorted(tally.OtherList);
-            tally.SelfList.Clear();
-            tally.OtherList.Clear();
+            if (_taskIndex.TryGetValue(task, out var t)) return t;
+            _taskIndex[task] = t = _taskNames.Count;
+            _taskNames.Add(task);
+            _perTask.Add(new TaskTally());
+            _chanceOf.Add(chanceColumns?.GetValueOrDefault(task) ?? chanceColumns?.FirstOrDefault(kv => string.Equals(kv.Key, task, StringComparison.OrdinalIgnoreCase)).Value);
+            _distanceOf.Add(StepTypes.Task(task)?.Columns.FirstOrDefault(c => c.Role == OutcomeColumnRole.DistanceKm)?.Name);
+            _firstError.Add(null);
+            return t;
         }
 
-        var order = tasks.Count <= 1 ? tasks : anyOrderMissing ? null : Order(rows, tasks, taskIndex, rowParticipant, completed.Count);
-        var funnel = new List<FunnelStage> { new("in outcome table", completed.Count) };
-        foreach (var task in order ?? tasks)
-            funnel.Add(new($"{task}: first action", perTask[taskIndex[task]].FirstActions, InSequence: order is not null));
-        funnel.Add(new("completed", completed.Count(c => c)));
-        return new OutcomeTally(tasks, perTask, distances, funnel, order, completed.Count);
+        /// <summary>The tasks seen, in order of first appearance.</summary>
+        public IReadOnlyList<string> TaskNames => _taskNames;
+
+        /// <param name="tasks">Tasks to tally, in report order; rows of other tasks count as participants (and their distances) only.</param>
+        /// <param name="participants">Participants numbered, at least (some may have had no row added).</param>
+        public OutcomeTally Build(IReadOnlyList<string> tasks, int participants)
+        {
+            while (_completed.Count < participants) _completed.Add(false);
+            // Of the tasks tallied, the first row that cannot be counted stops the tally, as it did row by row.
+            var selected = tasks.Select(t => _taskIndex.TryGetValue(t, out var i) ? i : -1).ToArray();
+            if (selected.Where(i => i >= 0).Select(i => _firstError[i]).OfType<(int Row, ArgumentException Error)>().OrderBy(e => e.Row).FirstOrDefault() is { Error: { } error })
+                throw error;
+            var perTask = selected.Select(i => i >= 0 ? _perTask[i] : new TaskTally()).ToArray();
+            // A task named twice is one tally (found by its first position): sorted once.
+            foreach (var tally in perTask.Distinct())
+            {
+                tally.SelfLatencies = Sorted(tally.SelfList);
+                tally.OtherLatencies = Sorted(tally.OtherList);
+                tally.SelfList.Clear();
+                tally.OtherList.Clear();
+            }
+            var distinct = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < tasks.Count; i++) distinct.TryAdd(tasks[i], i);
+            // Per task seen, its position among the tasks tallied (-1: not tallied).
+            var position = _taskNames.Select(n => distinct.GetValueOrDefault(n, -1)).ToArray();
+            var order = tasks.Count <= 1 ? tasks : _anyOrderMissing ? null : Order(tasks, position, _completed.Count);
+            var funnel = new List<FunnelStage> { new("in outcome table", _completed.Count) };
+            foreach (var task in order ?? tasks)
+                funnel.Add(new($"{task}: first action", perTask[distinct[task]].FirstActions, InSequence: order is not null));
+            funnel.Add(new("completed", _completed.Count(c => c)));
+            return new OutcomeTally(tasks, perTask, _distances, funnel, order, _completed.Count);
+        }
+
+        /// <summary>
+        /// The one order in which every participant met the tasks (their rows ordered by task_order, ties in row
+        /// order); null when two participants met two tasks in opposite orders, or two tasks were never met by one participant.
+        /// </summary>
+        private IReadOnlyList<string>? Order(IReadOnlyList<string> tasks, int[] position, int participants)
+        {
+            // Rows grouped by participant without sorting: counts, then positions (a counting sort, row order kept within each).
+            var start = new int[participants + 1];
+            foreach (var p in _rowParticipant) start[p + 1]++;
+            for (var p = 0; p < participants; p++) start[p + 1] += start[p];
+            var next = (int[])start.Clone();
+            var grouped = new int[_rowParticipant.Count];
+            for (var i = 0; i < _rowParticipant.Count; i++) grouped[next[_rowParticipant[i]]++] = i;
+
+            var before = new bool[tasks.Count, tasks.Count];
+            var sequence = new List<int>();
+            for (var p = 0; p < participants; p++)
+            {
+                sequence.Clear();
+                for (var g = start[p]; g < start[p + 1]; g++) sequence.Add(grouped[g]);
+                // Stable insertion sort by task_order: a participant has a handful of rows.
+                for (var a = 1; a < sequence.Count; a++)
+                    for (var b = a; b > 0 && _rowOrder[sequence[b - 1]] > _rowOrder[sequence[b]]; b--)
+                        (sequence[b - 1], sequence[b]) = (sequence[b], sequence[b - 1]);
+                for (var a = 0; a < sequence.Count; a++)
+                    for (var b = a + 1; b < sequence.Count; b++)
+                    {
+                        // A task outside the tally (none for the report) still orders the ones inside it only among themselves.
+                        var first = position[_rowTask[sequence[a]]];
+                        var second = position[_rowTask[sequence[b]]];
+                        if (first < 0 || second < 0) continue;
+                        if (before[second, first]) return null;
+                        before[first, second] = true;
+                    }
+            }
+            // Consistent: sort by how many tasks come before each (a total order when every pair was seen together).
+            var ranked = Enumerable.Range(0, tasks.Count).OrderBy(t => Enumerable.Range(0, tasks.Count).Count(u => before[u, t])).ToList();
+            for (var i = 0; i + 1 < ranked.Count; i++)
+                if (!before[ranked[i], ranked[i + 1]]) return null; // two tasks never met by one participant: order unknown
+            return ranked.Select(t => tasks[t]).ToList();
+        }
     }
 
     private static void Count(Dictionary<string, (int N, int K)> counts, string key, bool self)
@@ -200,53 +299,5 @@ internal sealed class OutcomeTally
         var array = values.ToArray();
         Array.Sort(array);
         return array;
-    }
-
-    private static double? ChanceOf(OutcomeRow row, string column) => row.Number(column) switch
-    {
-        null => null,
-        >= 0 and <= 1 and var chance => chance,
-        var other => throw new ArgumentException(
-            $"participant {row.Participant}, task {row.Task}: the chance in column {column} is {other}; a chance must lie between 0 and 1", nameof(row)),
-    };
-
-    /// <summary>
-    /// The one order in which every participant met the tasks (their rows ordered by task_order, ties in row
-    /// order); null when two participants met two tasks in opposite orders, or two tasks were never met by one participant.
-    /// </summary>
-    private static IReadOnlyList<string>? Order(IReadOnlyList<OutcomeRow> rows, IReadOnlyList<string> tasks, Dictionary<string, int> taskIndex, int[] rowParticipant, int participants)
-    {
-        // Rows grouped by participant without sorting: counts, then positions (a counting sort, row order kept within each).
-        var start = new int[participants + 1];
-        foreach (var p in rowParticipant) start[p + 1]++;
-        for (var p = 0; p < participants; p++) start[p + 1] += start[p];
-        var next = (int[])start.Clone();
-        var grouped = new int[rows.Count];
-        for (var i = 0; i < rows.Count; i++) grouped[next[rowParticipant[i]]++] = i;
-
-        var before = new bool[tasks.Count, tasks.Count];
-        var sequence = new List<int>();
-        for (var p = 0; p < participants; p++)
-        {
-            sequence.Clear();
-            for (var g = start[p]; g < start[p + 1]; g++) sequence.Add(grouped[g]);
-            // Stable insertion sort by task_order: a participant has a handful of rows.
-            for (var a = 1; a < sequence.Count; a++)
-                for (var b = a; b > 0 && rows[sequence[b - 1]].TaskOrder > rows[sequence[b]].TaskOrder; b--)
-                    (sequence[b - 1], sequence[b]) = (sequence[b], sequence[b - 1]);
-            for (var a = 0; a < sequence.Count; a++)
-                for (var b = a + 1; b < sequence.Count; b++)
-                {
-                    // A task outside the tally (none for the report) still orders the ones inside it only among themselves.
-                    if (!taskIndex.TryGetValue(rows[sequence[a]].Task, out var first) || !taskIndex.TryGetValue(rows[sequence[b]].Task, out var second)) continue;
-                    if (before[second, first]) return null;
-                    before[first, second] = true;
-                }
-        }
-        // Consistent: sort by how many tasks come before each (a total order when every pair was seen together).
-        var ranked = Enumerable.Range(0, tasks.Count).OrderBy(t => Enumerable.Range(0, tasks.Count).Count(u => before[u, t])).ToList();
-        for (var i = 0; i + 1 < ranked.Count; i++)
-            if (!before[ranked[i], ranked[i + 1]]) return null; // two tasks never met by one participant: order unknown
-        return ranked.Select(t => tasks[t]).ToList();
     }
 }

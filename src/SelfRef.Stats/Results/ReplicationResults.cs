@@ -38,25 +38,36 @@ public sealed record ReplicationResults(
     public Preregistration.Deviations? Deviations { get; init; }
 
     /// <summary>Task order: as the task types are registered (pen, map, …), then any other task alphabetically.</summary>
-    public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows)
+    public static IReadOnlyList<string> TaskOrder(IEnumerable<OutcomeRow> rows) => TaskOrder(rows.Select(r => r.Task));
+
+    /// <summary>Task order of these task names (each once): as the task types are registered, then any other task alphabetically.</summary>
+    public static IReadOnlyList<string> TaskOrder(IEnumerable<string> taskNames)
     {
         var registered = StepTypes.Tasks.Select(t => t.Name).ToList();
-        return rows.Select(r => r.Task).Distinct(StringComparer.Ordinal)
+        return taskNames.Distinct(StringComparer.Ordinal)
             .OrderBy(t => registered.IndexOf(t) is var i && i >= 0 ? i : int.MaxValue).ThenBy(t => t, StringComparer.Ordinal).ToList();
     }
 
     /// <param name="table">The outcome table as read; counted as <see cref="TidyOutcomes"/> makes it (one row per participant and task).</param>
     public static ReplicationResults Compute(IReadOnlyList<OutcomeRow> table, ReportOptions options)
     {
-        var tidy = TidyOutcomes.Of(table);
-        var outcomes = tidy.Rows;
-        var tasks = TaskOrder(outcomes);
+        var pass = new OutcomePass(options, keepRows: true);
+        foreach (var row in table) pass.Add(row);
+        return pass.Finish(options, table).Results;
+    }
+
+    /// <summary>Per task (ignoring case), the column holding each participant's chance, as the options name it.</summary>
+    internal static IReadOnlyDictionary<string, string> ChanceColumns(ReportOptions options) =>
+        new Dictionary<string, string>(options.ChanceColumns.DistinctBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every estimate, from the rows as counted and their one-pass tally (<see cref="OutcomePass"/>).</summary>
+    internal static ReplicationResults From(TidyOutcomes tidy, OutcomeTally tally, ReportOptions options)
+    {
+        var tasks = tally.Tasks;
         // Task names are compared ignoring case everywhere, so the options' keys are too.
         var references = new Dictionary<string, double>(options.References.DistinctBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
-        var chanceColumns = new Dictionary<string, string>(options.ChanceColumns.DistinctBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
         double? Reference(string task) => references.TryGetValue(task, out var p) ? p : null;
-        // One pass over the rows; every statistic below works on these aggregates.
-        var tally = OutcomeTally.Of(outcomes, tasks, chanceColumns, tidy.ParticipantOfRow, tidy.ParticipantCount);
+        // Every statistic below works on the tally's aggregates.
         var taskResults = tasks.Select(t => TaskResult.From(tally.Task(t), t, Reference(t), options.ConfidenceLevel)).ToList();
         var power = taskResults.Select(t => t switch
             {

@@ -69,21 +69,8 @@ public static class AnalyzeCommand
     }
 
     /// <summary>The report of an outcome table: pilot runs and excluded rows (its pilot and excluded columns) left out unless chosen, exclusions counted by reason.</summary>
-    private static ReportOutput FromCsv(string file, string title, AnalysisChoice choice, string outDir, PreregistrationPlan? plan)
-    {
-        var rows = OutcomeCsv.Read(file);
-        // Without pilot or excluded rows to leave out, the rows analysed are the file's (and the report may copy it).
-        var study = choice.IncludePilots || !rows.Any(r => r.Pilot) ? rows : rows.Where(r => !r.Pilot).ToList();
-        var exclusions = study.Where(r => r.Excluded).GroupBy(r => r.ExclusionReason ?? "", StringComparer.Ordinal)
-            .Select(g => new ExclusionCount(g.Key.Length > 0 ? g.Key : "no reason given", g.Select(r => r.Participant).Distinct().Count())).ToList();
-        var analysed = choice.IncludeExcluded || !study.Any(r => r.Excluded) ? study : study.Where(r => !r.Excluded).ToList();
-        return ReplicationReport.Write(analysed, new ReportOptions
-        {
-            ExperimentTitle = title,
-            Exclusions = exclusions,
-            ExcludedIncluded = choice.IncludeExcluded,
-            PilotsIncluded = analysed.Where(r => r.Pilot).Select(r => r.Participant).Distinct().Count(),
-            Preregistration = plan,
-        }, outDir, readFrom: ReferenceEquals(analysed, rows) ? file : null);
-    }
+    private static ReportOutput FromCsv(string file, string title, AnalysisChoice choice, string outDir, PreregistrationPlan? plan) =>
+        // Read as a stream: the rows are counted as they come, not held (a million rows cost more to keep than to count).
+        ReplicationReport.WriteFromCsv(file, new ReportOptions { ExperimentTitle = title, Preregistration = plan }, outDir,
+            new CsvSelection(IncludePilots: choice.IncludePilots, IncludeExcluded: choice.IncludeExcluded));
 }
