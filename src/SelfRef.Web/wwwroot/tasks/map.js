@@ -27,7 +27,8 @@ export async function render(container, step, context) {
   const lang = document.documentElement.lang || 'en';
   const [earlier] = await Promise.all([
     outbox.restore([], ['map.view', 'map.search.choose']),
-    stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css')]);
+    // The search box's styles too: drawn before they arrive, the box would move the map down (a layout shift).
+    stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css'), p.search === false ? null : stylesheet('/css/places.css')]);
   const left = earlier.find(e => e.type === 'map.view')?.data;
   const chosen = earlier.find(e => e.type === 'map.search.choose')?.data;
 
