@@ -59,14 +59,15 @@ internal static class LighthouseBenchmark
             {
                 var url = await SessionAtThirdStep(server.BaseUrl, experiment);
                 var load = ProcStatus.LoadAverage();
-                var report = await Audit(tools, chromium, url, Path.Combine(work, $"lighthouse-{run}.json"), null);
+                // On a busy host Lighthouse may give up on the browser (a DevTools timeout): that run is left out, said so.
+                if (await TryAudit(tools, chromium, url, Path.Combine(work, $"lighthouse-{run}.json"), null, run) is not { } report) continue;
                 scores.Add(report);
                 Console.WriteLine($"run {run}: performance {report.Score:F0}  {report.Describe()}  (load average {load:F1} on {Environment.ProcessorCount} cores)");
                 if (!options.Flag("--calibrate")) continue;
                 var factor = Math.Clamp(report.BenchmarkIndex / PhoneBenchmarkIndex, 1, 4);
                 url = await SessionAtThirdStep(server.BaseUrl, experiment);
                 load = ProcStatus.LoadAverage();
-                var fitted = await Audit(tools, chromium, url, Path.Combine(work, $"lighthouse-{run}-calibrated.json"), factor);
+                if (await TryAudit(tools, chromium, url, Path.Combine(work, $"lighthouse-{run}-calibrated.json"), factor, run) is not { } fitted) continue;
                 calibrated.Add(fitted);
                 Console.WriteLine($"run {run}, CPU factor {factor:F2}: performance {fitted.Score:F0}  {fitted.Describe()}  (load average {load:F1})");
             }
@@ -76,12 +77,13 @@ internal static class LighthouseBenchmark
             if (options.Flag("--keep")) Console.WriteLine($"kept: {work}");
             else Directory.Delete(work, recursive: true);
         }
+        if (scores.Count == 0) { Console.Error.WriteLine("no Lighthouse run finished"); return 1; }
         var median = scores.OrderBy(s => s.Score).ElementAt(scores.Count / 2);
-        Console.WriteLine($"median of {runs}: performance {median.Score:F0}  {median.Describe()}");
+        Console.WriteLine($"median of {scores.Count} run(s): performance {median.Score:F0}  {median.Describe()}");
         if (calibrated.Count > 0)
         {
             var fittedMedian = calibrated.OrderBy(s => s.Score).ElementAt(calibrated.Count / 2);
-            Console.WriteLine($"median of {runs}, CPU factor fitted to this host: performance {fittedMedian.Score:F0}  {fittedMedian.Describe()}");
+            Console.WriteLine($"median of {calibrated.Count} run(s), CPU factor fitted to this host: performance {fittedMedian.Score:F0}  {fittedMedian.Describe()}");
         }
         return 0;
     }
@@ -120,6 +122,16 @@ internal static class LighthouseBenchmark
             if (!advance.IsSuccessStatusCode) throw new InvalidOperationException($"advancing past {step} answered {(int)advance.StatusCode}: {await advance.Content.ReadAsStringAsync()}");
         }
         return new Uri(baseUrl, $"/p/{token}").ToString();
+    }
+
+    private static async Task<Report?> TryAudit(string tools, string chromium, string url, string output, double? cpuFactor, int run)
+    {
+        try { return await Audit(tools, chromium, url, output, cpuFactor); }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            Console.WriteLine($"run {run}{(cpuFactor is { } f ? $", CPU factor {f:F2}" : "")}: failed, left out: {e.Message.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? e.Message.Split('\n')[0]}");
+            return null;
+        }
     }
 
     /// <param name="cpuFactor">Lighthouse's CPU slowdown factor; null for its default (4).</param>
