@@ -17,6 +17,10 @@ if (!command.Serves) return command.Run(Console.In, Console.Out, Console.Error);
 var builder = SelfRefHost.CreateBuilder(command.Settings, serving: true);
 if (SelfRefHost.Settings(builder.Configuration, Console.Error) is not { } settings) return 2;
 builder.WebHost.UseStaticWebAssets();
+// MapStaticAssets would otherwise, when run from a build (not a publish), check every file against
+// the build's manifest on each request and, finding a newer time stamp, send it "compressed" with
+// no compression and no caching. wwwroot changes with a build, never while serving.
+builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
 
 // Experiments: the server starts whenever the folder can be read; a wrong file is listed with its
 // errors (dashboard, log) and the others are served. The folder is watched while serving.
@@ -58,6 +62,7 @@ builder.Services.AddSessionStartLimit();
 builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<SessionService>(), sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<PrivacySweeper>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacySweeper>());
+builder.Services.AddPublicCompression();
 builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);
 // Each researcher page names its policy (Researcher/Policies.cs); the folder's login requirement is the safety net.
 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Researcher").AllowAnonymousToPage("/Researcher/Login"))
@@ -91,14 +96,16 @@ app.UseCookiePolicy();
 var catalog = app.Services.GetRequiredService<ExperimentCatalog>();
 app.UseSecurityHeaders(catalog);
 app.UseParticipantPrivacyHeaders();
-app.UseStaticFiles();
+app.UsePublicCompression();
+app.UseImmutableChunks();
 app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-// Areas.
+// Areas. Static files (wwwroot) compressed at build, with ETags: see Hosting/StaticAssets.cs.
+app.MapStaticAssets();
 app.MapHealth();
 app.MapParticipant();
 // The participant's privacy page (/privacy/{experiment}) and /withdraw are Razor pages in Pages/, mapped with the researcher's.

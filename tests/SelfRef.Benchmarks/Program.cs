@@ -16,6 +16,7 @@ using Spectre.Console;
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- fisher [BenchmarkDotNet options]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- fisher-frontier [--p 0.05]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- export --events 1000000 [--per-session 500] [--format csv]
+// dotnet run -c Release --project tests/SelfRef.Benchmarks -- lighthouse [--runs 3] [--experiment gallup-map] [--configuration Release] [--root FOLDER]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -42,6 +43,13 @@ if (args.Length > 0 && args[0] == "export")
 {
     if (!args.Contains("--help")) return await ExportBenchmark.Run(new Arguments(args[1..]));
     Console.WriteLine(ExportBenchmark.Usage);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "lighthouse")
+{
+    if (!args.Contains("--help")) return await LighthouseBenchmark.Run(new Arguments(args[1..]), SelfRef.Tests.Support.Repository.Root);
+    Console.WriteLine(LighthouseBenchmark.Usage);
     return 0;
 }
 
@@ -78,6 +86,7 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
                SelfRef.Benchmarks fisher-frontier [--p 0.05]            (exact or Monte Carlo, steps and time for 2×K, K = 2..10, n = 1,000..100,000)
                SelfRef.Benchmarks session-memory [--visits 2000] [--rounds 3]   (managed memory the server keeps per finished visit)
                SelfRef.Benchmarks export [--events N] [--format F]      (export from a database of N events; export --help)
+               SelfRef.Benchmarks lighthouse [--runs 3]                 (Lighthouse's mobile performance score of the participant's map page; lighthouse --help)
                SelfRef.Benchmarks erasure [options]                     (withdrawal and retention on 100,000 batch documents; erasure --help)
                SelfRef.Benchmarks ingest [options]
                SelfRef.Benchmarks load [options]    (ingest without the raw comparison, 60 s, a per-second timeline: docs/load.csv, docs/load.png)

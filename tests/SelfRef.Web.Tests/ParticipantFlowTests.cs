@@ -161,6 +161,8 @@ public class SecurityHeaderTests : IAsyncLifetime
     [InlineData("/researcher/login")]
     [InlineData("/s/gallup-pen")]
     [InlineData("/js/participant.js")]
+    [InlineData("/lib/participant/participant.js")]
+    [InlineData("/lib/outlines/countries-detail.json")]
     public async Task Every_answer_forbids_inline_script_foreign_framing_and_sniffing(string path)
     {
         var response = await _factory.Browser().GetAsync(path);

@@ -133,7 +133,7 @@ async function show(next) {
 
 async function stepModule(view) {
   if (view.status === 'declined') return import('./steps/declined.js');
-  return builtInSteps.includes(view.step.type) ? import(`./steps/${view.step.type}.js`) : import(`/tasks/${view.step.type}.js`);
+  return builtInSteps.includes(view.step.type) ? import(`./steps/${view.step.type}.js`) : import(`../tasks/${view.step.type}.js`);
 }
 
 function renderChrome(view) {

@@ -11,12 +11,13 @@ import * as L from '/lib/leaflet/leaflet-src.esm.js';
 import { el, actionButton, stylesheet } from '../js/dom.js';
 import { placeCombobox } from '../js/places.js';
 
+// Natural Earth's 110m countries, then its 10m countries simplified at build (build/outlines.mjs):
+// one file for every closer zoom keeps the whole map step within its budget (issue 17).
 const OUTLINES = [
-  { below: 3, url: '/lib/world-atlas/countries-110m.json' },
-  { below: 5, url: '/lib/world-atlas/countries-50m.json' },
-  { below: Infinity, url: '/lib/world-atlas/countries-10m.json' },
+  { below: 3, url: '/lib/outlines/countries-low.json' },
+  { below: Infinity, url: '/lib/outlines/countries-detail.json' },
 ];
-const STATES_URL = '/lib/us-atlas/states-10m.json';
+const STATES_URL = '/lib/outlines/states.json';
 const STATES_FROM_ZOOM = 3;
 const CREDITS = 'Natural Earth · US Census Bureau · <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)';
 
@@ -26,7 +27,8 @@ export async function render(container, step, context) {
   const lang = document.documentElement.lang || 'en';
   const [earlier] = await Promise.all([
     outbox.restore([], ['map.view', 'map.search.choose']),
-    stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css')]);
+    // The search box's styles too: drawn before they arrive, the box would move the map down (a layout shift).
+    stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css'), p.search === false ? null : stylesheet('/css/places.css')]);
   const left = earlier.find(e => e.type === 'map.view')?.data;
   const chosen = earlier.find(e => e.type === 'map.search.choose')?.data;
 
