@@ -8,6 +8,8 @@ using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 
+using static SelfRef.Core.Tests.Storage.StoreSamples;
+
 namespace SelfRef.Core.Tests.Storage;
 
 /// <summary>
@@ -17,30 +19,9 @@ namespace SelfRef.Core.Tests.Storage;
 public class SealedStoreTests : IDisposable
 {
     private readonly TempDatabase _file = new();
-    private static readonly Experiment Map = Shipped("gallup-map.json");
-    private static readonly Experiment Keyboard = Shipped("gallup-pen-keyboard.json");
-
     public void Dispose() => _file.Dispose();
 
-    private static Experiment Shipped(string file) => ExperimentLoader.LoadFile(Path.Combine(SelfRef.Tests.Support.Repository.Root, "experiments", file)).Experiment!;
-
-    private LiteDbStore Open() => new(_file.Path, new StoreOptions { Identifying = new IdentifyingData([Map, Keyboard]) });
-
-    private static ClientEvent Event(double t, string type, string data) => new(t, type, JsonDocument.Parse(data).RootElement.Clone());
-
-    private static Session MapSession(string id, string token, string town, string recruit) => new()
-    {
-        Id = id, Token = token, ExperimentId = Map.Id, Steps = ["consent", "intro", "map", "about-you", "debrief"], StepIndex = 3,
-        WithdrawalCode = "CODE-" + token.ToUpperInvariant(),
-        Recruitment = new() { ["PROLIFIC_PID"] = recruit },
-        Answers = new() { ["about-you.hometown"] = town, ["about-you.age"] = "Siebenundvierzig" },
-    };
-
-    private static EventBatch Searched(string town) => new(1, "map",
-    [
-        Event(5, "map.view", """{"lat":30.123456,"lng":10.654321,"zoom":2,"wall":1796144067426}"""),
-        Event(9, "map.search.choose", $$"""{"id":2851465,"name":"{{town}}","q":"{{town[..5]}}","rank":0,"lat":51.78843,"lng":11.15006}"""),
-    ]);
+    private LiteDbStore Open() => new(_file.Path, new StoreOptions { Identifying = StoreSamples.Identifying });
 
     [Fact]
     public async Task Nothing_a_session_holds_is_in_the_database_file_in_the_clear_yet_everything_reads_back_as_it_came_in()
