@@ -16,7 +16,7 @@ public sealed class PostgresCluster : IDisposable
     private static readonly Lazy<PostgresCluster> SharedCluster = new(() =>
     {
         var cluster = new PostgresCluster();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopAndDelete(wait: false);
         return cluster;
     });
 
@@ -128,14 +128,25 @@ public sealed class PostgresCluster : IDisposable
         return File.Exists(log) ? "\nserver log:\n" + File.ReadAllText(log) : "";
     }
 
-    public void Dispose()
+    /// <summary>Stops the server and deletes the folder, waiting for both.</summary>
+    public void Dispose() => StopAndDelete(wait: true);
+
+    /// <summary>
+    /// Stops the server and deletes the folder in a process of its own session (setsid), forked off
+    /// so it is no child of the test host: at the end of a test run the host and its process tree
+    /// may be killed right after the last test, and the cleanup must not die with them. With
+    /// <paramref name="wait"/> false the folder goes a moment after the host ends.
+    /// </summary>
+    private void StopAndDelete(bool wait)
     {
         if (_stopped) return;
         _stopped = true;
         NpgsqlConnection.ClearAllPools();
-        try { Run(Path.Combine(_bin, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"]); }
-        catch (InvalidOperationException) { /* stopped already (a test killed it) */ }
-        Directory.Delete(Folder, recursive: true);
+        var stop = $"'{Path.Combine(_bin, "pg_ctl")}' -D '{DataFolder}' -m immediate -w stop";
+        if (_runAs is not null) stop = $"runuser -u {_runAs} -- {stop}";
+        var cleanup = new ProcessStartInfo("setsid", [.. wait ? Array.Empty<string>() : ["--fork"], "sh", "-c", $"exec >/dev/null 2>&1 </dev/null; {stop}; rm -rf '{Folder}'"]) { WorkingDirectory = "/" };
+        using var process = Process.Start(cleanup)!;
+        if (wait) process.WaitForExit();
     }
 }
 
