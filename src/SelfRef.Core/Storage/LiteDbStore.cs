@@ -112,7 +112,7 @@ public sealed class LiteDbStore : IStore
             throw;
         }
         // Until here only this thread knew the database: from now on every use of it holds the gate.
-        _writer = new SingleWriter(_db, _gate, Committed, RolledBack);
+        _writer = new SingleWriter(new LiteDbTransactions(_db), _gate, Committed, RolledBack);
         _writer.Failed += e => Failed?.Invoke(e);
     }
 
@@ -318,7 +318,7 @@ public sealed class LiteDbStore : IStore
         var keys = _keys.Create(sid);
         var document = SessionDocument(session, sid, keys);
         _experimentOf[sid] = session.ExperimentId;
-        await _writer.Enqueue(db =>
+        await _writer.Enqueue(() =>
         {
             if (_sessions.FindById(sid) is not null) throw new WriteRefusedException($"a session {session.Id} exists already");
             _sessions.Insert(document);
@@ -334,7 +334,7 @@ public sealed class LiteDbStore : IStore
         var sid = Sid(session.Id);
         var keys = _keys.Find(sid) ?? throw new WriteRefusedException($"no session {session.Id} (erased?)");
         var document = SessionDocument(session, sid, keys);
-        return _writer.Enqueue(db => _sessions.Update(document) ? true : throw new WriteRefusedException($"no session {session.Id}"));
+        return _writer.Enqueue(() => _sessions.Update(document) ? true : throw new WriteRefusedException($"no session {session.Id}"));
     }
 
     public Task SaveRefusal(Session refusal)
@@ -342,7 +342,7 @@ public sealed class LiteDbStore : IStore
         var sid = Sid(refusal.Id);
         var keys = _keys.Find(sid) ?? _keys.Create(sid);
         var document = SessionDocument(refusal, sid, keys);
-        return _writer.Enqueue(db =>
+        return _writer.Enqueue(() =>
         {
             _sessions.Upsert(document);
             _events.DeleteMany(BatchesOf(sid));
@@ -435,28 +435,26 @@ public sealed class LiteDbStore : IStore
             ["payload"] = payload,
             ["receivedAt"] = DateTime.UtcNow.Ticks,
         };
-        return _writer.Enqueue(db =>
+        return _writer.Enqueue(() =>
         {
             if (Ended(sid)) throw new BatchRefusedException("the session has ended (consent was declined or its data was deleted)");
             var durable = _pendingDurable.TryGetValue(key, out var pending) ? pending
                 : _durable.TryGetValue(key, out var known) ? known
                 : storedDurable ?? ReadDurableSeq(sid, batch.Stream);
-            if (batch.Last <= durable) return durable;
-            if (batch.Seq > durable + 1)
-                throw new BatchRefusedException($"sequence gap: the next event expected is {durable + 1}, the batch starts at {batch.Seq}");
-            var bytes = (_pendingBytes.TryGetValue(sid, out var pendingBytes) ? pendingBytes
-                : _bytes.TryGetValue(sid, out var knownBytes) ? knownBytes
-                : storedBytes ?? ReadStoredBytes(sid)) + payload.Length;
-            if (bytes > _options.SessionQuotaBytes)
-                throw new BatchRefusedException($"storage quota used up: this session may store at most {_options.SessionQuotaBytes / (1024 * 1024)} MB");
+            var admission = BatchAdmission.Decide(batch, durable,
+                () => _pendingBytes.TryGetValue(sid, out var pendingBytes) ? pendingBytes
+                    : _bytes.TryGetValue(sid, out var knownBytes) ? knownBytes
+                    : storedBytes ?? ReadStoredBytes(sid),
+                payload.Length, _options.SessionQuotaBytes);
+            if (!admission.Store) return durable;
             // Events the file holds already stay in the payload but are skipped when read ("seq" is the first new one).
-            var first = durable + 1;
+            var first = admission.First;
             document["_id"] = first == batch.Seq ? id : EventId(sid, batch.Stream, first);
             document["seq"] = first;
             _events.Insert(document);
             AfterBatchInsert?.Invoke(sessionId, batch);
             _pendingDurable[key] = batch.Last;
-            _pendingBytes[sid] = bytes;
+            _pendingBytes[sid] = admission.Bytes;
             return batch.Last;
         });
     }
@@ -506,7 +504,7 @@ public sealed class LiteDbStore : IStore
     public async Task<DeletedRecords> DeleteSession(string sessionId)
     {
         var sid = Sid(sessionId);
-        var (sessions, codes) = await _writer.Enqueue(db =>
+        var (sessions, codes) = await _writer.Enqueue(() =>
         {
             // The keys go first and for good (flushed): from here on nothing of the session can be read.
             _keys.DestroyAll(sid);
@@ -520,7 +518,7 @@ public sealed class LiteDbStore : IStore
         int batches = 0, events = 0;
         while (true)
         {
-            var (count, eventCount) = await _writer.Enqueue(db =>
+            var (count, eventCount) = await _writer.Enqueue(() =>
             {
                 var chunk = _events.Find(BatchesOf(sid), 0, EraseChunk).ToList();
                 var n = 0;
@@ -541,10 +539,10 @@ public sealed class LiteDbStore : IStore
     public Task<bool> DeleteIdentifiers(string sessionId)
     {
         var sid = Sid(sessionId);
-        return _writer.Enqueue(db => _keys.DestroyIdentifiers(sid));
+        return _writer.Enqueue(() => _keys.DestroyIdentifiers(sid));
     }
 
-    public Task LogDeletion(DeletionRecord record) => _writer.Enqueue(db => _deletions.Insert(record));
+    public Task LogDeletion(DeletionRecord record) => _writer.Enqueue(() => _deletions.Insert(record));
 
     public IReadOnlyList<DeletionRecord> Deletions() => Read(() => _deletions.FindAll().ToList()).OrderBy(d => d.Day).ToList();
 
@@ -555,7 +553,7 @@ public sealed class LiteDbStore : IStore
         var sid = Sid(code.SessionId);
         var keys = _keys.Find(sid) ?? throw new WriteRefusedException($"no session {code.SessionId} (erased?)");
         var document = CodeDocument(code, sid, keys);
-        return _writer.Enqueue(db =>
+        return _writer.Enqueue(() =>
         {
             if (Ended(sid)) throw new WriteRefusedException($"the session {code.SessionId} has ended");
             return _codes.Upsert(document);
@@ -564,24 +562,20 @@ public sealed class LiteDbStore : IStore
 
     internal static BsonDocument CodeDocument(CoderCode code, string sid, SessionKeys keys)
     {
-        // Filed by a hash of step and coder: the database compares ids without regard to case, coder names do not.
-        var id = CodeDocumentId(sid, code.StepId, code.Slot);
-        var stored = code with { Id = CoderCode.Key(code.SessionId, code.StepId, code.Slot) };
+        var id = SealedCode.Id(sid, code.StepId, code.Slot);
         return new BsonDocument
         {
             ["_id"] = id,
             ["experiment"] = code.ExperimentId,
             ["session"] = sid,
-            ["body"] = Seal.Close(keys.Content, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored), $"code/{id}"),
+            ["body"] = SealedCode.Close(code, id, keys),
         };
     }
 
-    private static string CodeDocumentId(string sid, string stepId, string slot) => $"{sid}/{SealedSession.Hash(stepId + "\n" + slot)[..32]}";
-
     public Task DeleteCode(string sessionId, string stepId, string coder)
     {
-        var id = CodeDocumentId(Sid(sessionId), stepId, coder);
-        return _writer.Enqueue(db => _codes.Delete(id));
+        var id = SealedCode.Id(Sid(sessionId), stepId, coder);
+        return _writer.Enqueue(() => _codes.Delete(id));
     }
 
     public IReadOnlyList<CoderCode> Codes(string experimentId) =>
@@ -596,14 +590,14 @@ public sealed class LiteDbStore : IStore
     // A code of an erased session cannot be opened: it is as good as gone.
     private List<CoderCode> OpenCodes(IEnumerable<BsonDocument> documents) => documents
         .Select(d => _keys.Find(d["session"].AsString) is { } keys
-            ? System.Text.Json.JsonSerializer.Deserialize<CoderCode>(Seal.Open(keys.Content, d["body"].AsBinary, $"code/{d["_id"].AsString}"))
+            ? SealedCode.Open(d["body"].AsBinary, d["_id"].AsString, keys)
             : null)
         .OfType<CoderCode>()
         .ToList();
 
     // ---- the rest ----
 
-    public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(db => _accounts.Upsert(account));
+    public Task SaveAccount(ResearcherAccount account) => _writer.Enqueue(() => _accounts.Upsert(account));
 
     public ResearcherAccount? FindAccount(string id) =>
         Read(() => _accounts.FindById(id)) is { } account && string.Equals(account.Id, id, StringComparison.Ordinal) ? account : null;
@@ -615,7 +609,7 @@ public sealed class LiteDbStore : IStore
     public Task SaveExperimentState(ExperimentState state)
     {
         if (state.Status == ExperimentStatus.Full) throw new ArgumentException("full is not stored: it follows from the sessions", nameof(state));
-        return _writer.Enqueue(db => _experimentStates.Upsert(state));
+        return _writer.Enqueue(() => _experimentStates.Upsert(state));
     }
 
     public IReadOnlyList<ExperimentState> ExperimentStates() => Read(() => _experimentStates.FindAll().ToList());
@@ -634,7 +628,7 @@ public sealed class LiteDbStore : IStore
             ["file"] = version.File,
             ["text"] = version.Text,
         };
-        return _writer.Enqueue(db => _versions.FindById(document["_id"]) is null && _versions.Insert(document) is not null);
+        return _writer.Enqueue(() => _versions.FindById(document["_id"]) is null && _versions.Insert(document) is not null);
     }
 
     public IReadOnlyList<ExperimentVersion> ExperimentVersions() => Read(() => _versions.FindAll().ToList())
@@ -654,7 +648,7 @@ public sealed class LiteDbStore : IStore
     public async Task CheckWritable()
     {
         var stamp = DateTime.UtcNow.Ticks;
-        await _writer.Enqueue(db => _meta.Upsert(new BsonDocument { ["_id"] = "health", ["at"] = stamp }));
+        await _writer.Enqueue(() => _meta.Upsert(new BsonDocument { ["_id"] = "health", ["at"] = stamp }));
         if (Read(() => _meta.FindById("health"))?["at"].AsInt64 is not { } read || read < stamp)
             throw new StoreUnavailableException("the database did not return what was just written");
     }

@@ -65,8 +65,11 @@ public sealed class SessionKeyFile : IDisposable
     private byte[] _storageKey = [];
 
     /// <summary>The id under which a session's records and keys are filed: 128 bits of HMAC-SHA256 of its pseudonym, lower-case hex.</summary>
-    public string StorageId(string sessionId) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_storageKey, Encoding.UTF8.GetBytes(sessionId)).AsSpan(0, 16));
+    public string StorageId(string sessionId) => StorageIdOf(_storageKey, sessionId);
+
+    /// <summary>A session's storage id under a store's storage key (every store files sessions alike).</summary>
+    public static string StorageIdOf(byte[] storageKey, string sessionId) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(storageKey, Encoding.UTF8.GetBytes(sessionId)).AsSpan(0, 16));
 
     // Sessions are named by their storage id here (see StorageId), never by their pseudonym.
 

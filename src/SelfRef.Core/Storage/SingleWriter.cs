@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using LiteDB;
 
 namespace SelfRef.Core.Storage;
 
@@ -13,8 +12,8 @@ public class WriteRefusedException(string message) : Exception(message);
 public sealed class StoreUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>
-/// The one thread that writes to the database. LiteDB transactions belong to the thread that
-/// began them, so every write runs here, synchronously; work queued by many connections is
+/// The one thread that writes to the database (LiteDB transactions belong to the thread that
+/// began them; PostgreSQL's belong to one connection), so every write runs here, synchronously; work queued by many connections is
 /// committed together in one transaction (group commit) and each caller's task completes only
 /// after that commit.
 ///
@@ -27,9 +26,10 @@ public sealed class StoreUnavailableException(string message, Exception? inner =
 /// with <see cref="StoreUnavailableException"/> and <see cref="Failed"/> is raised once.
 ///
 /// The writer holds the store's gate for a whole group (begin to commit or rollback, retries
-/// included) and for each exclusive work item: LiteDB 5.0.21's page cache is not safe when
-/// threads use one database at once (LiteDB issue #2817), so every read of the store takes the
-/// same gate and no read runs while a group is open.
+/// included): LiteDB 5.0.21's page cache is not safe when threads use one database at once
+/// (LiteDB issue #2817), so every read of the LiteDB store takes the same gate and no read runs
+/// while a group is open. (The PostgreSQL store's reads use connections of their own and never
+/// take its gate.)
 /// </summary>
 internal sealed class SingleWriter : IDisposable
 {
@@ -37,7 +37,7 @@ internal sealed class SingleWriter : IDisposable
     // A group also closes after this much work, so one slow write cannot hold every acknowledgement for long.
     private static readonly TimeSpan MaxGroupWork = TimeSpan.FromMilliseconds(20);
 
-    private readonly LiteDatabase _db;
+    private readonly IGroupTransactions _db;
     private readonly StoreGate _gate;
     private readonly Action _committed, _rolledBack;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
@@ -45,8 +45,9 @@ internal sealed class SingleWriter : IDisposable
     private volatile Exception? _failure;
     private volatile bool _inGroup;
 
-    /// <param name="gate">every other use of <paramref name="db"/> holds it too.</param>
-    public SingleWriter(LiteDatabase db, StoreGate gate, Action committed, Action rolledBack)
+    /// <param name="db">the transactions of the database the writes go to; used on the writer thread only.</param>
+    /// <param name="gate">every other use of <paramref name="db"/> that must not overlap a group holds it too.</param>
+    public SingleWriter(IGroupTransactions db, StoreGate gate, Action committed, Action rolledBack)
     {
         _db = db;
         _gate = gate;
@@ -75,13 +76,13 @@ internal sealed class SingleWriter : IDisposable
     public event Action<Exception>? Failed;
 
     /// <param name="apply">runs on the writer thread inside the group's transaction; it may run again if another write of its group fails, so it changes in-memory state only through the store's pending state.</param>
-    public Task<T> Enqueue<T>(Func<LiteDatabase, T> apply) => Add(new Work<T>(apply, exclusive: false));
+    public Task<T> Enqueue<T>(Func<T> apply) => Add(new Work<T>(apply, exclusive: false));
 
     /// <summary>
     /// Runs <paramref name="apply"/> on the writer thread between two groups, outside any
-    /// transaction: for what LiteDB refuses inside one (checkpoint).
+    /// transaction: for what a database refuses inside one (LiteDB's checkpoint, PostgreSQL's VACUUM).
     /// </summary>
-    public Task<T> EnqueueExclusive<T>(Func<LiteDatabase, T> apply) => Add(new Work<T>(apply, exclusive: true));
+    public Task<T> EnqueueExclusive<T>(Func<T> apply) => Add(new Work<T>(apply, exclusive: true));
 
     private Task<T> Add<T>(Work<T> work)
     {
@@ -118,7 +119,7 @@ internal sealed class SingleWriter : IDisposable
                             case Outcome.Broken: Reapply(applied); break;
                         }
                     }
-                    if (!Database(() => _db.Commit())) throw new LiteException(0, "the database did not commit the transaction");
+                    Database(() => _db.Commit());
                     _inGroup = false;
                     // Published before the gate opens: a reader sees memory and file agree.
                     _committed();
@@ -130,7 +131,7 @@ internal sealed class SingleWriter : IDisposable
                 {
                     try
                     {
-                        lock (_gate.Lock) exclusive.Apply(_db);
+                        lock (_gate.Lock) exclusive.Apply();
                         exclusive.Complete();
                     }
                     catch (Exception e) { exclusive.Fail(e); }
@@ -154,7 +155,7 @@ internal sealed class SingleWriter : IDisposable
     {
         try
         {
-            work.Apply(_db);
+            work.Apply();
             return Outcome.Applied;
         }
         catch (WriteRefusedException e)
@@ -194,16 +195,16 @@ internal sealed class SingleWriter : IDisposable
 
     private void Begin()
     {
-        Database(() => _db.BeginTrans());
+        Database(() => _db.Begin());
         _inGroup = true;
     }
 
     // A failure of the database itself (not of one write) stops the writer.
     private sealed class DatabaseFailure(Exception inner) : Exception(inner.Message, inner);
 
-    private static T Database<T>(Func<T> call)
+    private static void Database(Action call)
     {
-        try { return call(); }
+        try { call(); }
         catch (Exception e) { throw new DatabaseFailure(e); }
     }
 
@@ -232,16 +233,16 @@ internal sealed class SingleWriter : IDisposable
     private abstract class Work
     {
         public bool Exclusive { get; init; }
-        public abstract void Apply(LiteDatabase db);
+        public abstract void Apply();
         public abstract void Complete();
         public abstract void Fail(Exception e);
     }
 
     private sealed class Work<T> : Work
     {
-        private readonly Func<LiteDatabase, T> apply;
+        private readonly Func<T> apply;
 
-        public Work(Func<LiteDatabase, T> apply, bool exclusive)
+        public Work(Func<T> apply, bool exclusive)
         {
             this.apply = apply;
             Exclusive = exclusive;
@@ -249,7 +250,7 @@ internal sealed class SingleWriter : IDisposable
 
         public readonly TaskCompletionSource<T> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
-        public override void Apply(LiteDatabase db) => _result = apply(db);
+        public override void Apply() => _result = apply();
         public override void Complete() => Completion.TrySetResult(_result);
         public override void Fail(Exception e) => Completion.TrySetException(e);
     }
