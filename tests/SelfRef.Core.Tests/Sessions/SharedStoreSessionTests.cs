@@ -2,6 +2,7 @@ using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 using SelfRef.Core.Tests.Storage;
+using SelfRef.Tests.Support;
 
 namespace SelfRef.Core.Tests.Sessions;
 

@@ -7,7 +7,7 @@ using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 
-namespace SelfRef.Core.Tests.Sessions;
+namespace SelfRef.Tests.Support;
 
 /// <summary>
 /// One LiteDB store that several session services (instances) in this process use at once, as
