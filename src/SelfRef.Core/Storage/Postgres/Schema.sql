@@ -1,0 +1,81 @@
+-- The PostgreSQL store's schema, as ordered migrations: each "-- migration N" section runs once,
+-- in order, in one transaction with the schema_version row that records it (PostgresSchema.cs).
+-- Never edit a migration that has shipped; add the next one.
+-- Every id and hash column is COLLATE "C": compared byte by byte, whatever the database's locale.
+
+-- migration 1
+CREATE TABLE store_meta (
+    name text COLLATE "C" PRIMARY KEY,
+    value bytea NOT NULL
+);
+-- The two keys of each session (SessionKeys). Erasing deletes the row, then VACUUMs this small table.
+CREATE TABLE session_keys (
+    sid text COLLATE "C" PRIMARY KEY,
+    content bytea NOT NULL,
+    identifiers bytea,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE sessions (
+    sid text COLLATE "C" PRIMARY KEY,
+    experiment text COLLATE "C" NOT NULL,
+    token text COLLATE "C" NOT NULL UNIQUE,
+    withdrawal text COLLATE "C",
+    body bytea NOT NULL,
+    ended boolean NOT NULL DEFAULT false,
+    bytes bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_experiment ON sessions (experiment);
+CREATE INDEX sessions_withdrawal ON sessions (withdrawal);
+-- The highest durable event number of each stream (browser tab) of a session, and when it began.
+CREATE TABLE streams (
+    sid text COLLATE "C" NOT NULL REFERENCES sessions ON DELETE CASCADE,
+    stream text COLLATE "C" NOT NULL,
+    durable bigint NOT NULL,
+    began bigint NOT NULL,
+    PRIMARY KEY (sid, stream)
+);
+-- One row per stored batch; seq is its first event not stored before (from_seq its first as sent).
+CREATE TABLE events (
+    sid text COLLATE "C" NOT NULL REFERENCES sessions ON DELETE CASCADE,
+    stream text COLLATE "C" NOT NULL,
+    seq bigint NOT NULL,
+    from_seq bigint NOT NULL,
+    last bigint NOT NULL,
+    step text COLLATE "C" NOT NULL,
+    bytes integer NOT NULL,
+    received_at bigint NOT NULL,
+    payload bytea NOT NULL,
+    PRIMARY KEY (sid, stream, seq)
+);
+CREATE TABLE codes (
+    id text COLLATE "C" PRIMARY KEY,
+    sid text COLLATE "C" NOT NULL,
+    experiment text COLLATE "C" NOT NULL,
+    body bytea NOT NULL
+);
+CREATE INDEX codes_sid ON codes (sid);
+CREATE INDEX codes_experiment ON codes (experiment);
+CREATE TABLE accounts (
+    id text COLLATE "C" PRIMARY KEY,
+    body jsonb NOT NULL
+);
+CREATE TABLE experiment_states (
+    id text COLLATE "C" PRIMARY KEY,
+    body jsonb NOT NULL
+);
+CREATE TABLE deletions (
+    id uuid PRIMARY KEY,
+    body jsonb NOT NULL
+);
+CREATE TABLE experiment_versions (
+    experiment text COLLATE "C" NOT NULL,
+    hash text COLLATE "C" NOT NULL,
+    seen_at bigint NOT NULL,
+    file text NOT NULL,
+    text text NOT NULL,
+    PRIMARY KEY (experiment, hash)
+);
+CREATE TABLE health (
+    id integer PRIMARY KEY,
+    at bigint NOT NULL
+);
