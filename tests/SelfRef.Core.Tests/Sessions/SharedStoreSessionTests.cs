@@ -1,6 +1,7 @@
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Storage.Postgres;
 using SelfRef.Core.Tests.Storage;
 using SelfRef.Tests.Support;
 
@@ -13,7 +14,7 @@ namespace SelfRef.Core.Tests.Sessions;
 /// trusted from memory, so a session goes on at either instance and a withdrawal at one is final
 /// at the other.
 /// </summary>
-public class SharedStoreSessionTests : IDisposable
+public abstract class SharedStoreSessionTests : IDisposable
 {
     private sealed class Clock : TimeProvider
     {
@@ -21,27 +22,23 @@ public class SharedStoreSessionTests : IDisposable
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private readonly TempDatabase _file = new();
-    private readonly LiteDbStore _lite;
-    private readonly SharedLiteDbStore _store;
     private readonly Clock _clock = new();
-    private readonly Experiment _shipped;
+    private readonly Experiment _shipped =
+        ExperimentLoader.LoadFile(Path.Combine(SelfRef.Tests.Support.Repository.Root, "experiments", "gallup-replication.json")).Experiment!;
+    private (IStore A, IStore B)? _stores;
 
-    public SharedStoreSessionTests()
-    {
-        _shipped = ExperimentLoader.LoadFile(Path.Combine(SelfRef.Tests.Support.Repository.Root, "experiments", "gallup-replication.json")).Experiment!;
-        _lite = new LiteDbStore(_file.Path);
-        _store = new SharedLiteDbStore(_lite);
-    }
+    /// <summary>The store instance A and instance B use: one store, or two stores on one database as two processes would have.</summary>
+    protected abstract (IStore A, IStore B) OpenStores();
 
-    public void Dispose()
-    {
-        _lite.Dispose();
-        _file.Dispose();
-    }
+    public abstract void Dispose();
+
+    private (IStore A, IStore B) Stores => _stores ??= OpenStores();
+
+    /// <summary>How often the stores' slot locks were taken; null when the store cannot tell.</summary>
+    protected virtual int? SlotLocksTaken => null;
 
     private (SessionService A, SessionService B) TwoInstances(Experiment experiment) =>
-        (new SessionService(_store, [experiment], _clock), new SessionService(_store, [experiment], _clock));
+        (new SessionService(Stores.A, [experiment], _clock), new SessionService(Stores.B, [experiment], _clock));
 
     private static Task<Session> Start(SessionService instance, Experiment experiment) =>
         instance.Start(experiment.Id, "en", new Dictionary<string, string>(), "test-agent");
@@ -58,7 +55,7 @@ public class SharedStoreSessionTests : IDisposable
         Assert.Equal(new Dictionary<string, int> { ["pen-first"] = 100, ["map-first"] = 100 }, perCondition);
         Assert.All(started, s => Assert.Equal(
             _shipped.EffectiveConditions[BlockRandomization.ConditionOf(_shipped.Assignment.Seed, _shipped.EffectiveConditions.Count, s.Slot)].Id, s.ConditionId));
-        Assert.True(_store.SlotLocksTaken >= 200, "the instances chose slots without the store's lock");
+        if (SlotLocksTaken is { } locks) Assert.True(locks >= 200, "the instances chose slots without the store's lock");
     }
 
     [Fact]
@@ -125,7 +122,7 @@ public class SharedStoreSessionTests : IDisposable
         Assert.Null(a.Find(session.Token));
         // A change A was about to make to its copy writes nothing back.
         await a.Advance(heldByA, "consent", null);
-        Assert.Null(_store.FindSession(session.Id));
+        Assert.Null(Stores.A.FindSession(session.Id));
         Assert.Null(b.Find(session.Token));
     }
 
@@ -143,11 +140,57 @@ public class SharedStoreSessionTests : IDisposable
             session = await b.Touch(b.Find(session.Token)!, "pen.points");
         }
         Assert.Equal(0, await a.ReleaseAbandoned());
-        Assert.Equal(SessionStatus.Active, _store.FindSession(session.Id)!.Status);
+        Assert.Equal(SessionStatus.Active, Stores.A.FindSession(session.Id)!.Status);
 
         // Silent for longer than allowed: either instance gives the slot up.
         _clock.Now += TimeSpan.FromMinutes(3);
         Assert.Equal(1, await a.ReleaseAbandoned());
-        Assert.Equal(SessionStatus.Abandoned, _store.FindSession(session.Id)!.Status);
+        Assert.Equal(SessionStatus.Abandoned, Stores.A.FindSession(session.Id)!.Status);
+    }
+}
+
+/// <summary>Two session services on one LiteDB store that says it is shared (the service's rules, without a database server).</summary>
+public sealed class SharedLiteDbSessionTests : SharedStoreSessionTests
+{
+    private readonly TempDatabase _file = new();
+    private LiteDbStore? _lite;
+    private SharedLiteDbStore? _shared;
+
+    protected override (IStore A, IStore B) OpenStores()
+    {
+        _lite = new LiteDbStore(_file.Path);
+        _shared = new SharedLiteDbStore(_lite);
+        return (_shared, _shared);
+    }
+
+    protected override int? SlotLocksTaken => _shared?.SlotLocksTaken;
+
+    public override void Dispose()
+    {
+        _lite?.Dispose();
+        _file.Dispose();
+    }
+}
+
+/// <summary>Two PostgreSQL stores on one database, as two server processes have: slots held by PostgreSQL's advisory lock.</summary>
+public sealed class PostgresSharedSessionTests : SharedStoreSessionTests
+{
+    private readonly PostgresCluster _cluster = PostgresCluster.Shared;
+    private string? _database;
+    private PostgresStore? _a, _b;
+
+    protected override (IStore A, IStore B) OpenStores()
+    {
+        _database = _cluster.CreateDatabase();
+        _a = new PostgresStore(_database);
+        _b = new PostgresStore(_database);
+        return (_a, _b);
+    }
+
+    public override void Dispose()
+    {
+        _a?.Dispose();
+        _b?.Dispose();
+        if (_database is not null) _cluster.DropDatabase(_database);
     }
 }
