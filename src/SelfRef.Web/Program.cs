@@ -32,7 +32,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddKeyFolder(settings.KeyFolderPath);
 // What identifies follows the experiments' versions as they come (the catalog keeps it current).
 var identifying = new IdentifyingData([]);
-builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings.DatabasePath, settings.KeyFolderPath, identifying, settings.SessionQuotaBytes, Console.Out));
+// The store: the LiteDB file (default) or PostgreSQL (--store postgres --connection-string …).
+builder.Services.AddSingleton<IStore>(_ => IdentifierProtection.OpenStore(settings, identifying, Console.Out));
 // Stopping (SIGTERM) may not wait long for open connections: the store flushes what it acknowledged either way.
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
 builder.Services.AddSingleton(sp => ExperimentCatalog.Load(settings.ExperimentsPath, sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>(), identifying));

@@ -37,7 +37,7 @@ public sealed class PostgresCluster : IDisposable
         Host = Folder,
         Username = "selfref",
         Database = database,
-        // Each test class's pool is its own; keep them small, the cluster allows 100 connections in all.
+        // Each store has pools of its own; kept small, as the cluster allows 200 connections in all.
         MaxPoolSize = 10,
     }.ConnectionString;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SelfRef.Core.Accounts;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Storage.Postgres;
 using SelfRef.Web.Researcher;
 
 namespace SelfRef.Web.Commands;
@@ -31,7 +32,7 @@ public static class AccountCommand
     public static Verb Verb { get; } = new(
         new Command("account", "Add an account or list them, in the database (the server stopped; while it runs, owners use /researcher/accounts).")
         {
-            Action, User, PasswordStdin, Reset, RoleOption, Experiment, SettingOption.Database, SettingOption.Environment,
+            Action, User, PasswordStdin, Reset, RoleOption, Experiment, SettingOption.Database, SettingOption.Store, SettingOption.ConnectionString, SettingOption.Environment,
         },
         Run);
 
@@ -46,7 +47,7 @@ public static class AccountCommand
             return run.Usage($"--role must be one of {string.Join(", ", Roles.Names)}, not '{typed}'");
         try
         {
-            using var store = new LiteDbStore(run.Settings.DatabasePath);
+            using var store = run.Settings.UsesPostgres ? new PostgresStore(run.Settings.ConnectionString!) : (IStore)new LiteDbStore(run.Settings.DatabasePath);
             return action == "list" ? List(store, run.Output) : Add(store, user!, role, run);
         }
         catch (IOException e) when (e.Message.Contains("in use", StringComparison.Ordinal))
@@ -56,6 +57,10 @@ public static class AccountCommand
         catch (IOException e)
         {
             return run.Failed(e.Message);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            return run.Failed($"the PostgreSQL database cannot be used: {e.Message}");
         }
     }
 

@@ -26,7 +26,7 @@ public static class AnalyzeCommand
     public static Verb Verb { get; } = new(
         new Command("analyze", "Write the replication report (HTML, Markdown, results.json, outcomes.csv, figures) from the database (the server stopped) or from an outcome table.")
         {
-            Experiment, Outcomes, Out, Title, Prereg, IncludePilot, IncludeExcluded, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+            Experiment, Outcomes, Out, Title, Prereg, IncludePilot, IncludeExcluded, SettingOption.Database, SettingOption.Store, SettingOption.ConnectionString, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
         },
         Run);
 

@@ -32,7 +32,7 @@ public static class ExportCommand
     public static Verb Verb { get; } = new(
         new Command("export", "Write the participant, outcome and event tables with their codebook from the database (the server stopped).")
         {
-            Experiment, Format, Out, IncludeIdentifiers, ConfirmIdentifiers, IncludePilot, CoarseCoordinates, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+            Experiment, Format, Out, IncludeIdentifiers, ConfirmIdentifiers, IncludePilot, CoarseCoordinates, SettingOption.Database, SettingOption.Store, SettingOption.ConnectionString, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
         },
         Run);
 
@@ -64,7 +64,7 @@ public static class ExportCommand
         {
             var settings = run.Settings;
             var database = settings.DatabasePath;
-            if (!File.Exists(database)) throw new IOException($"no database at {database}; give its path with --db FILE (or the setting SelfRef:Database)");
+            if (!settings.UsesPostgres && !File.Exists(database)) throw new IOException($"no database at {database}; give its path with --db FILE (or the setting SelfRef:Database)");
             // Through the server's keys: identifiers are encrypted in the file (and only read when included).
             // Every experiment the database knows, each session by the version it ran on; a wrong file stops only what needs it.
             using var study = OpenedStudy.Open(settings);

@@ -22,7 +22,7 @@ public static class PreregCommand
     public static Verb Verb { get; } = new(
         new Command("prereg", "Write a preregistration draft (Markdown, in the order of AsPredicted's questions) from an experiment file: hypotheses, dependent variable, conditions, analyses, exclusions, planned n with its power.")
         {
-            Experiment, Out, ExclusionReasons, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
+            Experiment, Out, ExclusionReasons, SettingOption.Database, SettingOption.Store, SettingOption.ConnectionString, SettingOption.Keys, SettingOption.Experiments, SettingOption.Environment,
         },
         Run);
 
@@ -40,9 +40,9 @@ public static class PreregCommand
 
         int? collected;
         try { collected = StoredSessions(run.Settings, id); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ExperimentLoadException or LiteDB.LiteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ExperimentLoadException or LiteDB.LiteException or Npgsql.NpgsqlException)
         {
-            return run.Failed($"cannot tell whether data were collected already: the database {run.Settings.DatabasePath} could not be read ({e.Message})");
+            return run.Failed($"cannot tell whether data were collected already: the database {(run.Settings.UsesPostgres ? "(PostgreSQL)" : run.Settings.DatabasePath)} could not be read ({e.Message})");
         }
         var (markdown, plan) = PreregistrationDraft.Write(new PreregistrationInput(
             parsed.Experiment!, ExperimentVersion.HashOf(text), DateTimeOffset.UtcNow, collected, run.Get(ExclusionReasons)));
@@ -57,7 +57,7 @@ public static class PreregCommand
     /// <summary>The experiment's sessions already stored, pilots aside; null when there is no database yet.</summary>
     private static int? StoredSessions(SelfRefOptions settings, string id)
     {
-        if (!File.Exists(settings.DatabasePath)) return null;
+        if (!settings.UsesPostgres && !File.Exists(settings.DatabasePath)) return null;
         using var study = OpenedStudy.Open(settings);
         return study.Store.SessionsOf(id).Count(s => !s.Pilot && s.Status != SelfRef.Core.Sessions.SessionStatus.Declined);
     }

@@ -19,7 +19,7 @@ public static class RederiveCommand
     public static Verb Verb { get; } = new(
         new Command("rederive", "Derive the stored task outcomes again from the stored events (the server stopped), e.g. after a rule changed.")
         {
-            Experiment, All, SettingOption.Database, SettingOption.Keys, SettingOption.Experiments, SettingOption.Gazetteer, SettingOption.Environment,
+            Experiment, All, SettingOption.Database, SettingOption.Store, SettingOption.ConnectionString, SettingOption.Keys, SettingOption.Experiments, SettingOption.Gazetteer, SettingOption.Environment,
         },
         Run);
 

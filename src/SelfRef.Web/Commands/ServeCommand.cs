@@ -14,7 +14,7 @@ public static class ServeCommand
 
     public static IReadOnlyList<Option> Options { get; } =
     [
-        SettingOption.Urls, SettingOption.Database, SettingOption.Experiments, SettingOption.Translations, SettingOption.Keys, SettingOption.PublicUrl,
+        SettingOption.Urls, SettingOption.Database, SettingOption.Store, SettingOption.ConnectionString, SettingOption.Experiments, SettingOption.Translations, SettingOption.Keys, SettingOption.PublicUrl,
         SettingOption.Redis, SettingOption.Environment, SettingOption.ContentRoot, SettingOption.ApplicationName,
     ];
 }

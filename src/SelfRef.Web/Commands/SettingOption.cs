@@ -26,6 +26,8 @@ public sealed class SettingOption : Option<string>
     private const string Section = SelfRefOptions.Section;
 
     public static readonly SettingOption Database = new("--db", $"{Section}:Database", "FILE", "The database file (default data/selfref.db)");
+    public static readonly SettingOption Store = new("--store", $"{Section}:Store", "litedb|postgres", "Where the data lives: the LiteDB file (--db) or a PostgreSQL database (--connection-string) (default litedb)");
+    public static readonly SettingOption ConnectionString = new("--connection-string", $"{Section}:ConnectionString", "TEXT", "The PostgreSQL database with --store postgres, e.g. \"Host=localhost;Database=selfref;Username=selfref\" (a password is better given as SelfRef__ConnectionString or in appsettings.json)");
     public static readonly SettingOption Experiments = new("--experiments", $"{Section}:Experiments", "FOLDER", "The folder of experiment files (default experiments)");
     public static readonly SettingOption Translations = new("--translations", $"{Section}:Translations", "FOLDER", "An extra folder of translation files (fr.json …) for the participant pages' own words, added to the shipped ones (default none)");
     public static readonly SettingOption Keys = new("--keys", $"{Section}:KeyFolder", "FOLDER", "The folder of the keys that encrypt identifiers (default {database}-keys beside the database)");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Privacy;
 using SelfRef.Core.Storage;
+using SelfRef.Core.Storage.Postgres;
 
 namespace SelfRef.Web.Hosting;
 
@@ -47,6 +48,20 @@ public static class IdentifierProtection
         };
         return new LiteDbStore(databasePath, sessionQuotaBytes is { } quota ? options with { SessionQuotaBytes = quota } : options);
     }
+
+    /// <summary>
+    /// The store the settings choose: the LiteDB file with the key folder's session keys (the
+    /// default), or the PostgreSQL database, which keeps the session keys in itself (every instance
+    /// on it needs them); the key folder then holds only the Data Protection keys.
+    /// </summary>
+    public static IStore OpenStore(SelfRefOptions settings, IdentifyingData identifying, TextWriter? log = null) => settings.UsesPostgres
+        ? new PostgresStore(settings.ConnectionString!, new StoreOptions
+        {
+            Identifying = identifying,
+            SessionQuotaBytes = settings.SessionQuotaBytes,
+            Log = log is null ? null : log.WriteLine,
+        })
+        : OpenStore(settings.DatabasePath, settings.KeyFolderPath, identifying, settings.SessionQuotaBytes, log);
 
     // Only the account running SelfRef may read the keys.
     private static DirectoryInfo Prepare(string keyFolder) => OperatingSystem.IsWindows()

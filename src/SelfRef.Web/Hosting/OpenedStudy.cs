@@ -12,21 +12,26 @@ namespace SelfRef.Web.Hosting;
 /// </summary>
 public sealed class OpenedStudy : IDisposable
 {
-    private OpenedStudy(LiteDbStore store, ExperimentCatalog catalog) => (Store, Catalog) = (store, catalog);
+    private OpenedStudy(IStore store, ExperimentCatalog catalog) => (Store, Catalog) = (store, catalog);
 
-    public LiteDbStore Store { get; }
+    public IStore Store { get; }
     public ExperimentCatalog Catalog { get; }
 
     /// <exception cref="ExperimentLoadException">the experiments folder cannot be read.</exception>
-    public static OpenedStudy Open(SelfRefOptions settings) => Open(settings.DatabasePath, settings.KeyFolderPath, settings.ExperimentsPath);
+    /// <remarks>With Store = postgres the verb reads the PostgreSQL database, also while servers use it.</remarks>
+    public static OpenedStudy Open(SelfRefOptions settings) =>
+        Open(identifying => IdentifierProtection.OpenStore(settings, identifying), settings.ExperimentsPath);
 
     /// <exception cref="ExperimentLoadException">the experiments folder cannot be read.</exception>
-    public static OpenedStudy Open(string database, string keyFolder, string experimentsFolder)
+    public static OpenedStudy Open(string database, string keyFolder, string experimentsFolder) =>
+        Open(identifying => IdentifierProtection.OpenStore(database, keyFolder, identifying), experimentsFolder);
+
+    private static OpenedStudy Open(Func<IdentifyingData, IStore> openStore, string experimentsFolder)
     {
         if (ExperimentFolder.Problem(experimentsFolder) is { } unreadable)
             throw new ExperimentLoadException([new ExperimentError(experimentsFolder, "$", unreadable)]);
         var identifying = new IdentifyingData([]);
-        var store = IdentifierProtection.OpenStore(database, keyFolder, identifying);
+        var store = openStore(identifying);
         try { return new OpenedStudy(store, ExperimentCatalog.Load(experimentsFolder, store, identifying: identifying)); }
         catch
         {

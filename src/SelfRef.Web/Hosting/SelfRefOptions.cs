@@ -3,9 +3,16 @@ using System.ComponentModel.DataAnnotations;
 namespace SelfRef.Web.Hosting;
 
 /// <summary>Settings from appsettings.json, environment (SelfRef__…) and the command line.</summary>
-public sealed class SelfRefOptions
+public sealed class SelfRefOptions : IValidatableObject
 {
     public const string Section = "SelfRef";
+    public const string LiteDb = "litedb", Postgres = "postgres";
+
+    /// <summary>Where the data lives: "litedb" (the default: one file, one process) or "postgres" (a PostgreSQL database, <see cref="ConnectionString"/>).</summary>
+    [Required] public string Store { get; set; } = LiteDb;
+
+    /// <summary>Npgsql's connection string of the PostgreSQL database (with Store = postgres), e.g. "Host=localhost;Database=selfref;Username=selfref".</summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>The LiteDB file; relative paths start at the folder the command runs in.</summary>
     [Required] public string Database { get; set; } = "data/selfref.db";
@@ -66,6 +73,27 @@ public sealed class SelfRefOptions
     public string? Redis { get; set; }
 
     public long SessionQuotaBytes => SessionQuotaMegabytes * 1024L * 1024;
+
+    public bool UsesPostgres => string.Equals(Store, Postgres, StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!UsesPostgres && !string.Equals(Store, LiteDb, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult($"must be {LiteDb} or {Postgres}, not '{Store}'", [nameof(Store)]);
+            yield break;
+        }
+        if (!UsesPostgres) yield break;
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult($"is required with {Section}:Store={Postgres} (--connection-string \"Host=…;Database=…\")", [nameof(ConnectionString)]);
+            yield break;
+        }
+        string? problem = null;
+        try { _ = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString); }
+        catch (ArgumentException e) { problem = e.Message.Split(" (Parameter")[0]; }
+        if (problem is not null) yield return new ValidationResult($"is not a PostgreSQL connection string: {problem}", [nameof(ConnectionString)]);
+    }
 
     public string DatabasePath => Path.GetFullPath(Database);
     public string KeyFolderPath => KeyFolder is { Length: > 0 } folder ? Path.GetFullPath(folder) : IdentifierProtection.DefaultKeyFolder(DatabasePath);

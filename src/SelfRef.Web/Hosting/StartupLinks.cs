@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Storage;
+using SelfRef.Core.Storage.Postgres;
 
 namespace SelfRef.Web.Hosting;
 
@@ -16,8 +18,16 @@ public static class StartupLinks
         var experiments = catalog.Experiments;
         output.WriteLine();
         output.WriteLine($"SelfRef is serving {experiments.Count} experiment(s) from {options.ExperimentsPath} (watched: changed files are served without a restart)");
-        output.WriteLine($"Database: {options.DatabasePath}");
-        output.WriteLine($"Keys:     {options.KeyFolderPath} (back up separately; never hand out with the database)");
+        if (app.Services.GetRequiredService<IStore>() is PostgresStore postgres)
+        {
+            output.WriteLine($"Database: PostgreSQL {postgres.Database} (the sessions' keys are in its session_keys table)");
+            output.WriteLine($"Keys:     {options.KeyFolderPath} (login cookies only)");
+        }
+        else
+        {
+            output.WriteLine($"Database: {options.DatabasePath}");
+            output.WriteLine($"Keys:     {options.KeyFolderPath} (back up separately; never hand out with the database)");
+        }
         output.WriteLine("Participant links:");
         foreach (var experiment in experiments)
             output.WriteLine($"  {experiment.Id,-22} {baseUrl}/s/{experiment.Id}");
