@@ -16,12 +16,6 @@ public static class ScaleOut
     /// <summary>All keys and channels SelfRef writes in Redis begin with this, so one Redis can serve other programs too.</summary>
     public const string Prefix = "selfref:";
 
-    /// <summary>
-    /// The name under which instances protect cookies and tokens: the same on every instance
-    /// (the default, the program's folder, differs between machines and installs).
-    /// </summary>
-    public const string ApplicationName = "SelfRef";
-
     /// <summary>Where Redis keeps the Data Protection key ring.</summary>
     public static readonly RedisKey DataProtectionKeys = Prefix + "data-protection-keys";
 
@@ -57,8 +51,11 @@ public static class ScaleOut
             // The instances' multiplexer, not a second connection per instance.
             backplane.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer);
         });
+        // Replaces the key folder as the key ring's home (registered after it, so it wins); the
+        // application name is the same fixed one on every instance (the default, the program's
+        // folder, differs between machines and installs).
         builder.Services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
+            .SetApplicationName(IdentifierProtection.ApplicationName)
             .PersistKeysToStackExchangeRedis(multiplexer, DataProtectionKeys);
         return multiplexer;
     }
