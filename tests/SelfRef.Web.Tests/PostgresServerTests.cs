@@ -73,6 +73,33 @@ public class PostgresServerTests(PostgresDatabase database) : IClassFixture<Post
     }
 
     [Fact]
+    public async Task The_verbs_read_and_write_the_PostgreSQL_database_while_a_server_uses_it()
+    {
+        var onPostgres = new[] { "--store", "postgres", "--connection-string", database.ConnectionString };
+        await using var server = Server();
+        var token = await server.Start("gallup-pen-keyboard");
+        var id = server.Services.GetRequiredService<SessionService>().Find(token)!.Id;
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, CommandLine.Run(["account", "add", "verbal", "--password-stdin", .. onPostgres], new StringReader("a-long-password-1234\n"), output, error));
+        Assert.Equal("", error.ToString());
+        Assert.NotNull(server.Store.FindAccount("verbal"));
+
+        var folder = Path.Combine(Path.GetTempPath(), $"selfref-pg-export-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.Equal(0, CommandLine.Run(["export", "--experiment", "gallup-pen-keyboard", "--format", "jsonl", "--out", folder, "--experiments", server.ExperimentsFolder, .. onPostgres],
+                TextReader.Null, new StringWriter(), error));
+            Assert.Contains(Directory.GetFiles(folder, "*", SearchOption.AllDirectories), file => File.ReadAllText(file).Contains(id, StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_wrong_store_setting_is_one_line_naming_it()
     {
         Assert.Equal("configuration: SelfRef:Store: must be litedb or postgres, not 'mongo'", Problem(new() { ["SelfRef:Store"] = "mongo" }));

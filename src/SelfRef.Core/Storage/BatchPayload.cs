@@ -135,5 +135,16 @@ public static class BatchPayload
         return ordered.ToJsonString();
     }
 
+    /// <summary>A stored batch as read back: its events from <paramref name="seq"/> (the first stored) to <paramref name="last"/>.</summary>
+    public static StoredBatch Stored(string sessionId, string storageId, string stream, long from, long seq, long last, string step, long receivedAtTicks, byte[] payload, SessionKeys keys) =>
+        new(sessionId, stream, seq, last, step, new DateTime(receivedAtTicks, DateTimeKind.Utc), Open(payload, storageId, stream, from, seq, keys));
+
+    /// <summary>What IStore.Events returns: stream by stream in the order the streams began, each in sequence.</summary>
+    public static IReadOnlyList<StoredBatch> InStreamOrder(IEnumerable<StoredBatch> batches) => batches
+        .GroupBy(b => b.Stream)
+        .OrderBy(stream => stream.Min(b => b.ReceivedAt))
+        .SelectMany(stream => stream.OrderBy(b => b.Seq))
+        .ToList();
+
     private static string Context(string sessionId, string stream, long from) => $"batch/{sessionId}/{stream}/{from}";
 }

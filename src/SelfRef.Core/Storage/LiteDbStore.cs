@@ -484,19 +484,9 @@ public sealed class LiteDbStore : IStore
     {
         var sid = Sid(sessionId);
         if (_keys.Find(sid) is not { } keys) return [];
-        return BatchDocuments(sid)
-            .Select(d => new StoredBatch(
-                sessionId,
-                d["stream"].AsString,
-                d["seq"].AsInt64,
-                d["last"].AsInt64,
-                d["step"].AsString,
-                new DateTime(d["receivedAt"].AsInt64, DateTimeKind.Utc),
-                BatchPayload.Open(d["payload"].AsBinary, sid, d["stream"].AsString, d["from"].AsInt64, d["seq"].AsInt64, keys)))
-            .GroupBy(b => b.Stream)
-            .OrderBy(stream => stream.Min(b => b.ReceivedAt))
-            .SelectMany(stream => stream.OrderBy(b => b.Seq))
-            .ToList();
+        return BatchPayload.InStreamOrder(BatchDocuments(sid).Select(d => BatchPayload.Stored(
+            sessionId, sid, d["stream"].AsString, d["from"].AsInt64, d["seq"].AsInt64, d["last"].AsInt64, d["step"].AsString,
+            d["receivedAt"].AsInt64, d["payload"].AsBinary, keys)));
     }
 
     // ---- erasure ----

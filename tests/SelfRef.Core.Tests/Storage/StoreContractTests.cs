@@ -7,6 +7,8 @@ using SelfRef.Core.Privacy;
 using SelfRef.Core.Sessions;
 using SelfRef.Core.Storage;
 
+using static SelfRef.Core.Tests.Storage.StoreSamples;
+
 namespace SelfRef.Core.Tests.Storage;
 
 /// <summary>
@@ -17,9 +19,6 @@ namespace SelfRef.Core.Tests.Storage;
 /// </summary>
 public abstract class StoreContractTests : IAsyncLifetime
 {
-    private static readonly Experiment Map = Shipped("gallup-map.json");
-    private static readonly Experiment Keyboard = Shipped("gallup-pen-keyboard.json");
-
     /// <summary>The store under test (<see cref="Reopen"/> replaces it).</summary>
     protected IStore Store { get; private set; } = null!;
 
@@ -54,8 +53,6 @@ public abstract class StoreContractTests : IAsyncLifetime
         Store.Dispose();
         return Store = OpenStore(options ?? new StoreOptions());
     }
-
-    private static Experiment Shipped(string file) => ExperimentLoader.LoadFile(Path.Combine(SelfRef.Tests.Support.Repository.Root, "experiments", file)).Experiment!;
 
     // A batch belongs to a stored session: its keys seal it.
     private static Task Insert(IStore store, string id) =>
@@ -257,23 +254,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     // ---- sealing, erasure, retention, exact lookups ----
 
-    private static ClientEvent Event(double t, string type, string data) => new(t, type, JsonDocument.Parse(data).RootElement.Clone());
-
-    private static Session MapSession(string id, string token, string town, string recruit) => new()
-    {
-        Id = id, Token = token, ExperimentId = Map.Id, Steps = ["consent", "intro", "map", "about-you", "debrief"], StepIndex = 3,
-        WithdrawalCode = "CODE-" + token.ToUpperInvariant(),
-        Recruitment = new() { ["PROLIFIC_PID"] = recruit },
-        Answers = new() { ["about-you.hometown"] = town, ["about-you.age"] = "Siebenundvierzig" },
-    };
-
-    private static EventBatch Searched(string town) => new(1, "map",
-    [
-        Event(5, "map.view", """{"lat":30.123456,"lng":10.654321,"zoom":2,"wall":1796144067426}"""),
-        Event(9, "map.search.choose", $$"""{"id":2851465,"name":"{{town}}","q":"{{town[..5]}}","rank":0,"lat":51.78843,"lng":11.15006}"""),
-    ]);
-
-    private static StoreOptions Identifying => new() { Identifying = new IdentifyingData([Map, Keyboard]) };
+    private static StoreOptions Identifying => new() { Identifying = StoreSamples.Identifying };
 
     [Fact]
     public async Task A_session_its_events_and_codes_read_back_as_they_came_in()

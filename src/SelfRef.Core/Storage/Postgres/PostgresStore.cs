@@ -236,19 +236,9 @@ public sealed class PostgresStore : IStore
     {
         var sid = Sid(sessionId);
         if (_keys.Find(sid) is not { } keys) return [];
-        return All(Read("SELECT stream, from_seq, seq, last, step, received_at, payload FROM events WHERE sid = $1 ORDER BY stream, seq", sid),
-                r => new StoredBatch(
-                    sessionId,
-                    r.GetString(0),
-                    r.GetInt64(2),
-                    r.GetInt64(3),
-                    r.GetString(4),
-                    new DateTime(r.GetInt64(5), DateTimeKind.Utc),
-                    BatchPayload.Open(r.GetFieldValue<byte[]>(6), sid, r.GetString(0), r.GetInt64(1), r.GetInt64(2), keys)))
-            .GroupBy(b => b.Stream)
-            .OrderBy(stream => stream.Min(b => b.ReceivedAt))
-            .SelectMany(stream => stream.OrderBy(b => b.Seq))
-            .ToList();
+        return BatchPayload.InStreamOrder(All(
+            Read("SELECT stream, from_seq, seq, last, step, received_at, payload FROM events WHERE sid = $1", sid),
+            r => BatchPayload.Stored(sessionId, sid, r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetInt64(5), r.GetFieldValue<byte[]>(6), keys)));
     }
 
     // ---- erasure ----
