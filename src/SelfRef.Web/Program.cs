@@ -64,7 +64,9 @@ builder.Services.AddSingleton(sp => new RetentionPass(sp.GetRequiredService<Sess
 builder.Services.AddSingleton<PrivacySweeper>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacySweeper>());
 builder.Services.AddPublicCompression();
-builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);
+var signalR = builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = ParticipantHub.MaxMessageBytes);
+// Several instances behind one proxy share live views and login keys through Redis (docs/deploy.md, scale-out).
+if (settings.Redis is { Length: > 0 } redis && builder.AddScaleOut(signalR, redis, Console.Error) is null) return 1;
 // Each researcher page names its policy (Researcher/Policies.cs); the folder's login requirement is the safety net.
 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Researcher").AllowAnonymousToPage("/Researcher/Login"))
     .AddMvcOptions(mvc => mvc.Filters.Add<PostPolicyFilter>());

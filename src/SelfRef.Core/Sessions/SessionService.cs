@@ -59,7 +59,7 @@ public sealed class SessionService
         var states = store.ExperimentStates();
         _status = new(states.ToDictionary(s => s.Id, s => s.Status), StringComparer.Ordinal);
         _archived = new(states.Where(s => s.Archived).ToDictionary(s => s.Id, _ => true), StringComparer.Ordinal);
-        foreach (var history in catalog.Histories) _ = SlotsOf(history.Id);
+        if (!store.Shared) foreach (var history in catalog.Histories) _ = SlotsOf(history.Id);
     }
 
     /// <summary>Experiments given as objects, each served as given (tests, tools): <see cref="ExperimentCatalog.Of"/>.</summary>
@@ -73,6 +73,22 @@ public sealed class SessionService
 
     /// <summary>Every experiment with sessions or versions, served now or not.</summary>
     public IReadOnlyCollection<string> ExperimentIds => _catalog.Histories.Select(h => h.Id).ToList();
+
+    /// <summary>
+    /// The experiment's slots as this instance may choose from them: counted in memory for a store
+    /// of one instance; read from the store for a shared one, where the caller holds
+    /// <see cref="SharedSlotLock"/> from this read until the session holding the slot is stored.
+    /// </summary>
+    private SlotTable SlotsNow(string experimentId) => _store.Shared ? new SlotTable(_store.TakenSlots(experimentId)) : SlotsOf(experimentId);
+
+    /// <summary>For a shared store, the lock on the experiment's slots against every instance; null (nothing to hold) for a store of one instance.</summary>
+    private async Task<IAsyncDisposable?> SharedSlotLock(string experimentId) => _store.Shared ? await _store.LockSlots(experimentId) : null;
+
+    /// <summary>Frees a slot counted in memory; a shared store's slots follow from the stored sessions, so there is nothing to free.</summary>
+    private void Release(string experimentId, int slot)
+    {
+        if (!_store.Shared) SlotsOf(experimentId).Release(slot);
+    }
 
     private SlotTable SlotsOf(string experimentId) => _slots.GetOrAdd(experimentId, id => new Lazy<SlotTable>(() => new SlotTable(
         _store.SessionsOf(id).Where(s => s.TakesSlot && s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot)))).Value;
@@ -88,8 +104,8 @@ public sealed class SessionService
         lock (CacheStripe(session.Token))
         {
             if (_withdrawn.ContainsKey(session.Token)) { }
-            else if (Live(session)) _byToken[session.Token] = session;
-            else Forget(session);
+            else if (Live(session) && !_store.Shared) _byToken[session.Token] = session;
+            else if (!Live(session)) Forget(session);
         }
         Changed?.Invoke(session);
         return session;
@@ -134,7 +150,8 @@ public sealed class SessionService
         var experiment = Experiment(experimentId) ?? throw new SessionException($"no experiment '{experimentId}'");
         var stored = _status.GetValueOrDefault(experimentId);
         if (stored != ExperimentStatus.Open) return stored;
-        return SlotsOf(experimentId).TakenCount >= experiment.TargetSampleSize ? ExperimentStatus.Full : ExperimentStatus.Open;
+        var taken = _store.Shared ? _store.TakenSlots(experimentId).Count : SlotsOf(experimentId).TakenCount;
+        return taken >= experiment.TargetSampleSize ? ExperimentStatus.Full : ExperimentStatus.Open;
     }
 
     /// <summary>The status a researcher set (open, paused, closed); open when none was set.</summary>
@@ -164,12 +181,18 @@ public sealed class SessionService
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
+    /// <summary>With a shared store, how often a session's sign of life is written to it (see <see cref="Touch"/>).</summary>
+    public static readonly TimeSpan SharedSeenEvery = TimeSpan.FromSeconds(30);
+
     public async Task<Session> Start(string experimentId, string language, IReadOnlyDictionary<string, string> recruitment, string? userAgent)
     {
         var (experiment, version) = Served(experimentId);
         if (_status.GetValueOrDefault(experimentId) is var stored and not ExperimentStatus.Open)
             throw new ExperimentUnavailableException(experimentId, stored);
-        if (!SlotsOf(experimentId).TryTake(experiment.TargetSampleSize, out var slot))
+        // Another instance may be choosing a slot of the same experiment now: with a shared store the
+        // choice and the insert are made under one lock held against every instance.
+        await using var held = await SharedSlotLock(experimentId);
+        if (!SlotsNow(experimentId).TryTake(experiment.TargetSampleSize, out var slot))
             throw new ExperimentUnavailableException(experimentId, ExperimentStatus.Full);
         var (condition, steps) = Assigned(experiment, slot);
         var now = Now;
@@ -196,7 +219,7 @@ public sealed class SessionService
             UserAgent = userAgent is { Length: > 300 } ? userAgent[..300] : userAgent,
         };
         try { await _store.InsertSession(session); }
-        catch { SlotsOf(experimentId).Release(slot); throw; }
+        catch { Release(experimentId, slot); throw; }
         return Stored(session);
     }
 
@@ -267,6 +290,8 @@ public sealed class SessionService
     public Session? Find(string token)
     {
         if (string.IsNullOrEmpty(token)) return null;
+        // Another instance may have changed or erased it since: the store is the only truth.
+        if (_store.Shared) return _store.FindSessionByToken(token);
         if (_byToken.TryGetValue(token, out var cached)) return cached;
         lock (CacheStripe(token))
         {
@@ -316,16 +341,26 @@ public sealed class SessionService
         // may be the state from just before the session ended (and was forgotten).
         if (Live(session))
             lock (CacheStripe(session.Token))
-                if (_byToken.ContainsKey(session.Token))
+                // A shared store's session was just read from the store (nothing is cached).
+                if (_store.Shared || _byToken.ContainsKey(session.Token))
                 {
                     _lastSeen[session.Id] = now;
                     if (lastEventType is not null) _lastEvent[session.Id] = new LastEvent(lastEventType, now);
                 }
         Seen?.Invoke(session);
+        // Every instance sweeps abandoned sessions, and the others cannot see this one's memory: the
+        // sign of life is stored now and then, well within any abandonment limit.
+        if (_store.Shared && session.Status == SessionStatus.Active && now - session.LastSeenAt >= SharedSeenEvery)
+            return await Exclusive(session, current => current.Status == SessionStatus.Active && now - current.LastSeenAt >= SharedSeenEvery
+                ? Save(current with { LastSeenAt = now })
+                : Task.FromResult(current));
         if (session.Status != SessionStatus.Abandoned) return session;
-        return await Exclusive(session, current => current.Status == SessionStatus.Abandoned
-            ? SaveHoldingSlot(Reactivated(current))
-            : Task.FromResult(current));
+        return await Exclusive(session, async current =>
+        {
+            if (current.Status != SessionStatus.Abandoned) return current;
+            await using var held = await SharedSlotLock(current.ExperimentId);
+            return await SaveHoldingSlot(Reactivated(current, SlotsNow(current.ExperimentId)));
+        });
     }
 
     /// <summary>Whether the participant has not agreed yet: the session is still on its consent step.</summary>
@@ -341,11 +376,10 @@ public sealed class SessionService
     /// One that had consented keeps its condition and takes its own slot back if nobody has it
     /// since; otherwise it finishes beside the one who took it (one more in that condition).
     /// </summary>
-    private Session Reactivated(Session session)
+    private Session Reactivated(Session session, SlotTable slots)
     {
         var now = Now;
         if (!session.TakesSlot) return session with { Status = SessionStatus.Active, LastSeenAt = now };
-        var slots = SlotsOf(session.ExperimentId);
         // Like a new arrival, one who never consented gets the version new sessions start on now.
         if (NeverConsented(session, ExperimentOf(session)) && TryServed(session.ExperimentId) is var (current, version))
         {
@@ -369,7 +403,7 @@ public sealed class SessionService
         try { return await Save(session); }
         catch
         {
-            if (session.TakesSlot) SlotsOf(session.ExperimentId).Release(session.Slot);
+            if (session.TakesSlot) Release(session.ExperimentId, session.Slot);
             throw;
         }
     }
@@ -401,7 +435,8 @@ public sealed class SessionService
         }
 
         // A participant given up as abandoned (e.g. who did not consent in time) goes on, holding a slot again.
-        if (reactivated) session = Reactivated(session);
+        await using var held = reactivated ? await SharedSlotLock(session.ExperimentId) : null;
+        if (reactivated) session = Reactivated(session, SlotsNow(session.ExperimentId));
         var now = Now;
         var next = session.StepIndex + 1;
         var visits = session.Visits.Select(v => v.StepId == stepId && v.LeftAt is null ? v with { LeftAt = now } : v).ToList();
@@ -512,7 +547,7 @@ public sealed class SessionService
         };
         await _store.SaveRefusal(refusal);
         Stored(refusal);
-        if (session.Status == SessionStatus.Active && session.TakesSlot) SlotsOf(session.ExperimentId).Release(session.Slot);
+        if (session.Status == SessionStatus.Active && session.TakesSlot) Release(session.ExperimentId, session.Slot);
         _lastSeen.TryRemove(session.Id, out _);
         return refusal;
     }
@@ -539,7 +574,7 @@ public sealed class SessionService
             var deleted = await _store.DeleteSession(current.Id);
             _lastSeen.TryRemove(current.Id, out _);
             _lastEvent.TryRemove(current.Id, out _);
-            if (current.Status == SessionStatus.Active && current.TakesSlot) SlotsOf(current.ExperimentId).Release(current.Slot);
+            if (current.Status == SessionStatus.Active && current.TakesSlot) Release(current.ExperimentId, current.Slot);
             // A pilot's deletion is the researcher tidying up, not a participant leaving: the withdrawal log does not count it.
             if (logged && !current.Pilot) await _store.LogDeletion(new DeletionRecord
             {
@@ -636,7 +671,7 @@ public sealed class SessionService
                     // Left on a task step: what was done there is derived now.
                     var saved = await Save(Derived(abandoned) ?? abandoned);
                     // Freed under the same lock that a returning participant's Touch takes, so they never cross.
-                    if (current.TakesSlot) SlotsOf(experimentId).Release(current.Slot);
+                    if (current.TakesSlot) Release(experimentId, current.Slot);
                     released = true;
                     return saved;
                 });

@@ -77,6 +77,27 @@ public interface IStore : IDisposable
     /// <summary>Every stored version of every experiment.</summary>
     IReadOnlyList<ExperimentVersion> ExperimentVersions();
 
+    /// <summary>
+    /// Whether several server instances write this store at once (a database server behind a
+    /// proxy). Then no instance may trust what it holds in memory of sessions: the session service
+    /// reads every session from the store, and assignment slots are chosen under
+    /// <see cref="LockSlots"/> from <see cref="TakenSlots"/>. A store of one process (LiteDB) is
+    /// not shared: the service counts slots and keeps sessions under way in memory.
+    /// </summary>
+    bool Shared => false;
+
+    /// <summary>
+    /// Holds the experiment's assignment slots for this caller against every instance until the
+    /// result is disposed (a database lock that a crashed instance loses with its connection).
+    /// Only a <see cref="Shared"/> store needs it.
+    /// </summary>
+    Task<IAsyncDisposable> LockSlots(string experimentId) =>
+        throw new NotSupportedException($"{GetType().Name} serves one instance: its assignment slots are counted in memory");
+
+    /// <summary>The assignment slots held now: those of active and completed sessions that take one (pilots do not).</summary>
+    IReadOnlyCollection<int> TakenSlots(string experimentId) =>
+        SessionsOf(experimentId).Where(s => s.TakesSlot && s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot).ToList();
+
     /// <summary>Writes and reads back a small record now; throws when the store cannot store.</summary>
     Task CheckWritable();
     /// <summary>Why the store stopped writing; null while it works.</summary>

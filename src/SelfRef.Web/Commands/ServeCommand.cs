@@ -15,6 +15,6 @@ public static class ServeCommand
     public static IReadOnlyList<Option> Options { get; } =
     [
         SettingOption.Urls, SettingOption.Database, SettingOption.Store, SettingOption.ConnectionString, SettingOption.Experiments, SettingOption.Translations, SettingOption.Keys, SettingOption.PublicUrl,
-        SettingOption.Environment, SettingOption.ContentRoot, SettingOption.ApplicationName,
+        SettingOption.Redis, SettingOption.Environment, SettingOption.ContentRoot, SettingOption.ApplicationName,
     ];
 }

@@ -33,6 +33,7 @@ public sealed class SettingOption : Option<string>
     public static readonly SettingOption Keys = new("--keys", $"{Section}:KeyFolder", "FOLDER", "The folder of the keys that encrypt identifiers (default {database}-keys beside the database)");
     public static readonly SettingOption PublicUrl = new("--public-url", $"{Section}:PublicUrl", "URL", "The address printed in links (default the first address listened on)");
     public static readonly SettingOption Gazetteer = new("--gazetteer", $"{Section}:Gazetteer", "FILE", "The place names (default data/places.tsv)");
+    public static readonly SettingOption Redis = new("--redis", $"{Section}:Redis", "HOST:PORT", "Redis shared by several instances behind one proxy: live views, logins and sessions across instances (default none: one instance)");
     public static readonly SettingOption Urls = new("--urls", "urls", "URLS", "Where to listen, e.g. http://0.0.0.0:8080; several separated by ';' (default http://localhost:5080)");
     public static readonly SettingOption Environment = new("--environment", "environment", "NAME", "Also read appsettings.NAME.json beside the program, e.g. Development (default Production)");
 

@@ -65,6 +65,13 @@ public sealed class SelfRefOptions : IValidatableObject
     /// <summary>The gazetteer file (place names); null: data/places.tsv found from the program's folder.</summary>
     public string? Gazetteer { get; set; }
 
+    /// <summary>
+    /// Redis (host:port, or a StackExchange.Redis configuration string) shared by several
+    /// instances: SignalR's backplane, the Data Protection keys, and the news of session changes
+    /// between instances. Null: one instance, nothing shared.
+    /// </summary>
+    public string? Redis { get; set; }
+
     public long SessionQuotaBytes => SessionQuotaMegabytes * 1024L * 1024;
 
     public bool UsesPostgres => string.Equals(Store, Postgres, StringComparison.OrdinalIgnoreCase);

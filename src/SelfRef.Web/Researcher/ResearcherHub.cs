@@ -50,6 +50,11 @@ public sealed class ProgressTracker
     private readonly TimeProvider _time;
     private readonly TimeSpan _activeWithin;
     private readonly ConcurrentDictionary<string, Lazy<ConcurrentDictionary<string, SessionSummary>>> _byExperiment = new(StringComparer.Ordinal);
+    // With a shared store other instances change sessions this one never hears of: its summaries
+    // are read again from the store, at most once a second per experiment (the notifier sends at
+    // most twice a second), so the dashboard shows the same numbers whichever instance sends them.
+    private static readonly TimeSpan SharedRefresh = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<string, DateTime> _readAt = new(StringComparer.Ordinal);
 
     public ProgressTracker(SessionService sessions, IStore store, TimeProvider time, IOptions<SelfRefOptions> options)
     {
@@ -74,12 +79,26 @@ public sealed class ProgressTracker
         return summaries;
     })).Value;
 
+    /// <summary>The experiment's summaries as stored now (with this instance's later signs of life), unless read within <see cref="SharedRefresh"/>.</summary>
+    private void ReadAgain(string experimentId)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (_readAt.TryGetValue(experimentId, out var at) && now - at < SharedRefresh) return;
+        _readAt[experimentId] = now;
+        var summaries = SummariesOf(experimentId);
+        var stored = _store.SessionsOf(experimentId);
+        foreach (var session in stored) summaries[session.Id] = SessionSummary.Of(session, _sessions.LastSeen(session), _sessions.LastEventOf(session.Id));
+        var ids = stored.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in summaries.Keys.Where(id => !ids.Contains(id)).ToList()) summaries.TryRemove(gone, out _);
+    }
+
     /// <summary>Whether the experiment has a session in progress (whose "active now" may lapse without any change).</summary>
     public bool HasActive(string experimentId) => SummariesOf(experimentId).Values.Any(s => s.Status == SessionStatus.Active);
 
     public ProgressSnapshot Snapshot(string experimentId)
     {
         var history = _sessions.History(experimentId) ?? throw new KeyNotFoundException($"no experiment '{experimentId}'");
+        if (_store.Shared) ReadAgain(experimentId);
         var served = history.Current;
         var types = history.Readable().Reverse().SelectMany(v => v.Experiment.Steps).DistinctBy(s => s.Id).ToDictionary(s => s.Id, s => StepTypes.Of(s).Name, StringComparer.Ordinal);
         var snapshot = ProgressSnapshot.Of(history.Latest,

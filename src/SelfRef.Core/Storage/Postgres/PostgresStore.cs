@@ -355,6 +355,12 @@ public sealed class PostgresStore : IStore
             Text = r.GetString(4),
         });
 
+    /// <summary>Several instances may write one database: sessions are read from it, slots chosen under <see cref="LockSlots"/>.</summary>
+    public bool Shared => true;
+
+    public Task<IAsyncDisposable> LockSlots(string experimentId) => LazyInitializer.EnsureInitialized(ref _slotLocks, () => new PostgresSlotLocks(_source)).Lock(experimentId);
+    private PostgresSlotLocks? _slotLocks;
+
     /// <summary>Writes a small record through the writer and reads it back on another connection: whether the store can store now.</summary>
     public async Task CheckWritable()
     {
