@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using SelfRef.Benchmarks;
 using SelfRef.Fault.Tests.Support;
@@ -15,7 +14,7 @@ namespace SelfRef.Fault.Tests;
 /// served is accepted by instance B (the Data Protection keys are shared).
 /// </summary>
 [Collection(FaultCollection.Name)]
-public sealed partial class BackplaneTests : IAsyncLifetime
+public sealed class BackplaneTests : IAsyncLifetime
 {
 #if DEBUG
     private const string Configuration = "Debug";
@@ -86,30 +85,7 @@ public sealed partial class BackplaneTests : IAsyncLifetime
         Assert.NotNull(cookie);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    /// <summary>The login form as one instance serves it, posted to another (or the same): the answer and the login cookie, if any.</summary>
-    private static async Task<(HttpStatusCode Status, string? Cookie)> Login(Uri formFrom, Uri postTo)
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
-        using var form = await http.GetAsync(new Uri(formFrom, "/researcher/login"));
-        var antiforgery = form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
-        var token = AntiforgeryField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(postTo, "/researcher/login"))
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["user"] = "researcher", ["password"] = Password, ["__RequestVerificationToken"] = token,
-            }),
-        };
-        request.Headers.Add("Cookie", string.Join("; ", antiforgery));
-        using var response = await http.SendAsync(request);
-        var cookie = response.Headers.TryGetValues("Set-Cookie", out var set)
-            ? set.FirstOrDefault(c => c.StartsWith("selfref.researcher=", StringComparison.Ordinal))?.Split(';')[0]
-            : null;
-        return (response.StatusCode, cookie);
-    }
+    private static Task<(HttpStatusCode Status, string? Cookie)> Login(Uri formFrom, Uri postTo) => ResearcherLogin.Post(formFrom, postTo, Password);
 
     /// <summary>Polls until the condition holds; the limit only catches a hang, never a slow machine's pace.</summary>
     private static async Task<bool> Eventually(Func<bool> condition)

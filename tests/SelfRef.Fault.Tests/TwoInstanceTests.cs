@@ -187,18 +187,8 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
 
     private static async Task<string> Login(Uri server)
     {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server };
-        using var form = await http.GetAsync("/researcher/login");
-        var antiforgery = form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
-        var token = System.Text.RegularExpressions.Regex.Match(await form.Content.ReadAsStringAsync(),
-            "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/researcher/login")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = "researcher", ["password"] = Password, ["__RequestVerificationToken"] = token }),
-        };
-        request.Headers.Add("Cookie", string.Join("; ", antiforgery));
-        using var response = await http.SendAsync(request);
-        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"the login on {server} answered {(int)response.StatusCode}");
-        return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("selfref.researcher=", StringComparison.Ordinal)).Split(';')[0];
+        var (status, cookie) = await ResearcherLogin.Post(server, server, Password);
+        if (status != HttpStatusCode.Redirect || cookie is null) throw new InvalidOperationException($"the login on {server} answered {(int)status}");
+        return cookie;
     }
 }

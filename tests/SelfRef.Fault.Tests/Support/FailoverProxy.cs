@@ -54,26 +54,10 @@ public sealed class FailoverProxy : IAsyncDisposable
             catch (OperationCanceledException) { return; }
             if (i > 0) Interlocked.Increment(ref _failedOver);
             using var cut = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            await Task.WhenAny(Pump(client, server, cut.Token), Pump(server, client, cut.Token));
+            await Task.WhenAny(SocketPump.Copy(client, server, cut.Token), SocketPump.Copy(server, client, cut.Token));
             await cut.CancelAsync();
             return;
         }
-    }
-
-    private static async Task Pump(Socket from, Socket to, CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            while (true)
-            {
-                var n = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
-                if (n == 0) break;
-                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct);
-            }
-            to.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
     }
 
     public async ValueTask DisposeAsync()

@@ -68,8 +68,8 @@ public sealed class FlakyProxy : IAsyncDisposable
         try
         {
             await server.ConnectAsync(_target, cut.Token);
-            var up = Pump(client, server, cut.Token);
-            var down = Pump(server, client, cut.Token);
+            var up = SocketPump.Copy(client, server, cut.Token, Counted);
+            var down = SocketPump.Copy(server, client, cut.Token, Counted);
             var lifetime = Task.Delay(life, cut.Token);
             var first = await Task.WhenAny(up, down, lifetime);
             if (first == lifetime && Dropping)
@@ -97,22 +97,7 @@ public sealed class FlakyProxy : IAsyncDisposable
         }
     }
 
-    private async Task Pump(Socket from, Socket to, CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            while (true)
-            {
-                var n = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
-                if (n == 0) break;
-                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct);
-                Interlocked.Add(ref _bytes, n);
-            }
-            to.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
-    }
+    private void Counted(int bytes) => Interlocked.Add(ref _bytes, bytes);
 
     public async ValueTask DisposeAsync()
     {
