@@ -52,7 +52,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
             var run = generator.RunAsync();
 
             // Kill once every participant has had events acknowledged, so each has some at stake.
-            await Until(() => generator.AcknowledgedNow() is { Count: 200 } acked && acked.Values.All(n => n >= AcknowledgedWanted), run);
+            await LoadRuns.Until(() => generator.AcknowledgedNow() is { Count: 200 } acked && acked.Values.All(n => n >= AcknowledgedWanted), run);
             var port = server.Port;
             await server.Kill();
             var atKill = generator.AcknowledgedNow();
@@ -84,7 +84,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
                 var before = atKill[outcome.Token];
                 Assert.True(outcome.Produced > before, $"session produced nothing after the kill ({outcome.Produced} events, {before} acknowledged before)");
                 // Every event acknowledged before the kill and every event produced after: 1..produced, each once.
-                Assert.Equal(LongRange(1, outcome.Produced), numbers);
+                Assert.Equal(LoadRuns.LongRange(1, outcome.Produced), numbers);
                 stored += numbers.Count;
             }
             Assert.Equal(result.EventsProduced, stored);
@@ -102,22 +102,4 @@ public sealed class ServerKillTests(ITestOutputHelper output)
     private static bool AllBeyond(IReadOnlyDictionary<string, long> now, IReadOnlyDictionary<string, long> before, long more) =>
         before.All(b => now.TryGetValue(b.Key, out var n) && n >= b.Value + more);
 
-    private static IEnumerable<long> LongRange(long first, long last)
-    {
-        for (var n = first; n <= last; n++) yield return n;
-    }
-
-    /// <summary>Waits for a condition of the run; a run that ends first fails the test with its own exception or this one.</summary>
-    private static async Task Until(Func<bool> condition, Task run)
-    {
-        while (!condition())
-        {
-            if (run.IsCompleted)
-            {
-                await run;
-                throw new InvalidOperationException("the load run ended before the condition was met");
-            }
-            await Task.Delay(50);
-        }
-    }
 }

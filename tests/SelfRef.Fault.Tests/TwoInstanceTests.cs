@@ -96,9 +96,9 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
             var runB = atB.RunAsync();
 
             // Every participant has events acknowledged, so each of A's has something at stake.
-            await Until(() => Acknowledged(atA, atB) is { Count: 2 * PerInstance } acked && acked.Values.All(n => n >= AcknowledgedWanted), runA, runB);
+            await LoadRuns.Until(() => Acknowledged(atA, atB) is { Count: 2 * PerInstance } acked && acked.Values.All(n => n >= AcknowledgedWanted), runA, runB);
             // A dashboard on A hears of all 200, B's among them, while they stream.
-            await Until(() => Volatile.Read(ref startedSeen) >= 2 * PerInstance, runA, runB);
+            await LoadRuns.Until(() => Volatile.Read(ref startedSeen) >= 2 * PerInstance, runA, runB);
 
             await a.Kill();
             Volatile.Write(ref acknowledgedAtKill, Acknowledged(atA, atB));
@@ -131,7 +131,7 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
                 var numbers = store.Events(session.Id).SelectMany(batch => batch.Events).Select(e => e.N).ToList();
                 Assert.True(outcome.Produced > killedAt[outcome.Token], "a participant produced nothing after the kill");
                 // Every event acknowledged before the kill and every one produced after: 1..produced, each once.
-                Assert.Equal(LongRange(1, outcome.Produced), numbers);
+                Assert.Equal(LoadRuns.LongRange(1, outcome.Produced), numbers);
                 stored += numbers.Count;
                 acknowledged += outcome.Acknowledged;
             }
@@ -166,24 +166,6 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
         while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 
-    private static IEnumerable<long> LongRange(long first, long last)
-    {
-        for (var n = first; n <= last; n++) yield return n;
-    }
-
-    /// <summary>Waits for a condition of the runs; a run that ends first fails the test with its own exception or this one.</summary>
-    private static async Task Until(Func<bool> condition, params Task[] runs)
-    {
-        while (!condition())
-        {
-            if (runs.FirstOrDefault(r => r.IsCompleted) is { } ended)
-            {
-                await ended;
-                throw new InvalidOperationException("a load run ended before the condition was met");
-            }
-            await Task.Delay(50);
-        }
-    }
 
     private static async Task<string> Login(Uri server)
     {
