@@ -202,6 +202,31 @@ public class PrivacyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_that_stops_ends_a_retention_pass_between_two_sessions_each_done_or_untouched()
+    {
+        var first = Sessions.Find(await KeyboardParticipant())!;
+        var second = Sessions.Find(await KeyboardParticipant())!;
+        // The host's stop comes while the pass is in the first session it deletes (the soak's
+        // SIGTERM came in a pass of 1,821 sessions: the store was closed under the rest of it).
+        using var stop = new CancellationTokenSource();
+        void StopAtFirstDeletion(Session changed) { if (changed.IdentifiersDeletedAt is not null) stop.Cancel(); }
+        Sessions.Changed += StopAtFirstDeletion;
+        var pass = new RetentionPass(Sessions, _factory.Store, _factory.Time!);
+        try { await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pass.Run(stop.Token)); }
+        finally { Sessions.Changed -= StopAtFirstDeletion; }
+
+        var after = new[] { first, second }.Select(s => _factory.Store.FindSession(s.Id)!).ToList();
+        var done = Assert.Single(after, s => s.IdentifiersDeletedAt is not null);
+        Assert.Empty(done.Recruitment);
+        var untouched = Assert.Single(after, s => s.IdentifiersDeletedAt is null);
+        Assert.Equal(RecruitmentId, untouched.Recruitment["PROLIFIC_PID"]);
+        Assert.Contains(_factory.Store.SessionsHoldingIdentifiers("gallup-pen-keyboard"), s => s.Id == untouched.Id);
+        // The next pass takes up what the stopped one left.
+        Assert.Equal(1, await pass.Run());
+        Assert.NotNull(_factory.Store.FindSession(untouched.Id)!.IdentifiersDeletedAt);
+    }
+
+    [Fact]
     public async Task Abandoned_sessions_keep_identifiers_for_the_retention_days_from_their_last_sign_of_life()
     {
         var token = await _factory.Start("gallup-map", $"?PROLIFIC_PID={RecruitmentId}");

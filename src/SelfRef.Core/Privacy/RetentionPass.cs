@@ -28,10 +28,12 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
     private readonly SemaphoreSlim _one = new(1, 1);
 
     /// <summary>Runs once over every experiment; returns how many sessions lost their identifiers.</summary>
+    /// <param name="stop">asked between sessions: a server that stops ends the pass after the session in hand, before its store is closed under it.</param>
     /// <exception cref="AggregateException">some sessions failed; every other session was handled.</exception>
-    public async Task<int> Run()
+    /// <exception cref="OperationCanceledException">stopped between two sessions; each session is either done or untouched.</exception>
+    public async Task<int> Run(CancellationToken stop = default)
     {
-        await _one.WaitAsync();
+        await _one.WaitAsync(stop);
         try
         {
             var count = 0;
@@ -43,6 +45,8 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
                 IReadOnlyList<CoderCode>? codes = null;
                 foreach (var session in everySession ? store.SessionsOf(experimentId) : store.SessionsHoldingIdentifiers(experimentId))
                 {
+                    // A failure before the stop still makes the next pass read everything.
+                    if (stop.IsCancellationRequested) { _everySession |= failed.Count > 0; stop.ThrowIfCancellationRequested(); }
                     // One session that cannot be handled (an unknown version, a damaged record) stops neither the others nor later passes.
                     try
                     {

@@ -650,9 +650,9 @@ public sealed class SessionService
     /// sessions still on the consent step longer than <see cref="Assignment.ConsentWithinMinutes"/>
     /// after they started (a link opened and left, or opened by a script). Both are marked
     /// abandoned; a participant who comes back goes on (see <see cref="Reactivated"/>). Returns how
-    /// many were freed.
+    /// many were freed. <paramref name="stop"/> is asked between sessions (a server that stops ends the check before its store closes).
     /// </summary>
-    public async Task<int> ReleaseAbandoned()
+    public async Task<int> ReleaseAbandoned(CancellationToken stop = default)
     {
         var freed = 0;
         var now = Now;
@@ -660,6 +660,7 @@ public sealed class SessionService
         {
             foreach (var session in _store.SessionsOf(experimentId).Where(s => s.Status == SessionStatus.Active))
             {
+                stop.ThrowIfCancellationRequested();
                 var experiment = ExperimentOf(session);
                 if (!Overdue(session, experiment, now)) continue;
                 var released = false;

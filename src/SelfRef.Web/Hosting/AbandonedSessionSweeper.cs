@@ -13,7 +13,7 @@ public sealed class AbandonedSessionSweeper(SessionService sessions, IOptions<Se
         {
             try
             {
-                var freed = await sessions.ReleaseAbandoned();
+                var freed = await sessions.ReleaseAbandoned(stoppingToken);
                 if (freed > 0) log.LogInformation("Released the condition slots of {Count} session(s) that went silent or did not consent in time", freed);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -14,7 +14,7 @@ public sealed class PrivacySweeper(RetentionPass retention, TimeProvider time, I
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RetentionCheckSeconds), time);
         while (await timer.NextTickUnlessStopped(stoppingToken))
         {
-            try { await RunOnce(); }
+            try { await RunOnce(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogError(e, "Deleting identifiers whose retention ended failed; trying again at the next tick");
@@ -23,9 +23,9 @@ public sealed class PrivacySweeper(RetentionPass retention, TimeProvider time, I
     }
 
     /// <summary>One pass. Returns how many sessions lost their identifiers.</summary>
-    public async Task<int> RunOnce()
+    public async Task<int> RunOnce(CancellationToken stop = default)
     {
-        var count = await retention.Run();
+        var count = await retention.Run(stop);
         if (count > 0) log.LogInformation("Deleted the identifiers of {Count} session(s) whose retention ended", count);
         return count;
     }
