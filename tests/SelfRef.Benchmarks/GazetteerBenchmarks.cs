@@ -39,11 +39,23 @@ public class GazetteerBenchmarks
     [Benchmark]
     public int SearchOneLetter() => _gazetteer.Search("B", 8).Count;
 
+    /// <summary>The second letter of a home town typed: still tens of thousands of names.</summary>
+    [Benchmark]
+    public int SearchTwoLetters() => _gazetteer.Search("Mü", 8).Count;
+
     [Benchmark]
     public int Nearest() => _gazetteer.Nearest(48.14, 11.58).Count;
 
     [Benchmark]
     public int LabelsWorld() => _gazetteer.LargestIn(-85, -180, 85, 180, 60, 30, 8, minPopulation: 300_000).Count;
+
+    /// <summary>Europe at zoom 5 (PlacesEndpoints.MinPopulation(5) = 10,000; label spacing as the endpoint computes it there).</summary>
+    [Benchmark]
+    public int LabelsEurope() => _gazetteer.LargestIn(35, -12, 60, 30, 60, 4.4, 1.5, minPopulation: 10_000).Count;
+
+    /// <summary>A town and its surroundings at zoom 10, where every village may be labelled.</summary>
+    [Benchmark]
+    public int LabelsMunichZoom10() => _gazetteer.LargestIn(47.9, 11.2, 48.4, 12.0, 60, 0.27, 0.06, minPopulation: 0).Count;
 
     [Benchmark]
     public int LabelsGermany() => _gazetteer.LargestIn(47, 5, 55, 15, 60, 1.2, 0.2, minPopulation: 3_000).Count;

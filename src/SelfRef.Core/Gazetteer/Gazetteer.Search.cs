@@ -18,14 +18,14 @@ public sealed partial class Gazetteer
         var key = Encoding.UTF8.GetBytes(PlaceNames.Key(query ?? ""));
         if (key.Length == 0 || limit == 0) return [];
 
-        var best = new Dictionary<int, (MatchQuality Quality, int Edits, int Entry, bool Main)>();
+        // Only the best `limit` places are kept while the names are walked: a query of one or two
+        // letters matches tens of thousands of names, and ranking them all (as this did) allocated
+        // megabytes per keystroke, most of it on the large object heap.
+        var best = new TopPlaces(limit, Rank);
         void Offer(int entry, MatchQuality quality, int edits)
         {
             var place = _names.Place(entry);
-            var main = _names.Text(entry) == _name[place];
-            if (best.TryGetValue(place, out var known) &&
-                (known.Quality, known.Edits, known.Main ? 0 : 1).CompareTo((quality, edits, main ? 0 : 1)) <= 0) return;
-            best[place] = (quality, edits, entry, main);
+            best.Offer(new Candidate(place, entry, quality, edits, _names.Text(entry) == _name[place]));
         }
 
         var (start, end) = _names.PrefixRange(key);
@@ -47,19 +47,29 @@ public sealed partial class Gazetteer
             }
         }
 
-        // A place whose own name starts with the query weighs ten times its size against one
-        // matched by an alternate name: "Mün" is more likely Munich or Münster than a city once
-        // called "Muntividèu", yet "Münch" still finds Munich (alternate "München") before a village.
-        return best
-            .OrderBy(b => b.Value.Quality)
-            .ThenBy(b => IsSection(b.Key))
-            .ThenBy(b => b.Value.Edits)
-            .ThenByDescending(b => b.Value.Main || b.Value.Quality != MatchQuality.Prefix ? _population[b.Key] : _population[b.Key] / 10.0)
-            .ThenBy(b => _id[b.Key])
-            .Take(limit)
-            .Select(b => new PlaceMatch(PlaceAt(b.Key), _names.Text(b.Value.Entry), b.Value.Quality, b.Value.Edits))
-            .ToList();
+        return best.InOrder().Select(b => new PlaceMatch(PlaceAt(b.Place), _names.Text(b.Entry), b.Quality, b.Edits)).ToList();
     }
+
+    /// <summary>
+    /// The order of suggestions: exact before prefix before fuzzy, whole towns before parts of a
+    /// city, fewer typing errors first, then larger places. A place whose own name starts with the
+    /// query weighs ten times its size against one matched by an alternate name: "Mün" is more
+    /// likely Munich or Münster than a city once called "Muntividèu", yet "Münch" still finds Munich
+    /// (alternate "München") before a village. Among the names of one place, its best match (a main
+    /// name before an alternate) is the one shown.
+    /// </summary>
+    private int Rank(Candidate a, Candidate b)
+    {
+        var order = a.Quality.CompareTo(b.Quality);
+        if (order == 0) order = IsSection(a.Place).CompareTo(IsSection(b.Place));
+        if (order == 0) order = a.Edits.CompareTo(b.Edits);
+        if (order == 0) order = Weight(b).CompareTo(Weight(a));
+        if (order == 0) order = _id[a.Place].CompareTo(_id[b.Place]);
+        if (order == 0) order = b.Main.CompareTo(a.Main);
+        return order;
+    }
+
+    private double Weight(Candidate c) => c.Main || c.Quality != MatchQuality.Prefix ? _population[c.Place] : _population[c.Place] / 10.0;
 
     /// <summary>
     /// The fewest single-letter edits that turn <paramref name="query"/> into the start of

@@ -20,7 +20,8 @@ public sealed partial class Gazetteer
                     found.Add((place, GreatCircle.DistanceKm(lat, lon, _lat[place], _lon[place])));
             });
             if (found.Count < count) continue;
-            found.Sort((a, b) => a.Km.CompareTo(b.Km));
+            // Places at the same distance (the same coordinates): the larger first, whatever order the grid holds them in.
+            found.Sort((a, b) => a.Km != b.Km ? a.Km.CompareTo(b.Km) : _rank[a.Place].CompareTo(_rank[b.Place]));
             if (found.Count > count) found.RemoveRange(count, found.Count - count);
             // Nothing beyond this ring can be nearer than its inner edge: `ring` whole degrees of
             // latitude, or of longitude where they are shortest (nearest the pole the band reaches).
@@ -60,17 +61,11 @@ public sealed partial class Gazetteer
         if ((long)rows * columns > 2_000)
         {
             // A large view: walking all places from the largest down finds its few labels first.
-            candidates = _byPopulation.Where(Inside);
+            candidates = _byPopulation.TakeWhile(p => _population[p] >= minPopulation).Where(Inside);
         }
         else
         {
-            var inView = new List<int>();
-            var startColumn = SpatialGrid.Column(west);
-            for (var row = SpatialGrid.Row(south); row <= SpatialGrid.Row(north); row++)
-                for (var c = 0; c < columns; c++)
-                    foreach (var p in _grid.PlacesIn(row, startColumn + c))
-                        if (Inside(p)) inView.Add(p);
-            candidates = inView.OrderByDescending(p => _population[p]).ThenBy(p => _id[p]);
+            candidates = LargestFirst(SpatialGrid.Row(south), SpatialGrid.Row(north), SpatialGrid.Column(west), columns, minPopulation).Where(Inside);
         }
 
         var chosen = new List<int>();
@@ -87,6 +82,30 @@ public sealed partial class Gazetteer
             if (!overlaps) chosen.Add(p);
         }
         return chosen.Select(PlaceAt).ToList();
+    }
+
+    /// <summary>
+    /// The places of a block of cells, largest first, read as needed: each cell lists its places
+    /// largest first, so merging the cells costs memory for the cells, not for every place in
+    /// view (a view of Europe holds tens of thousands; they were all listed and sorted per request).
+    /// Stops at the first place below <paramref name="minPopulation"/>: all after it are smaller.
+    /// </summary>
+    private IEnumerable<int> LargestFirst(int fromRow, int toRow, int startColumn, int columns, int minPopulation)
+    {
+        var cells = new PriorityQueue<(int Next, int End), int>();
+        for (var row = fromRow; row <= toRow; row++)
+            for (var c = 0; c < columns; c++)
+            {
+                var (start, end) = _grid.Slots(row, startColumn + c);
+                if (start < end) cells.Enqueue((start, end), _rank[_grid.PlaceIn(start)]);
+            }
+        while (cells.TryDequeue(out var cell, out _))
+        {
+            var place = _grid.PlaceIn(cell.Next);
+            if (_population[place] < minPopulation) yield break;
+            if (cell.Next + 1 < cell.End) cells.Enqueue((cell.Next + 1, cell.End), _rank[_grid.PlaceIn(cell.Next + 1)]);
+            yield return place;
+        }
     }
 
     private bool IsSection(int place) => ReferenceEquals(_feature[place], SectionCode) || _feature[place] == SectionCode;

@@ -23,6 +23,8 @@ public sealed partial class Gazetteer
     private readonly string[] _feature, _country, _admin1;
     private readonly Dictionary<int, int> _byId;
     private readonly int[] _byPopulation;
+    // Each place's position in _byPopulation.
+    private readonly int[] _rank;
     private readonly NameIndex _names;
     private readonly SpatialGrid _grid;
 
@@ -40,8 +42,10 @@ public sealed partial class Gazetteer
             _byId[r.Id] = i;
         }
         _byPopulation = Enumerable.Range(0, n).OrderByDescending(i => _population[i]).ThenBy(i => _id[i]).ToArray();
+        _rank = new int[n];
+        for (var r = 0; r < n; r++) _rank[_byPopulation[r]] = r;
         _names = names;
-        _grid = new SpatialGrid(_lat, _lon);
+        _grid = new SpatialGrid(_lat, _lon, _byPopulation);
     }
 
     public int Count => _id.Length;

@@ -3,6 +3,7 @@ namespace SelfRef.Core.Gazetteer;
 /// <summary>
 /// Places bucketed into one-degree cells (compressed rows: a start offset per cell and one array
 /// of place numbers), for nearest-place and in-view queries without touching the whole world.
+/// Within a cell, places keep the order they are given in (largest first, for in-view labels).
 /// </summary>
 internal sealed class SpatialGrid
 {
@@ -10,7 +11,7 @@ internal sealed class SpatialGrid
     private readonly int[] _cellStart;
     private readonly int[] _places;
 
-    public SpatialGrid(float[] lat, float[] lon)
+    public SpatialGrid(float[] lat, float[] lon, int[] order)
     {
         var counts = new int[Columns * Rows + 1];
         var cells = new int[lat.Length];
@@ -20,7 +21,7 @@ internal sealed class SpatialGrid
         _places = new int[lat.Length];
         // counts[c] is now the first slot of cell c; it advances as the cell fills.
         var next = counts;
-        for (var i = 0; i < lat.Length; i++) _places[next[cells[i]]++] = i;
+        foreach (var i in order) _places[next[cells[i]]++] = i;
     }
 
     public static int Row(double lat) => Math.Clamp((int)Math.Floor(lat + 90), 0, Rows - 1);
@@ -31,9 +32,18 @@ internal sealed class SpatialGrid
 
     public ReadOnlySpan<int> PlacesIn(int row, int column)
     {
-        var cell = row * Columns + ((column % Columns) + Columns) % Columns;
-        return _places.AsSpan(_cellStart[cell], _cellStart[cell + 1] - _cellStart[cell]);
+        var (start, end) = Slots(row, column);
+        return _places.AsSpan(start, end - start);
     }
+
+    /// <summary>Where a cell's places lie in <see cref="PlaceIn"/>'s numbering.</summary>
+    public (int Start, int End) Slots(int row, int column)
+    {
+        var cell = row * Columns + ((column % Columns) + Columns) % Columns;
+        return (_cellStart[cell], _cellStart[cell + 1]);
+    }
+
+    public int PlaceIn(int slot) => _places[slot];
 
     /// <summary>
     /// Calls <paramref name="visit"/> with the cells of ring <paramref name="ring"/> around the
