@@ -656,13 +656,26 @@ public sealed class SessionService
     {
         var freed = 0;
         var now = Now;
+        // Every session under way is in the cache once a first check has put those the store
+        // held from before the start there (a new or returning session is cached by its change):
+        // later checks read the cache, not every session of every study once a minute. With a
+        // shared store, other instances start sessions this one never sees: it reads them all.
+        var everySession = _store.Shared || !_activeCached;
         foreach (var experimentId in ExperimentIds)
         {
-            foreach (var session in _store.SessionsOf(experimentId).Where(s => s.Status == SessionStatus.Active))
+            var active = everySession
+                ? _store.SessionsOf(experimentId).Where(s => s.Status == SessionStatus.Active)
+                : _byToken.Values.Where(s => s.ExperimentId == experimentId && s.Status == SessionStatus.Active).ToList();
+            foreach (var session in active)
             {
                 stop.ThrowIfCancellationRequested();
                 var experiment = ExperimentOf(session);
-                if (!Overdue(session, experiment, now)) continue;
+                if (!Overdue(session, experiment, now))
+                {
+                    // Cached the way a lookup caches it (the store read again under the token's stripe), so no older state gets in.
+                    if (everySession && !_store.Shared) Find(session.Token);
+                    continue;
+                }
                 var released = false;
                 await Exclusive(session, async current =>
                 {
@@ -679,8 +692,12 @@ public sealed class SessionService
                 if (released) freed++;
             }
         }
+        if (!_store.Shared) _activeCached = true;
         return freed;
     }
+
+    // Whether a check for abandoned sessions went through every stored session since start (see ReleaseAbandoned).
+    private volatile bool _activeCached;
 
     /// <summary>The session's last sign of life: a request or event batch seen since start, else what is stored.</summary>
     public DateTime LastSeen(Session session) =>

@@ -89,6 +89,38 @@ public sealed class SessionMemoryTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_first_check_abandoned_sessions_are_found_without_reading_every_stored_session()
+    {
+        var clock = new ManualClock();
+        var before = new SessionService(_store, [_experiment], clock);
+        var fromBeforeTheStart = await before.Advance(await before.Start(_experiment.Id, "de", NoRecruitment, "agent"), "consent", null);
+        var finished = await Finish(before, await before.Start(_experiment.Id, "de", NoRecruitment, "agent"));
+
+        // A restart: the session under way is in the store only.
+        var (store, counted) = SlowReads.Around(_store);
+        var sessions = new SessionService(store, [_experiment], clock);
+        var startedSince = await sessions.Advance(await sessions.Start(_experiment.Id, "de", NoRecruitment, "agent"), "consent", null);
+        counted.Calls.Clear();
+        Assert.Equal(0, await sessions.ReleaseAbandoned());
+        Assert.Equal(1, counted.Calls.GetValueOrDefault(nameof(IStore.SessionsOf)));
+
+        clock.Now += TimeSpan.FromMinutes(_experiment.Assignment.AbandonAfterMinutes + 1);
+        counted.Calls.Clear();
+        Assert.Equal(2, await sessions.ReleaseAbandoned());
+        Assert.Equal(0, counted.Calls.GetValueOrDefault(nameof(IStore.SessionsOf)));
+        Assert.Equal(SessionStatus.Abandoned, _store.FindSessionByToken(fromBeforeTheStart.Token)!.Status);
+        Assert.Equal(SessionStatus.Abandoned, _store.FindSessionByToken(startedSince.Token)!.Status);
+        Assert.Equal(SessionStatus.Completed, _store.FindSessionByToken(finished.Token)!.Status);
+        Assert.Equal((0, 0, 0), sessions.InMemory);
+
+        // A participant who comes back is under way again, and is found abandoned again by the cache alone.
+        await sessions.Touch(sessions.Find(startedSince.Token)!, "step.onset");
+        clock.Now += TimeSpan.FromMinutes(_experiment.Assignment.AbandonAfterMinutes + 1);
+        Assert.Equal(1, await sessions.ReleaseAbandoned());
+        Assert.Equal(0, counted.Calls.GetValueOrDefault(nameof(IStore.SessionsOf)));
+    }
+
+    [Fact]
     public async Task A_lookup_that_read_the_store_before_a_session_finished_never_puts_the_running_state_back()
     {
         var (store, slow) = SlowReads.Around(_store);
@@ -152,6 +184,9 @@ public sealed class SessionMemoryTests : IDisposable
         private IStore _inner = null!;
         private readonly ConcurrentDictionary<string, Hold> _holds = new(StringComparer.Ordinal);
 
+        /// <summary>How often each of the store's methods was called.</summary>
+        public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
+
         public static (IStore Store, SlowReads Holds) Around(IStore store)
         {
             var proxy = Create<IStore, SlowReads>();
@@ -165,7 +200,8 @@ public sealed class SessionMemoryTests : IDisposable
         {
             try
             {
-                var result = method!.Invoke(_inner, args);
+                Calls.AddOrUpdate(method!.Name, 1, (_, n) => n + 1);
+                var result = method.Invoke(_inner, args);
                 if (method.Name == nameof(IStore.FindSessionByToken) && _holds.TryRemove((string)args![0]!, out var hold))
                 {
                     hold.Reached();
