@@ -49,7 +49,7 @@ internal static class SessionMemory
                 // The round's identifiers go first; then both kinds of pass find nothing left to delete.
                 await retention.Run();
                 var everySession = await Cost(() => new RetentionPass(sessions, store, TimeProvider.System).Run());
-                var later = await Cost(retention.Run);
+                var later = await Cost(() => retention.Run());
                 table.AddRow(round.ToString(), $"{done:N0}", $"{after / 1048576.0:F1} MiB", $"{(after - before) / (double)visits:N0} B", InMemory(sessions), everySession, later);
                 before = Heap();
             }
