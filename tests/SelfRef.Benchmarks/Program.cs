@@ -235,6 +235,12 @@ try
         result = await LoadGenerator.RunAsync(load, stop.Token);
         totals = await watch.Stop();
         samples = watch.Samples;
+        // A server that ended by itself makes the figures meaningless: say so with its last words, as its folder goes with the run.
+        foreach (var dead in servers.Where(s => s.HasExited))
+        {
+            AnsiConsole.MarkupLine($"[red]server pid {dead.Pid} ended during the run; the last lines of its log:[/]");
+            foreach (var line in File.ReadLines(dead.LogPath).TakeLast(20)) AnsiConsole.WriteLine("  " + line);
+        }
         await deployment.StopServers();
         stored = deployment.CountStored();
     }
