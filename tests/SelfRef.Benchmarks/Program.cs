@@ -5,6 +5,7 @@ using Spectre.Console;
 
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- ingest [--clients 2000] [--rate 20] [--interval 250]
 //     [--seconds 30] [--saturate [--batch 5]] [--drain 60] [--raw-docs N] [--no-raw] [--no-build] [--keep]
+//     [--store litedb|postgres [--instances 1|2] [--no-fsync]]
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- load [--clients 2000] [--seconds 60] [ingest options]   (+ docs/load.csv, docs/load.png)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- soak [--clients 1000] [--minutes 10] [ingest options]  (+ docs/soak.csv, docs/soak.png)
 // dotnet run -c Release --project tests/SelfRef.Benchmarks -- load|soak --browser [--clients N] [--seconds S | --minutes M] [browser options]   (+ docs/load-browser.csv or docs/soak-browser.csv, .png, -erasures.csv)
@@ -105,6 +106,11 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
           --no-prime       no first one-event batch per client during setup: new sessions' first writes fall into the window
           --no-build       use the existing Release build of SelfRef.Web
           --keep           keep the temporary folder (database, server log)
+          --store S        litedb (default: a temporary LiteDB file) or postgres (a PostgreSQL cluster of the run's own,
+                           initdb in a temporary folder; no raw comparison)
+          --instances N    1 (default) or 2 with --store postgres: two servers on the one database and a redis-server of
+                           the run's own as backplane, the clients half and half; figures over all clients and per instance
+          --no-fsync       postgres only: the cluster does not flush commits to disk (as LiteDB does not); default: it does
           --browser        load and soak only: browser-shaped participants instead of fixed-rate clients (below)
         """ + "\n" + BrowserBenchmark.Usage);
     return args.Contains("--help") ? 0 : 2;
@@ -124,6 +130,12 @@ var noRaw = options.Flag("--no-raw") || verb != "ingest";
 var noBuild = options.Flag("--no-build");
 var prime = !options.Flag("--no-prime");
 var keep = options.Flag("--keep");
+var instances = options.Int("--instances", 1);
+if (Deployment.ParseStore(options.Value("--store")) is not { } store) { Console.Error.WriteLine($"--store must be litedb or postgres, not '{options.Value("--store")}'"); return 2; }
+if (Deployment.Refusal(store, instances) is { } refusal) { Console.Error.WriteLine(refusal); return 2; }
+var fsync = !options.Flag("--no-fsync");
+if (!fsync && store != BenchmarkStore.Postgres) { Console.Error.WriteLine("--no-fsync is a setting of the PostgreSQL cluster (--store postgres); LiteDB never flushes on commit"); return 2; }
+if (store == BenchmarkStore.Postgres && options.Flag("--raw-docs")) { Console.Error.WriteLine("--raw-docs: the raw comparison is LiteDB's InsertBulk, which does not apply to --store postgres"); return 2; }
 if (verb == "soak" && seconds is <= 0 or > 600) { Console.Error.WriteLine("--minutes must be above 0 and at most 10"); return 2; }
 if (verb != "soak" && seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
 
@@ -131,6 +143,7 @@ var root = SelfRef.Tests.Support.Repository.Root;
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 if (options.Flag("--browser"))
 {
+    if (store != BenchmarkStore.LiteDb) { Console.Error.WriteLine("--browser runs against LiteDB only; --store postgres is a mode of fixed-rate clients"); return 2; }
     if (verb == "ingest") { Console.Error.WriteLine("--browser is a mode of load and soak; ingest compares fixed-rate clients with raw LiteDB"); return 2; }
     if (saturate) { Console.Error.WriteLine("--browser and --saturate do not go together: browsers send what their participants do"); return 2; }
     return await BrowserBenchmark.Run(verb, options, root, clients, seconds, drain, options.Value("--timeline"), noBuild, keep);
@@ -147,6 +160,32 @@ if (hardFiles < filesNeeded)
     return 2;
 }
 
+// The raw comparison is LiteDB's own InsertBulk: it says nothing about a PostgreSQL store.
+if (store == BenchmarkStore.Postgres && !noRaw)
+{
+    AnsiConsole.MarkupLine("[grey]--store postgres: no raw LiteDB comparison (it measures LiteDB's InsertBulk, not PostgreSQL)[/]");
+    noRaw = true;
+}
+
+// The first Ctrl-C (or SIGTERM) ends the run in order: the load stops, the servers, the cluster and
+// redis-server are stopped and the folders deleted. A second one kills all of it at once and ends
+// the process: the PostgreSQL cluster runs in a session of its own and would outlive it otherwise.
+using var stop = new CancellationTokenSource();
+Deployment? started = null;
+void OnSignal(System.Runtime.InteropServices.PosixSignalContext context)
+{
+    if (!stop.IsCancellationRequested)
+    {
+        context.Cancel = true;
+        AnsiConsole.MarkupLine("[yellow]stopping: the load ends, then everything the run started (again to kill it all at once)[/]");
+        stop.Cancel();
+        return;
+    }
+    Volatile.Read(ref started)?.Abandon();
+}
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+
 var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"selfref-bench-{Guid.NewGuid():N}")).FullName;
 try
 {
@@ -159,16 +198,20 @@ try
     WatchTotals totals;
     List<Sample> samples;
     (long Documents, long Events) stored;
-    int serverPid;
-    await using (var server = await ServerProcess.Start(root, work))
+    string serverPids;
+    await using (var deployment = await Deployment.Start(root, work, store, instances, fsync, d => Volatile.Write(ref started, d),
+        message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), stop.Token))
     {
-        serverPid = server.Pid;
-        AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}, database {server.DatabasePath}[/]");
-        var watch = new ServerWatch(server);
+        var servers = deployment.Servers;
+        serverPids = string.Join(", ", servers.Select(s => s.Pid));
+        foreach (var server in servers) AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}[/]");
+        AnsiConsole.MarkupLine($"[grey]store: {Markup.Escape(deployment.Describe())}[/]");
+        var watch = new ServerWatch(servers);
 
         var load = new LoadOptions
         {
-            BaseUrl = server.BaseUrl,
+            BaseUrl = servers[0].BaseUrl,
+            OtherInstances = [.. servers.Skip(1).Select(s => s.BaseUrl)],
             Clients = clients,
             Mode = saturate ? LoadMode.Saturation : LoadMode.Rate,
             EventsPerSecond = rate,
@@ -188,13 +231,18 @@ try
         AnsiConsole.MarkupLine(saturate
             ? $"[bold]saturation[/]: {clients} clients, {batch} events per batch, {seconds} s"
             : $"[bold]rate[/]: {clients} clients × {rate} events/s, a batch every {interval} ms, {seconds} s (offered {clients * rate:N0} events/s)");
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        if (instances > 1) AnsiConsole.MarkupLine($"[bold]{instances} instances[/], the clients half and half; figures over all clients, then per instance");
         result = await LoadGenerator.RunAsync(load, stop.Token);
         totals = await watch.Stop();
         samples = watch.Samples;
-        await server.Stop();
-        stored = RawInsert.CountStored(server.DatabasePath);
+        // A server that ended by itself makes the figures meaningless: say so with its last words, as its folder goes with the run.
+        foreach (var dead in servers.Where(s => s.HasExited))
+        {
+            AnsiConsole.MarkupLine($"[red]server pid {dead.Pid} ended during the run; the last lines of its log:[/]");
+            foreach (var line in File.ReadLines(dead.LogPath).TakeLast(20)) AnsiConsole.WriteLine("  " + line);
+        }
+        await deployment.StopServers();
+        stored = deployment.CountStored();
     }
 
     RawInsert.Result? raw = null;
@@ -206,7 +254,7 @@ try
         raw = RawInsert.Run(work, Math.Max(1, result.SessionsStarted), documents, perDocument);
     }
 
-    Report(result, totals, samples, stored, raw, serverPid);
+    Report(result, totals, samples, stored, raw, store, fsync, serverPids);
     if (timeline is not null)
     {
         var rows = LoadTimeline.Rows(samples);
@@ -218,17 +266,24 @@ try
     }
     return result.Complete && stored.Events == result.EventsProduced ? 0 : 1;
 }
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopped before the end: no figures; everything the run started is stopped and its folders deleted");
+    return 130;
+}
 finally
 {
     if (keep) AnsiConsole.MarkupLine($"[grey]kept {work}[/]");
     else Directory.Delete(work, recursive: true);
 }
 
-static void Report(LoadResult r, WatchTotals totals, List<Sample> samples, (long Documents, long Events) stored, RawInsert.Result? raw, int serverPid)
+static void Report(LoadResult r, WatchTotals totals, List<Sample> samples, (long Documents, long Events) stored, RawInsert.Result? raw, BenchmarkStore store, bool fsync, string serverPids)
 {
     var o = r.Options;
     var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
     void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+    Row("store / instances", (store == BenchmarkStore.LiteDb ? "LiteDB" : $"PostgreSQL (fsync {(fsync ? "on" : "off")})") +
+        $" / {o.Instances.Count}{(o.Instances.Count > 1 ? " (Redis backplane; server CPU and memory: all instances summed)" : "")}");
     Row("mode", o.Mode == LoadMode.Rate ? $"rate {o.EventsPerSecond}/s per client, batch every {o.BatchInterval.TotalMilliseconds} ms" : $"saturation, {o.SaturationBatchSize} events per batch");
     Row("clients connected / sessions started", $"{r.ClientsConnected} / {r.SessionsStarted} of {o.Clients}");
     Row("setup (sessions + connections)", $"{r.SetupTime.TotalSeconds:F1} s");
@@ -245,6 +300,9 @@ static void Report(LoadResult r, WatchTotals totals, List<Sample> samples, (long
     Row("events in the database after shutdown", $"{stored.Events:N0} in {stored.Documents:N0} documents");
     Row("EVENTS LOST (produced − durable)", $"{r.EventsLost:N0}{(r.SessionsUnverified > 0 ? $" ({r.SessionsUnverified} sessions unverified)" : "")}");
     Row("retries / timeouts / disconnects / reconnects", $"{r.Retries} / {r.Timeouts} / {r.Disconnects} / {r.Reconnects}");
+    if (r.PerInstance.Count > 1)
+        foreach (var (instance, k) in r.PerInstance.Select((x, k) => (x, k + 1)))
+            Row($"instance {k}: sessions / events acknowledged / ack p50 / p90 / p99", $"{instance.Sessions} / {instance.EventsAcknowledged:N0} / {instance.AckLatency.P50:F1} / {instance.AckLatency.P90:F1} / {instance.AckLatency.P99:F1} ms");
     totals.Rows(Row, samples);
     if (raw is not null)
     {
@@ -257,7 +315,7 @@ static void Report(LoadResult r, WatchTotals totals, List<Sample> samples, (long
     var lostOk = r.EventsLost == 0 && r.Complete && stored.Events == r.EventsProduced;
     AnsiConsole.MarkupLine(lostOk ? "[green]no event lost[/]" : "[red]EVENTS LOST or sessions unverified[/]");
     if (o.Mode == LoadMode.Rate)
-        AnsiConsole.MarkupLine($"target p99 ack < 100 ms: {(r.AckLatency.P99 < 100 ? "[green]met[/]" : "[red]not met[/]")} ({r.AckLatency.P99:F1} ms); server pid was {serverPid}");
+        AnsiConsole.MarkupLine($"target p99 ack < 100 ms: {(r.AckLatency.P99 < 100 ? "[green]met[/]" : "[red]not met[/]")} ({r.AckLatency.P99:F1} ms); server pid was {serverPids}");
 }
 
 

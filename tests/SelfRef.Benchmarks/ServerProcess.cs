@@ -99,7 +99,17 @@ public sealed class ServerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilHealthy(TimeSpan.FromSeconds(180));
+        try
+        {
+            await server.WaitUntilHealthy(TimeSpan.FromSeconds(180));
+        }
+        catch
+        {
+            // A server that never became healthy is no one's to stop later.
+            await server.Kill();
+            lock (server._log) server._log.Dispose();
+            throw;
+        }
         return server;
     }
 

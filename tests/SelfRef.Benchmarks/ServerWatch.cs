@@ -6,29 +6,32 @@ namespace SelfRef.Benchmarks;
 /// <summary>
 /// What a load run reads of the server process and of its own while it lasts: at every progress
 /// report a <see cref="Sample"/> (CPU of both and of the machine, the server's resident memory,
-/// the load average), and the server's resident memory every 200 ms for its peak.
+/// the load average), and the server's resident memory every 200 ms for its peak. With several
+/// instances "the server" is all of them: CPU times and resident memory summed.
 /// </summary>
 internal sealed class ServerWatch
 {
-    private readonly ServerProcess _server;
+    private readonly IReadOnlyList<ServerProcess> _servers;
     private readonly List<Sample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _serverStart = TimeSpan.Zero, _ownStart = TimeSpan.Zero;
     private readonly Task _sampler;
     private long _peakSampled;
 
-    public ServerWatch(ServerProcess server)
+    public ServerWatch(ServerProcess server) : this([server]) { }
+
+    public ServerWatch(IReadOnlyList<ServerProcess> servers)
     {
-        _server = server;
+        _servers = servers;
         _ownStart = Process.GetCurrentProcess().TotalProcessorTime;
-        _serverStart = server.CpuTime();
+        _serverStart = ServerCpu();
         _sampler = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
             try
             {
                 while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-                    Interlocked.Exchange(ref _peakSampled, Math.Max(Interlocked.Read(ref _peakSampled), server.Memory().Rss));
+                    Interlocked.Exchange(ref _peakSampled, Math.Max(Interlocked.Read(ref _peakSampled), ServerMemory().Rss));
             }
             catch (OperationCanceledException) { }
         });
@@ -42,19 +45,24 @@ internal sealed class ServerWatch
     /// <summary>Reads the processes now, for a progress report.</summary>
     public Sample Take(LoadProgress progress)
     {
-        var sample = new Sample(progress, _server.CpuTime(), Process.GetCurrentProcess().TotalProcessorTime, _server.Memory().Rss, ProcStatus.MachineBusy(), ProcStatus.LoadAverage());
+        var sample = new Sample(progress, ServerCpu(), Process.GetCurrentProcess().TotalProcessorTime, ServerMemory().Rss, ProcStatus.MachineBusy(), ProcStatus.LoadAverage());
         lock (_samples) _samples.Add(sample);
         return sample;
     }
+
+    private TimeSpan ServerCpu() => _servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
+
+    // Peaks summed are an upper bound on the peak of the sum: the instances need not peak together.
+    private (long Rss, long Peak) ServerMemory() => _servers.Select(s => s.Memory()).Aggregate((0L, 0L), (sum, m) => (sum.Item1 + m.Rss, sum.Item2 + m.Peak));
 
     /// <summary>Stops sampling: the server's peak memory (VmHWM, and the highest VmRSS sampled) and the CPU both processes used since the watch began.</summary>
     public async Task<WatchTotals> Stop()
     {
         await _stop.CancelAsync();
         await _sampler;
-        var memory = _server.Memory();
+        var memory = ServerMemory();
         return new WatchTotals(Math.Max(memory.Rss, Interlocked.Read(ref _peakSampled)), memory.Peak,
-            _server.CpuTime() - _serverStart, Process.GetCurrentProcess().TotalProcessorTime - _ownStart);
+            ServerCpu() - _serverStart, Process.GetCurrentProcess().TotalProcessorTime - _ownStart);
     }
 }
 

@@ -94,4 +94,50 @@ public sealed class LoadGeneratorTests : IAsyncLifetime
         Assert.Equal(result.EventsProduced, result.EventsDurable);
     }
 
+    [Fact]
+    public async Task With_two_instances_the_clients_go_half_and_half_each_instance_stores_its_own_and_the_figures_count_both()
+    {
+        // A second server with a store of its own: what each stores shows which clients talked to it.
+        await using var other = new SelfRefFactory();
+        var otherUrl = new Uri(other.StartOnKestrel());
+        var result = await LoadGenerator.RunAsync(new LoadOptions
+        {
+            BaseUrl = _baseUrl,
+            OtherInstances = [otherUrl],
+            Clients = 6,
+            EventsPerSecond = 40,
+            BatchInterval = TimeSpan.FromMilliseconds(100),
+            // Only the limit that catches a hang: the window ends when 300 events are acknowledged.
+            Duration = TimeSpan.FromMinutes(5),
+            Until = p => p.Acknowledged >= 300,
+        });
+
+        Assert.Empty(result.Errors);
+        Assert.True(result.Complete);
+        Assert.Equal([_baseUrl, otherUrl], result.PerInstance.Select(i => i.BaseUrl));
+        Assert.All(result.PerInstance, i => Assert.Equal(3, i.Sessions));
+        Assert.Equal(result.EventsAcknowledged, result.PerInstance.Sum(i => i.EventsAcknowledged));
+        Assert.Equal(result.AckLatency.Count, result.PerInstance.Sum(i => i.AckLatency.Count));
+        Assert.All(result.PerInstance, i => Assert.True(i.AckLatency.Count > 0));
+
+        var stores = new[] { _factory.Services.GetRequiredService<IStore>(), other.Services.GetRequiredService<IStore>() };
+        foreach (var (outcome, index) in result.Sessions.Select((o, i) => (o, i)))
+        {
+            // Sessions are in client order: client i talked to instance i mod 2 only.
+            var own = stores[index % 2];
+            var session = own.FindSessionByToken(outcome.Token);
+            Assert.NotNull(session);
+            Assert.Null(stores[1 - index % 2].FindSessionByToken(outcome.Token));
+            Assert.Equal(outcome.Produced, own.Events(session.Id).SelectMany(b => b.Events).LongCount());
+        }
+        Assert.Equal(result.PerInstance[0].EventsAcknowledged, result.Sessions.Where((_, i) => i % 2 == 0).Sum(s => s.Acknowledged));
+    }
+
+    [Fact]
+    public void Two_instances_at_the_same_address_are_refused()
+    {
+        var options = new LoadOptions { BaseUrl = _baseUrl, OtherInstances = [_baseUrl] };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains("each instance's address must be given once", error.Message);
+    }
 }

@@ -22,6 +22,7 @@ public sealed class PostgresCluster : IDisposable
 
     private readonly string _bin;
     private readonly string? _runAs;
+    private readonly bool _fsync;
     private int _databases;
     private bool _stopped;
 
@@ -41,8 +42,10 @@ public sealed class PostgresCluster : IDisposable
         MaxPoolSize = 10,
     }.ConnectionString;
 
-    public PostgresCluster()
+    /// <param name="fsync">flush commits to disk as a deployed server does (benchmarks); tests leave it off.</param>
+    public PostgresCluster(bool fsync = false)
     {
+        _fsync = fsync;
         _bin = FindBinaries() ?? throw new InvalidOperationException(
             $"PostgreSQL's initdb and pg_ctl were found neither on PATH nor in /usr/lib/postgresql/*/bin: the PostgreSQL store's tests need them; install them with: {Install}");
         // initdb and postgres refuse to run as root: then the cluster runs as "nobody" (it owns the folder).
@@ -92,7 +95,7 @@ public sealed class PostgresCluster : IDisposable
     /// keeps its writes), so commits stay synchronous: asynchronous ones would be lost by <see cref="Kill"/>.
     /// </remarks>
     public void Start() => Run(Path.Combine(_bin, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(Folder, "server.log"), "-w", "-t", "120",
-        "-o", $"-k {Folder} -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=200", "start"]);
+        "-o", $"-k {Folder} -c listen_addresses= {(_fsync ? "" : "-c fsync=off -c full_page_writes=off ")}-c max_connections=200", "start"]);
 
     private static string? FindBinaries()
     {

@@ -83,7 +83,8 @@ public sealed class LoadGenerator
         using var hard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hard.CancelAfter(_options.HardLimit);
         _clock.Restart();
-        using var http = ParticipantLink.Client(_options.BaseUrl, _options.SetupConcurrency);
+        var instances = _options.Instances;
+        var https = instances.Select(url => ParticipantLink.Client(url, _options.SetupConcurrency)).ToList();
 
         using var progressStop = new CancellationTokenSource();
         var progress = ReportProgress(progressStop.Token);
@@ -99,7 +100,7 @@ public sealed class LoadGenerator
                 {
                     await Parallel.ForEachAsync(Enumerable.Range(0, _options.Clients),
                         new ParallelOptions { MaxDegreeOfParallelism = _options.SetupConcurrency, CancellationToken = setup.Token },
-                        async (i, ct) => slots[i] = await Connect(http, i, ct));
+                        async (i, ct) => slots[i] = await Connect(https[i % https.Count], instances[i % instances.Count], i, ct));
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -153,6 +154,11 @@ public sealed class LoadGenerator
 
             var latencies = new List<double>(clients.Sum(c => c.Latencies.Count));
             foreach (var c in clients) latencies.AddRange(c.Latencies);
+            var perInstance = instances.Select((url, k) =>
+            {
+                var theirs = clients.Where(c => c.Index % instances.Count == k).ToList();
+                return new InstanceResult(url, theirs.Count, theirs.Sum(c => c.Outbox.Acked), LatencySummary.Of(theirs.SelectMany(c => c.Latencies).ToList()));
+            }).ToList();
             return new LoadResult
             {
                 Options = _options,
@@ -174,12 +180,14 @@ public sealed class LoadGenerator
                 AckLatency = LatencySummary.Of(latencies),
                 FirstBatchLatency = LatencySummary.Of(clients.SelectMany(c => c.FirstLatencies).ToList()),
                 Sessions = outcomes,
+                PerInstance = perInstance,
                 Errors = new Dictionary<string, int>(_errors),
                 UntilMet = untilMet,
             };
         }
         finally
         {
+            foreach (var http in https) http.Dispose();
             await progressStop.CancelAsync();
             await progress;
             await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) =>
@@ -190,7 +198,7 @@ public sealed class LoadGenerator
         }
     }
 
-    private async Task<Client?> Connect(HttpClient http, int index, CancellationToken ct)
+    private async Task<Client?> Connect(HttpClient http, Uri baseUrl, int index, CancellationToken ct)
     {
         // Setup is retried like everything else: on a flaky network a participant reloads the page.
         string? token = null;
@@ -217,7 +225,7 @@ public sealed class LoadGenerator
             }
         }
 
-        var connection = ParticipantLink.Hub(_options.BaseUrl, token);
+        var connection = ParticipantLink.Hub(baseUrl, token);
         var client = new Client(index, new EventOutbox(token, connection, _policy, _counters, Error));
         connection.Closed += _ =>
         {

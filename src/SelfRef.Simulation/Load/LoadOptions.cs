@@ -21,6 +21,14 @@ public sealed record LoadOptions
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:5080.</summary>
     public required Uri BaseUrl { get; init; }
+    /// <summary>
+    /// Further instances of the same deployment (one database, one backplane). Client i talks to
+    /// <see cref="Instances"/>[i mod their number] only, from its session's start to its last
+    /// batch: two instances get the clients half and half.
+    /// </summary>
+    public IReadOnlyList<Uri> OtherInstances { get; init; } = [];
+    /// <summary><see cref="BaseUrl"/> followed by <see cref="OtherInstances"/>.</summary>
+    public IReadOnlyList<Uri> Instances => [BaseUrl, .. OtherInstances];
     public string ExperimentId { get; init; } = "gallup-pen";
     /// <summary>The step the events belong to: each client goes on to it first (consent, instructions), then sends its pen points there.</summary>
     public string Step { get; init; } = "pen";
@@ -73,8 +81,12 @@ public sealed record LoadOptions
     /// <exception cref="ArgumentException">an option is out of its bounds or the server is not on this machine.</exception>
     public void Validate()
     {
-        if (!IsLoopback(BaseUrl)) throw new ArgumentException($"the load generator talks to loopback addresses only, not {BaseUrl.Host}", nameof(BaseUrl));
-        if (BaseUrl.Scheme is not ("http" or "https")) throw new ArgumentException("the base address must be http or https", nameof(BaseUrl));
+        foreach (var url in Instances)
+        {
+            if (!IsLoopback(url)) throw new ArgumentException($"the load generator talks to loopback addresses only, not {url.Host}", nameof(BaseUrl));
+            if (url.Scheme is not ("http" or "https")) throw new ArgumentException($"a base address must be http or https, not {url}", nameof(BaseUrl));
+        }
+        Check(Instances.Distinct().Count() == Instances.Count, "each instance's address must be given once");
         Check(Clients is >= 1 and <= MaxClients, $"clients must be between 1 and {MaxClients}");
         Check(Duration > TimeSpan.Zero && Duration <= MaxDuration, $"duration must be positive and at most {MaxDuration}");
         Check(SetupTimeout > TimeSpan.Zero && SetupTimeout <= MaxWait, $"setup timeout must be positive and at most {MaxWait}");

@@ -34,6 +34,8 @@ public sealed record LoadResult
     public required IReadOnlyList<SessionOutcome> Sessions { get; init; }
     /// <summary>Distinct problems met (at most a few dozen), with how often each occurred.</summary>
     public required IReadOnlyDictionary<string, int> Errors { get; init; }
+    /// <summary>Per address of <see cref="LoadOptions.Instances"/>, in that order (one entry when there is one server).</summary>
+    public required IReadOnlyList<InstanceResult> PerInstance { get; init; }
     /// <summary>The window ended because <see cref="LoadOptions.Until"/> was met, not because <see cref="LoadOptions.Duration"/> ran out.</summary>
     public bool UntilMet { get; init; }
 
@@ -45,6 +47,12 @@ public sealed record LoadResult
     /// <summary>Every client connected, every session verified, nothing lost.</summary>
     public bool Complete => ClientsConnected == Options.Clients && SessionsUnverified == 0 && EventsLost == 0;
 }
+
+/// <summary>The clients of one instance (<see cref="LoadOptions.Instances"/>).</summary>
+/// <param name="Sessions">sessions started there (a client that could not start one counts nowhere).</param>
+/// <param name="EventsAcknowledged">over the whole run, window and drain.</param>
+/// <param name="AckLatency">of its clients' batches, as <see cref="LoadResult.AckLatency"/>.</param>
+public sealed record InstanceResult(Uri BaseUrl, int Sessions, long EventsAcknowledged, LatencySummary AckLatency);
 
 /// <param name="Durable">the server's answer to <c>Durable(token)</c> at the end; null if it could not be asked.</param>
 public sealed record SessionOutcome(string Token, long Produced, long Acknowledged, long? Durable)

@@ -3,12 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace SelfRef.Fault.Tests.Support;
+namespace SelfRef.Tests.Support;
 
 /// <summary>
 /// A private redis-server (Debian's) on a free loopback port with a temporary folder, nothing
 /// saved to disk. A machine without it fails the test with the command that installs it: the
-/// scale-out tests are part of every run, never skipped.
+/// scale-out tests are part of every run, never skipped. Shared by the fault tests and the benchmarks.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -30,7 +30,7 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> Start()
     {
         var program = Executable() ?? throw new InvalidOperationException(
-            "redis-server is not installed; the scale-out tests need it: apt-get install -y redis-server");
+            "redis-server is not installed; the scale-out tests and the two-instance benchmark need it: apt-get install -y redis-server");
         var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"selfref-redis-{Guid.NewGuid():N}")).FullName;
         var port = FreePort();
         var process = Process.Start(new ProcessStartInfo(program,
@@ -80,6 +80,13 @@ public sealed class RedisServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Kills redis-server at once, without waiting (a benchmark stopped by a second Ctrl-C); the folder stays.</summary>
+    public void Kill()
+    {
+        try { if (!_process.HasExited) _process.Kill(); }
+        catch (InvalidOperationException) { }
     }
 
     public async ValueTask DisposeAsync()
