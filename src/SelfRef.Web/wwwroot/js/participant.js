@@ -148,27 +148,17 @@ function renderChrome(view) {
   }
   const progress = document.getElementById('progress');
   progress.textContent = view.status === 'declined' ? '' : format(ui['app.stepOf'], view.step.index + 1, view.step.count);
+  // Each language by its own name (Deutsch, English, Français), named by the server (LanguageTags.Autonym).
   const holder = document.getElementById('language');
   holder.replaceChildren();
   if (view.languages.length < 2 || view.status === 'declined') return;
   const select = el('select', { id: 'language-select' }, ...view.languages.map(code =>
-    el('option', { value: code, selected: code === view.language, lang: code }, autonym(code))));
+    el('option', { value: code, selected: code === view.language, lang: code }, view.languageNames?.[code] ?? code)));
   select.addEventListener('change', async () => {
     const result = await api(`?lang=${encodeURIComponent(select.value)}`);
     if (result.ok) await show(result.json);
   });
   holder.append(el('label', { for: 'language-select' }, ui['app.language']), select);
-}
-
-// Each language by its own name (Deutsch, English, français), from the browser's own data, so a
-// new language needs no text of ours.
-function autonym(code) {
-  try {
-    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code);
-    return name ? name.charAt(0).toLocaleUpperCase(code) + name.slice(1) : code;
-  } catch {
-    return code;
-  }
 }
 
 document.addEventListener('visibilitychange', event =>
