@@ -181,8 +181,20 @@ async function start() {
     return;
   }
   ui = first.json.ui;
-  outbox.start();
-  await show(first.json);
+  // The connection (SignalR's client, its negotiation, the socket) waits until the first step is on
+  // screen and the page is idle; what the participant does before is kept and sent then, in order,
+  // with the times it happened (outbox.js).
+  let shown;
+  outbox.start({ connectWhen: new Promise(resolve => { shown = resolve; }).then(idle) });
+  try { await show(first.json); } finally { shown(); }
+}
+
+/** Resolves when the browser has nothing urgent to do (at the latest after 2 s), or after a frame where it cannot tell. */
+function idle() {
+  return new Promise(resolve => {
+    if ('requestIdleCallback' in window) requestIdleCallback(() => resolve(), { timeout: 2000 });
+    else setTimeout(resolve, 50);
+  });
 }
 
 start();
