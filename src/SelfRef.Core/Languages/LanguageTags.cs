@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace SelfRef.Core.Languages;
@@ -27,4 +28,25 @@ public static partial class LanguageTags
     }
 
     public static string Primary(string tag) => tag.Split('-', '_')[0];
+
+    /// <summary>
+    /// The language's name in itself, capitalised ("Deutsch", "English", "Français"), for the
+    /// participant's language menu; the tag itself where ICU knows no name for it. Named here and
+    /// not in the browser: the browser's Intl.DisplayNames loads its locale data on first use,
+    /// a quarter of a second of main thread on a phone before the page can answer (issue 17.4).
+    /// </summary>
+    public static string Autonym(string tag)
+    {
+        try
+        {
+            var culture = CultureInfo.GetCultureInfo(tag, predefinedOnly: true);
+            var name = culture.NativeName;
+            return string.IsNullOrWhiteSpace(name) || name.Equals(tag, StringComparison.OrdinalIgnoreCase) ? tag
+                : culture.TextInfo.ToUpper(name[0]) + name[1..];
+        }
+        catch (CultureNotFoundException)
+        {
+            return tag;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SelfRef.Core.Experiments;
+using SelfRef.Core.Languages;
 using SelfRef.Core.Sessions;
 
 namespace SelfRef.Web.Participant;
@@ -14,7 +15,8 @@ public sealed record SessionView(
     StepViewModel Step,
     CompletionView? Completion,
     IReadOnlyDictionary<string, string> Ui,
-    string? PrivacyUrl = null)
+    string? PrivacyUrl = null,
+    IReadOnlyDictionary<string, string>? LanguageNames = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -55,7 +57,8 @@ public sealed record SessionView(
             view,
             completion,
             ui.All(lang),
-            $"/privacy/{Uri.EscapeDataString(experiment.Id)}?lang={lang}");
+            $"/privacy/{Uri.EscapeDataString(experiment.Id)}?lang={lang}",
+            experiment.Languages.Distinct().ToDictionary(l => l, LanguageTags.Autonym));
     }
 
     private static string? RedirectUrl(Experiment experiment, Session session)

@@ -172,7 +172,13 @@ export class Outbox {
     this.flush();
   }
 
-  async start() {
+  /**
+   * Takes this tab's stream and numbers what was logged so far; connects to the server once
+   * `connectWhen` settles. Until then events are kept (numbered, in localStorage) as while offline:
+   * the page starts the connection after it has shown the first step, so that loading and starting
+   * SignalR's client does not hold up the first view (issue 17.4).
+   */
+  async start({ connectWhen = Promise.resolve() } = {}) {
     while (!(await claim(this.#token, this.#stream))) this.#stream = randomStream();
     sessionStorage.setItem(`selfref.stream.${this.#token}`, this.#stream);
     this.#key = outboxKey(this.#token, this.#stream);
@@ -188,6 +194,9 @@ export class Outbox {
     this.#save();
     this.#isReady();
 
+    await connectWhen;
+    await loadSignalR(() => this.#stopped);
+    if (this.#stopped) return;
     const connection = new signalR.HubConnectionBuilder()
       .withUrl(`/hubs/participant?session=${encodeURIComponent(this.#token)}`)
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(5000, 250 * 2 ** ctx.previousRetryCount) })
@@ -366,7 +375,8 @@ export class Outbox {
   }
 
   #status() {
-    const connected = this.#connection?.state === signalR.HubConnectionState.Connected && navigator.onLine !== false;
+    // Before the page has started the connection nothing says that the network is away: what waits is "saving", not "offline".
+    const connected = navigator.onLine !== false && (this.#connection === null ? !this.#stopped : this.#connection.state === signalR.HubConnectionState.Connected);
     this.#onStatus({ connected, pending: this.pending, acknowledged: this.#state.acked, storageFull: this.storageFull });
   }
 
@@ -381,6 +391,26 @@ export class Outbox {
       catch (error) { console.warn('SelfRef: could not keep events on this device', error); }
     }
   }
+}
+
+const SIGNALR_URL = '/lib/signalr/signalr.min.js';
+let signalRLoading = null;
+
+/** SignalR's client (a classic script that sets window.signalR), loaded once; tried again every 2 s while the network fails it. */
+function loadSignalR(stopped) {
+  signalRLoading ??= (async () => {
+    while (!window.signalR && !stopped()) {
+      const loaded = await new Promise(resolve => {
+        const script = document.createElement('script');
+        script.src = SIGNALR_URL;
+        script.addEventListener('load', () => resolve(true));
+        script.addEventListener('error', () => { script.remove(); resolve(false); });
+        document.head.append(script);
+      });
+      if (!loaded) await sleep(2000);
+    }
+  })();
+  return signalRLoading;
 }
 
 /** Resolves with the time of the next frame that shows what was just rendered: the step's onset. */

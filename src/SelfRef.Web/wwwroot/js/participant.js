@@ -148,27 +148,17 @@ function renderChrome(view) {
   }
   const progress = document.getElementById('progress');
   progress.textContent = view.status === 'declined' ? '' : format(ui['app.stepOf'], view.step.index + 1, view.step.count);
+  // Each language by its own name (Deutsch, English, Français), named by the server (LanguageTags.Autonym).
   const holder = document.getElementById('language');
   holder.replaceChildren();
   if (view.languages.length < 2 || view.status === 'declined') return;
   const select = el('select', { id: 'language-select' }, ...view.languages.map(code =>
-    el('option', { value: code, selected: code === view.language, lang: code }, autonym(code))));
+    el('option', { value: code, selected: code === view.language, lang: code }, view.languageNames?.[code] ?? code)));
   select.addEventListener('change', async () => {
     const result = await api(`?lang=${encodeURIComponent(select.value)}`);
     if (result.ok) await show(result.json);
   });
   holder.append(el('label', { for: 'language-select' }, ui['app.language']), select);
-}
-
-// Each language by its own name (Deutsch, English, français), from the browser's own data, so a
-// new language needs no text of ours.
-function autonym(code) {
-  try {
-    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code);
-    return name ? name.charAt(0).toLocaleUpperCase(code) + name.slice(1) : code;
-  } catch {
-    return code;
-  }
 }
 
 document.addEventListener('visibilitychange', event =>
@@ -191,8 +181,20 @@ async function start() {
     return;
   }
   ui = first.json.ui;
-  outbox.start();
-  await show(first.json);
+  // The connection (SignalR's client, its negotiation, the socket) waits until the first step is on
+  // screen and the page is idle; what the participant does before is kept and sent then, in order,
+  // with the times it happened (outbox.js).
+  let shown;
+  outbox.start({ connectWhen: new Promise(resolve => { shown = resolve; }).then(idle) });
+  try { await show(first.json); } finally { shown(); }
+}
+
+/** Resolves when the browser has nothing urgent to do (at the latest after 2 s), or after a frame where it cannot tell. */
+function idle() {
+  return new Promise(resolve => {
+    if ('requestIdleCallback' in window) requestIdleCallback(() => resolve(), { timeout: 2000 });
+    else setTimeout(resolve, 50);
+  });
 }
 
 start();

@@ -17,6 +17,7 @@ const OUTLINES = [
   { below: 3, url: '/lib/outlines/countries-low.json' },
   { below: Infinity, url: '/lib/outlines/countries-detail.json' },
 ];
+const COUNTRY_STYLE = { color: '#6b6b6b', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1 };
 const STATES_URL = '/lib/outlines/states.json';
 const STATES_FROM_ZOOM = 3;
 const CREDITS = 'Natural Earth · US Census Bureau · <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)';
@@ -70,13 +71,16 @@ export async function render(container, step, context) {
   mapElement.setAttribute('role', 'region');
   mapElement.setAttribute('aria-roledescription', ui['map.label']);
 
+  let outlinesDrawn = Promise.resolve();
   if (p.tileUrl) {
     L.tileLayer(p.tileUrl, { attribution: p.tileAttribution ?? '', minZoom: p.minZoom, maxZoom: p.maxZoom }).addTo(map);
   } else {
     map.attributionControl.addAttribution(CREDITS);
-    baseMap(map, p.layers ?? ['countries', 'states']);
+    outlinesDrawn = baseMap(map, p.layers ?? ['countries', 'states']);
   }
-  if (p.labels !== false) placeLabels(map, p.labelCount ?? 60);
+  // The place names follow the outlines: asked for and placed once the land is drawn, they do not
+  // compete with it for the phone's main thread in the first second (issue 17.4).
+  if (p.labels !== false) outlinesDrawn.catch(() => {}).then(() => placeLabels(map, p.labelCount ?? 60));
 
   let chosenMarker = null;
   function showChosen(place, move = true) {
@@ -126,7 +130,10 @@ function logViewport(map, outbox) {
   });
 }
 
-/** Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM (also the researcher's map replay). */
+/**
+ * Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM
+ * (also the researcher's map replay). Resolves once the first outlines are on the map.
+ */
 export function baseMap(map, layers) {
   // The outlines get a pane of their own under the overlay pane (tiles 200, overlays 400): their
   // opaque land would otherwise hide every line and marker drawn over it (the chosen place, the
@@ -137,7 +144,11 @@ export function baseMap(map, layers) {
     if (!cache.has(url)) cache.set(url, Promise.all([topojsonClient(), fetch(url).then(r => r.json())]));
     return cache.get(url);
   };
-  const renderer = L.canvas({ padding: 0.5, pane: 'outlines' });
+  // The canvas reaches a quarter of the view beyond each edge, so that a drag shows land before it
+  // ends (drawn anew when it does). It was half the view: a canvas of 4× the view's pixels (8× on a
+  // phone's retina screen) is allocated, cleared and handed to the compositor at every redraw, the
+  // largest single cost of the first load on a phone (issue 17.4); now 2.25×.
+  const renderer = L.canvas({ padding: 0.25, pane: 'outlines' });
   let countries = null, countriesUrl = null, states = null;
 
   async function update() {
@@ -148,12 +159,21 @@ export function baseMap(map, layers) {
         countriesUrl = url;
         const [topojson, topology] = await load(url);
         if (url !== countriesUrl) return;
-        const layer = L.geoJSON(continuous(topojson.feature(topology, topology.objects.countries)), {
-          renderer, interactive: false, style: { color: '#6b6b6b', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1 },
-        });
+        const { features } = continuous(topojson.feature(topology, topology.objects.countries));
+        // Added a few countries per task (Leaflet projects and simplifies each as it is added), so
+        // that no single task holds the page for long; each part goes behind what is drawn, so the
+        // outlines being replaced stay in view until the new ones are complete.
+        const layer = L.featureGroup().addTo(map);
+        for (let i = 0; i < features.length;) {
+          const until = performance.now() + 8;
+          do {
+            L.geoJSON(features[i++], { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
+          } while (i < features.length && performance.now() < until);
+          if (i < features.length) await yieldToPage();
+          if (url !== countriesUrl) { layer.remove(); return; }
+        }
         countries?.remove();
-        countries = layer.addTo(map);
-        countries.bringToBack();
+        countries = layer;
       }
     }
     if (layers.includes('states')) {
@@ -167,7 +187,12 @@ export function baseMap(map, layers) {
     }
   }
   map.on('zoomend', update);
-  update();
+  return update();
+}
+
+/** Lets the browser paint and answer input before the next part of a long job. */
+function yieldToPage() {
+  return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise(resolve => setTimeout(resolve, 0));
 }
 
 /**
