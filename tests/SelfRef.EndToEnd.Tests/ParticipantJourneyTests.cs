@@ -175,6 +175,38 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task Suggestions_that_arrive_after_the_participant_left_the_home_town_box_stay_closed()
+    {
+        await using var context = await fixture.NewContext();
+        var page = await context.NewPageAsync();
+        // The gazetteer answers late (a busy server): only after the participant has moved on.
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/places/search**", async route => { await answer.Task; await route.ContinueAsync(); });
+        await page.GotoAsync("/s/gallup-replication");
+        await page.GetByRole(AriaRole.Button, new() { Name = English.Agree }).ClickAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await Assertions.Expect(page.GetByText($"Step {i + 2} of 6")).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^(Continue|Done)$") }).ClickAsync();
+        }
+        var home = page.GetByRole(AriaRole.Combobox, new() { Name = "Your home town" });
+        var asked = page.WaitForRequestAsync(request => request.Url.Contains("/api/places/search"));
+        await home.PressSequentiallyAsync("Leeds", new() { Delay = 30 });
+        await asked;
+        await page.GetByLabel(English.Age).FillAsync("44");
+        answer.SetResult();
+
+        // Once the late answer is in (its places are listed), the list stays closed: it would lie over the button below.
+        await page.Locator(".place-option").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        Assert.False(await page.Locator("[role=listbox]").IsVisibleAsync(), "the suggestions opened under a box the participant had left");
+        Assert.Equal("false", await home.GetAttributeAsync("aria-expanded"));
+        // Back in the box, the arrow key opens what was found.
+        await home.FocusAsync();
+        await home.PressAsync("ArrowDown");
+        await Assertions.Expect(page.Locator(".place-option").First).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task The_debrief_sends_the_participant_back_only_after_every_event_is_stored()
     {
         await using var context = await fixture.NewContext();

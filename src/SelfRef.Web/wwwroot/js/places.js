@@ -66,6 +66,9 @@ export function placeCombobox(options) {
       option.addEventListener('click', event => choose(i, event));
       return option;
     }));
+    // An answer that comes after the participant left the box (a busy server) opens nothing: the
+    // list would lie over what they moved on to. The arrow keys open it when they come back.
+    if (document.activeElement !== input) { close(); return; }
     status.textContent = found.length ? format(ui['places.suggestions'], found.length) : text.trim() ? ui['places.none'] ?? '' : '';
     if (found.length === 0) { close(); return; }
     list.hidden = false;
