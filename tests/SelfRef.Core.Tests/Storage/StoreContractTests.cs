@@ -163,6 +163,34 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resends_overlaps_and_gaps_queued_together_are_decided_on_what_the_group_wrote_before_them()
+    {
+        const int sessions = 40;
+        for (var s = 0; s < sessions; s++) await Insert(Store, $"P-R{s}");
+        var (writesBefore, commitsBefore, _) = Counters(Store);
+        // Queued without waiting, so each session's batches mostly share a group: each one must see what the ones before it wrote.
+        var queued = Enumerable.Range(0, sessions).Select(s => (
+            First: Store.Append($"P-R{s}", Batch(1, 3)),
+            Resend: Store.Append($"P-R{s}", Batch(1, 3)),
+            Gap: Store.Append($"P-R{s}", Batch(9, 1)),
+            Overlap: Store.Append($"P-R{s}", Batch(2, 4)))).ToList();
+        for (var s = 0; s < sessions; s++)
+        {
+            Assert.Equal(3, await queued[s].First);
+            Assert.Equal(3, await queued[s].Resend);
+            Assert.Contains("expected is 4", (await Assert.ThrowsAsync<BatchRefusedException>(() => queued[s].Gap)).Message);
+            Assert.Equal(5, await queued[s].Overlap);
+        }
+        var (writes, commits, _) = Counters(Store);
+        Assert.True(commits - commitsBefore < writes - writesBefore, $"{writes - writesBefore} writes took {commits - commitsBefore} commits: no batches shared a group");
+        for (var s = 0; s < sessions; s++)
+        {
+            Assert.Equal(5, Store.DurableSeq($"P-R{s}"));
+            Assert.Equal([1L, 2, 3, 4, 5], Store.Events($"P-R{s}").SelectMany(b => b.Events).Select(e => e.N));
+        }
+    }
+
+    [Fact]
     public async Task A_write_that_fails_inside_a_group_fails_alone_and_what_is_read_is_what_was_committed()
     {
         const int streams = 50, batchesEach = 40, size = 3;

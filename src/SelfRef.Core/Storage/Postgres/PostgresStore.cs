@@ -202,36 +202,25 @@ public sealed class PostgresStore : IStore
         var receivedAt = DateTime.UtcNow.Ticks;
         return _writer.Enqueue(() =>
         {
-            // The session's row is locked until the group commits: another instance's write to it waits, then sees this one.
+            // One round trip: append_batch (Schema.sql) locks the session's row until the group commits
+            // (another instance's write to it waits, then sees this one), decides and stores.
             var state = PostgresReads.Rows(Write(
-                    "SELECT s.ended, s.bytes, coalesce(st.durable, 0) FROM sessions s LEFT JOIN streams st ON st.sid = s.sid AND st.stream = $2 WHERE s.sid = $1 FOR UPDATE OF s",
-                    sid, batch.Stream),
-                r => (Ended: r.GetBoolean(0), Bytes: r.GetInt64(1), Durable: r.GetInt64(2))).ToList();
+                    "SELECT ended, bytes, durable, stored FROM append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    sid, batch.Stream, batch.Seq, batch.Last, batch.Step, payload.Length, receivedAt, payload, _options.SessionQuotaBytes),
+                r => (Ended: r.GetBoolean(0), Bytes: r.GetInt64(1), Durable: r.GetInt64(2), Stored: r.GetBoolean(3))).ToList();
             if (state.Count == 0 || state[0].Ended) throw new BatchRefusedException("the session has ended (consent was declined or its data was deleted)");
-            var (_, bytes, durable) = state[0];
-            var admission = BatchAdmission.Decide(batch, durable, () => bytes, payload.Length, _options.SessionQuotaBytes);
-            if (!admission.Store) return durable;
-            using (var write = _transactions.Batch())
-            {
-                write.BatchCommands.Add(Statement(
-                    "INSERT INTO events (sid, stream, seq, from_seq, last, step, bytes, received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    sid, batch.Stream, admission.First, batch.Seq, batch.Last, batch.Step, payload.Length, receivedAt, payload));
-                write.BatchCommands.Add(Statement(
-                    "INSERT INTO streams (sid, stream, durable, began) VALUES ($1, $2, $3, $4) ON CONFLICT (sid, stream) DO UPDATE SET durable = excluded.durable",
-                    sid, batch.Stream, batch.Last, receivedAt));
-                write.BatchCommands.Add(Statement("UPDATE sessions SET bytes = $2 WHERE sid = $1", sid, admission.Bytes));
-                write.ExecuteNonQuery();
-            }
+            var (_, bytes, durable, stored) = state[0];
+            BatchAdmission admission;
+            try { admission = BatchAdmission.Decide(batch, durable, () => bytes, payload.Length, _options.SessionQuotaBytes); }
+            catch (BatchRefusedException) when (stored) { throw Disagree(); }
+            // A refusal above wrote nothing; a disagreement the other way rolls the group back (Broken).
+            if (admission.Store != stored) throw Disagree();
+            if (!stored) return durable;
             AfterBatchInsert?.Invoke(sessionId, batch);
             return batch.Last;
         });
-    }
 
-    private static NpgsqlBatchCommand Statement(string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        return command;
+        static InvalidOperationException Disagree() => new("append_batch in the database and BatchAdmission disagree on a batch (schema and code out of step?)");
     }
 
     public long DurableSeq(string sessionId, string stream = "") =>

@@ -27,12 +27,6 @@ internal sealed class PostgresTransactions(NpgsqlDataSource source, TimeSpan rec
         return new NpgsqlCommand(sql, _connection, _transaction);
     }
 
-    public NpgsqlBatch Batch()
-    {
-        if (_transaction is null) throw new InvalidOperationException("no group is open");
-        return new NpgsqlBatch(_connection, _transaction);
-    }
-
     /// <summary>
     /// Opens the group's transaction and sends it (BEGIN with a trivial statement, one round trip):
     /// a connection that died since the last group is found here and replaced, so no write of the

@@ -79,3 +79,36 @@ CREATE TABLE health (
     id integer PRIMARY KEY,
     at bigint NOT NULL
 );
+
+-- migration 2
+-- A batch appended in one statement (one round trip of the writer instead of two): the session's row
+-- is locked, the stream's durable number and the session's bytes read, and the batch stored if it
+-- brings new events, follows them without a gap and fits the quota (BatchAdmission's rules; the store
+-- checks that its C# decision on the returned state agrees). A refused batch writes nothing and
+-- raises nothing, so the group's transaction goes on. Returns the state before the batch and whether
+-- it was stored; no row: the session does not exist.
+CREATE FUNCTION append_batch(p_sid text, p_stream text, p_seq bigint, p_last bigint, p_step text,
+                             p_bytes integer, p_received bigint, p_payload bytea, p_quota bigint)
+RETURNS TABLE (ended boolean, bytes bigint, durable bigint, stored boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_ended boolean;
+    v_bytes bigint;
+    v_durable bigint;
+BEGIN
+    SELECT s.ended, s.bytes, coalesce(st.durable, 0) INTO v_ended, v_bytes, v_durable
+    FROM sessions s LEFT JOIN streams st ON st.sid = s.sid AND st.stream = p_stream
+    WHERE s.sid = p_sid FOR UPDATE OF s;
+    IF NOT FOUND THEN RETURN; END IF;
+    IF v_ended OR p_last <= v_durable OR p_seq > v_durable + 1 OR v_bytes + p_bytes > p_quota THEN
+        RETURN QUERY SELECT v_ended, v_bytes, v_durable, false;
+        RETURN;
+    END IF;
+    INSERT INTO events (sid, stream, seq, from_seq, last, step, bytes, received_at, payload)
+    VALUES (p_sid, p_stream, v_durable + 1, p_seq, p_last, p_step, p_bytes, p_received, p_payload);
+    INSERT INTO streams (sid, stream, durable, began) VALUES (p_sid, p_stream, p_last, p_received)
+    ON CONFLICT (sid, stream) DO UPDATE SET durable = excluded.durable;
+    UPDATE sessions SET bytes = v_bytes + p_bytes WHERE sid = p_sid;
+    RETURN QUERY SELECT v_ended, v_bytes, v_durable, true;
+END
+$$;
