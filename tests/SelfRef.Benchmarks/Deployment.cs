@@ -23,7 +23,7 @@ public sealed class Deployment : IAsyncDisposable
     private PostgresCluster? _cluster;
     private RedisServer? _redis;
     private string? _connectionString;
-    private int _released;
+    private int _released, _abandoned;
 
     private Deployment(BenchmarkStore store) => Store = store;
 
@@ -124,7 +124,8 @@ public sealed class Deployment : IAsyncDisposable
     /// </summary>
     public void Abandon()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 1) return;
+        // Also while an orderly stop is under way: the second Ctrl-C comes exactly then.
+        if (Interlocked.Exchange(ref _abandoned, 1) == 1) return;
         foreach (var server in _servers) _ = server.Kill();
         _redis?.Kill();
         _cluster?.Dispose();

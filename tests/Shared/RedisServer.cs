@@ -46,11 +46,20 @@ public sealed class RedisServer : IAsyncDisposable
         var server = new RedisServer(process, folder, port);
         // Until it answers PING; the limit only catches a redis-server that never comes up.
         var clock = Stopwatch.StartNew();
-        while (!await server.Pong())
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"redis-server exited with {process.ExitCode} on port {port}");
-            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("redis-server did not answer PING within 60 s");
-            await Task.Delay(100);
+            while (!await server.Pong())
+            {
+                if (process.HasExited) throw new InvalidOperationException($"redis-server exited with {process.ExitCode} on port {port}");
+                if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("redis-server did not answer PING within 60 s");
+                await Task.Delay(100);
+            }
+        }
+        catch
+        {
+            // Nothing of it may outlive the failed start (a CI machine would keep a stray redis-server).
+            await server.DisposeAsync();
+            throw;
         }
         return server;
     }

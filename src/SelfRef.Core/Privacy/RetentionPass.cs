@@ -39,35 +39,45 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
             var count = 0;
             var everySession = _everySession;
             List<Exception> failed = [];
-            // Every experiment with sessions, served now or not; each session by the version it ran on.
-            foreach (var experimentId in sessions.ExperimentIds)
+            var finished = false;
+            try
             {
-                IReadOnlyList<CoderCode>? codes = null;
-                foreach (var session in everySession ? store.SessionsOf(experimentId) : store.SessionsHoldingIdentifiers(experimentId))
+                // Every experiment with sessions, served now or not; each session by the version it ran on.
+                foreach (var experimentId in sessions.ExperimentIds)
                 {
-                    // A failure before the stop still makes the next pass read everything.
-                    if (stop.IsCancellationRequested) { _everySession |= failed.Count > 0; stop.ThrowIfCancellationRequested(); }
-                    // One session that cannot be handled (an unknown version, a damaged record) stops neither the others nor later passes.
-                    try
+                    // Before the next experiment's sessions are read: a stopping server's store may be closed next.
+                    stop.ThrowIfCancellationRequested();
+                    IReadOnlyList<CoderCode>? codes = null;
+                    foreach (var session in everySession ? store.SessionsOf(experimentId) : store.SessionsHoldingIdentifiers(experimentId))
                     {
-                        var experiment = sessions.ExperimentOf(session);
-                        var keys = Identifiers.AnswerKeys(experiment);
-                        if (!HoldsIdentifiers(session, keys))
+                        stop.ThrowIfCancellationRequested();
+                        // One session that cannot be handled (an unknown version, a damaged record) stops neither the others nor later passes.
+                        try
                         {
-                            // A key that guards nothing (a refusal, a session migrated after its identifiers were
-                            // deleted): destroyed, so the session leaves the narrowed passes' reading.
-                            if (session.Status == SessionStatus.Declined || session.IdentifiersDeletedAt is not null) await store.DeleteIdentifiers(session.Id);
-                            continue;
+                            var experiment = sessions.ExperimentOf(session);
+                            var keys = Identifiers.AnswerKeys(experiment);
+                            if (!HoldsIdentifiers(session, keys))
+                            {
+                                // A key that guards nothing (a refusal, a session migrated after its identifiers were
+                                // deleted): destroyed, so the session leaves the narrowed passes' reading.
+                                if (session.Status == SessionStatus.Declined || session.IdentifiersDeletedAt is not null) await store.DeleteIdentifiers(session.Id);
+                                continue;
+                            }
+                            if (!Ended(experiment, session, codes ??= store.Codes(experimentId), Now)) continue;
+                            await DeleteIdentifiers(experiment, session, keys);
+                            count++;
                         }
-                        if (!Ended(experiment, session, codes ??= store.Codes(experimentId), Now)) continue;
-                        await DeleteIdentifiers(experiment, session, keys);
-                        count++;
+                        catch (Exception e) { failed.Add(new InvalidOperationException($"retention of session {session.Id}: {e.Message}", e)); }
                     }
-                    catch (Exception e) { failed.Add(new InvalidOperationException($"retention of session {session.Id}: {e.Message}", e)); }
                 }
+                finished = true;
             }
-            // Only a pass that handled every session lets the next one narrow its reading.
-            _everySession = failed.Count > 0;
+            finally
+            {
+                // Only a pass that handled every session lets the next one narrow its reading; a pass
+                // stopped or broken off keeps the reading it had, unless a session failed before.
+                _everySession = finished ? failed.Count > 0 : _everySession || failed.Count > 0;
+            }
             if (failed.Count > 0) throw new AggregateException($"{failed.Count} session(s) could not have their identifiers deleted ({count} did)", failed);
             return count;
         }

@@ -663,6 +663,7 @@ public sealed class SessionService
         var everySession = _store.Shared || !_activeCached;
         foreach (var experimentId in ExperimentIds)
         {
+            stop.ThrowIfCancellationRequested();
             var active = everySession
                 ? _store.SessionsOf(experimentId).Where(s => s.Status == SessionStatus.Active)
                 : _byToken.Values.Where(s => s.ExperimentId == experimentId && s.Status == SessionStatus.Active).ToList();

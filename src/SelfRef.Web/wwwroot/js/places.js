@@ -68,12 +68,13 @@ export function placeCombobox(options) {
     }));
     // An answer that comes after the participant left the box (a busy server) opens nothing: the
     // list would lie over what they moved on to. The arrow keys open it when they come back.
-    if (document.activeElement !== input) { close(); return; }
+    if (document.activeElement !== input) { close(); status.textContent = ''; return false; }
     status.textContent = found.length ? format(ui['places.suggestions'], found.length) : text.trim() ? ui['places.none'] ?? '' : '';
-    if (found.length === 0) { close(); return; }
+    if (found.length === 0) { close(); return true; }
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     setActive(-1);
+    return true;
   }
 
   function setActive(i) {
@@ -104,8 +105,8 @@ export function placeCombobox(options) {
       if (!response.ok || input.value !== text) return;
       const found = await response.json();
       asked = text;
-      show(found, text);
-      options.onSuggestions?.(text, found);
+      // Logged as shown only when the participant was there to see them.
+      if (show(found, text)) options.onSuggestions?.(text, found);
     } catch { /* a newer query replaced this one, or the network is away: the box stays usable as free text */ }
   }
 
@@ -130,7 +131,8 @@ export function placeCombobox(options) {
       close();
     }
   });
-  input.addEventListener('blur', () => setTimeout(close, 150));
+  // Closed a moment after the box loses the focus (a click on an option must land first), unless the participant is back in it.
+  input.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== input) close(); }, 150));
 
   return { element, input, chosen: () => chosen, text: () => input.value };
 }
