@@ -16,11 +16,6 @@ namespace SelfRef.Fault.Tests;
 [Collection(FaultCollection.Name)]
 public sealed class BackplaneTests : IAsyncLifetime
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
     private const string Password = "backplane-test-password";
 
     private readonly string _work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"selfref-backplane-{Guid.NewGuid():N}")).FullName;
@@ -34,8 +29,8 @@ public sealed class BackplaneTests : IAsyncLifetime
         {
             Environment = new Dictionary<string, string> { ["SelfRef__Redis"] = _redis.Address, ["SelfRef__ResearcherPassword"] = Password },
         };
-        _a = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(_work, "a")).FullName, configuration: Configuration, settings: settings);
-        _b = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(_work, "b")).FullName, configuration: Configuration, settings: settings);
+        _a = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(_work, "a")).FullName, configuration: BuildConfiguration.Name, settings: settings);
+        _b = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(_work, "b")).FullName, configuration: BuildConfiguration.Name, settings: settings);
     }
 
     public async Task DisposeAsync()

@@ -15,14 +15,9 @@ namespace SelfRef.Fault.Tests;
 [Collection(FaultCollection.Name)]
 public sealed class ErasureKillTests(ITestOutputHelper output)
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
     private const int Sessions = 16, Batches = 40, Events = 3, Erased = 8, Tries = 100;
 
-    private static string Child => Path.Combine(Repository.Root, "tests", "SelfRef.Benchmarks", "bin", Configuration, "net10.0", "SelfRef.Benchmarks.dll");
+    private static string Child => Path.Combine(Repository.Root, "tests", "SelfRef.Benchmarks", "bin", BuildConfiguration.Name, "net10.0", "SelfRef.Benchmarks.dll");
 
     [Fact]
     public async Task Killed_at_random_moments_of_an_erasure_the_file_always_opens_with_every_kept_event_and_no_half_erased_session()

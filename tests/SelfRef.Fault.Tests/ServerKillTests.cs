@@ -17,12 +17,6 @@ namespace SelfRef.Fault.Tests;
 [Collection(FaultCollection.Name)]
 public sealed class ServerKillTests(ITestOutputHelper output)
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     [Fact]
     public async Task Server_killed_while_200_participants_stream_restarts_and_every_acknowledged_and_later_event_is_stored_exactly_once()
     {
@@ -30,7 +24,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         ServerProcess? server = null;
         try
         {
-            server = await ServerProcess.Start(Repository.Root, work, configuration: Configuration);
+            server = await ServerProcess.Start(Repository.Root, work, configuration: BuildConfiguration.Name);
             IReadOnlyDictionary<string, long>? acknowledgedAtKill = null;
             LoadGenerator generator = null!;
             generator = new LoadGenerator(new LoadOptions
@@ -57,7 +51,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
             await server.Kill();
             var atKill = generator.AcknowledgedNow();
             await server.DisposeAsync();
-            server = await ServerProcess.Start(Repository.Root, work, port, Configuration);
+            server = await ServerProcess.Start(Repository.Root, work, port, BuildConfiguration.Name);
             Volatile.Write(ref acknowledgedAtKill, atKill);
 
             var result = await run;

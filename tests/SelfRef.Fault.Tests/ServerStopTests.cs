@@ -15,12 +15,6 @@ namespace SelfRef.Fault.Tests;
 [Collection(FaultCollection.Name)]
 public sealed class ServerStopTests(ITestOutputHelper output)
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     [Fact]
     public async Task Server_stopped_with_SIGTERM_while_100_participants_stream_exits_cleanly_keeping_every_acknowledged_event()
     {
@@ -28,7 +22,7 @@ public sealed class ServerStopTests(ITestOutputHelper output)
         ServerProcess? server = null;
         try
         {
-            server = await ServerProcess.Start(Repository.Root, work, configuration: Configuration);
+            server = await ServerProcess.Start(Repository.Root, work, configuration: BuildConfiguration.Name);
             var generator = new LoadGenerator(new LoadOptions
             {
                 BaseUrl = server.BaseUrl,
@@ -68,7 +62,7 @@ public sealed class ServerStopTests(ITestOutputHelper output)
                 }
 
             // The browsers deliver the rest to the next server, each event once.
-            server = await ServerProcess.Start(Repository.Root, work, port, Configuration);
+            server = await ServerProcess.Start(Repository.Root, work, port, BuildConfiguration.Name);
             var result = await run;
             foreach (var (message, count) in result.Errors) output.WriteLine($"{count}× {message}");
             Assert.DoesNotContain(result.Errors.Keys, e => e.Contains("acknowledged events were lost") || e.Contains("refused by the server"));

@@ -21,11 +21,6 @@ namespace SelfRef.Fault.Tests;
 [Collection(FaultCollection.Name)]
 public sealed class TwoInstanceTests(ITestOutputHelper output)
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
     private const string Experiment = "gallup-replication";
     private const int PerInstance = 100;
     private const int AcknowledgedWanted = 10;
@@ -51,8 +46,8 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
                     ["SelfRef__ResearcherPassword"] = Password,
                 },
             };
-            a = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(work, "a")).FullName, configuration: Configuration, settings: settings);
-            b = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(work, "b")).FullName, configuration: Configuration, settings: settings);
+            a = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(work, "a")).FullName, configuration: BuildConfiguration.Name, settings: settings);
+            b = await ServerProcess.Start(Repository.Root, Directory.CreateDirectory(Path.Combine(work, "b")).FullName, configuration: BuildConfiguration.Name, settings: settings);
             await using var doorA = new FailoverProxy(a.BaseUrl, b.BaseUrl);
             await using var doorB = new FailoverProxy(b.BaseUrl, a.BaseUrl);
 
