@@ -25,7 +25,7 @@ public sealed partial class Gazetteer
         void Offer(int entry, MatchQuality quality, int edits)
         {
             var place = _names.Place(entry);
-            best.Offer(new Candidate(place, entry, quality, edits, _names.Text(entry) == _name[place]));
+            best.Offer(new Candidate(place, entry, quality, edits, _names.TextIs(entry, _name[place])));
         }
 
         var (start, end) = _names.PrefixRange(key);
@@ -60,7 +60,7 @@ public sealed partial class Gazetteer
     /// </summary>
     private int Rank(Candidate a, Candidate b)
     {
-        var order = a.Quality.CompareTo(b.Quality);
+        var order = ((int)a.Quality).CompareTo((int)b.Quality); // an enum's own CompareTo boxes both sides
         if (order == 0) order = IsSection(a.Place).CompareTo(IsSection(b.Place));
         if (order == 0) order = a.Edits.CompareTo(b.Edits);
         if (order == 0) order = Weight(b).CompareTo(Weight(a));

@@ -30,6 +30,16 @@ internal sealed class NameIndex
 
     public string Text(int entry) => Encoding.UTF8.GetString(_texts, _entries[entry].TextStart, _entries[entry].TextLength);
 
+    /// <summary>Whether the entry's name as written is <paramref name="text"/>, without making a string of it: a search asks this of every name it matches.</summary>
+    public bool TextIs(int entry, string text)
+    {
+        // Names longer than 255 characters are not in the index (see Builder.Add).
+        if (text.Length > 255) return false;
+        Span<byte> encoded = stackalloc byte[text.Length * 3];
+        var length = Encoding.UTF8.GetBytes(text, encoded);
+        return encoded[..length].SequenceEqual(_texts.AsSpan(_entries[entry].TextStart, _entries[entry].TextLength));
+    }
+
     /// <summary>The range of entries whose key starts with <paramref name="prefix"/>.</summary>
     public (int Start, int End) PrefixRange(ReadOnlySpan<byte> prefix)
     {
