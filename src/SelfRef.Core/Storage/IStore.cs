@@ -28,8 +28,10 @@ public interface IStore : IDisposable
     /// identifiers retention may still have to delete. A store may return more (every session:
     /// the default) but never fewer; the LiteDB store answers from its key file, so a retention
     /// pass costs the sessions still holding identifiers, not every session ever stored.
+    /// A store may read them as they are enumerated (the LiteDB store does): a pass then keeps one
+    /// decrypted session at a time, not all of them for as long as it runs.
     /// </summary>
-    IReadOnlyList<Session> SessionsHoldingIdentifiers(string experimentId) => SessionsOf(experimentId);
+    IEnumerable<Session> SessionsHoldingIdentifiers(string experimentId) => SessionsOf(experimentId);
 
     /// <summary>
     /// Stores a batch once: a batch already durable is a no-op, one that overlaps the durable

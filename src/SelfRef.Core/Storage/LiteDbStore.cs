@@ -389,12 +389,14 @@ public sealed class LiteDbStore : IStore
             .OfType<Session>()
             .ToList();
 
-    public IReadOnlyList<Session> SessionsHoldingIdentifiers(string experimentId) =>
+    // Read one by one as the pass walks them (each its own read): a retention pass used to hold
+    // every session under way, decrypted, for as long as it ran; they outlived the young
+    // collections and died in gen 2, which grew the heap of a busy server by the minute.
+    public IEnumerable<Session> SessionsHoldingIdentifiers(string experimentId) =>
         _keys.SessionsWithIdentifiers()
             .Where(sid => string.Equals(ExperimentOf(sid), experimentId, StringComparison.Ordinal))
             .Select(sid => Open(Read(() => _sessions.FindById(sid))))
-            .OfType<Session>()
-            .ToList();
+            .OfType<Session>();
 
     /// <summary>The session of a stored document; null when its keys are gone (erased).</summary>
     private Session? Open(BsonDocument? document)

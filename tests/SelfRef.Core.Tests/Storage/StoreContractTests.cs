@@ -357,6 +357,28 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sessions_holding_identifiers_are_read_as_a_retention_pass_reaches_them_so_one_erased_meanwhile_is_not_handed_over()
+    {
+        // A pass held all of them decrypted for as long as it ran (they died in gen 2 and grew a busy
+        // server's heap), and one withdrawn meanwhile was still handed over and failed the pass.
+        var store = Reopen(Identifying);
+        string[] ids = ["P-RP1", "P-RP2", "P-RP3"];
+        foreach (var id in ids) await store.InsertSession(MapSession(id, "tok-" + id, "Quedlinburg", "Recruit" + id));
+        var handed = new List<string>();
+        string? erased = null;
+        foreach (var session in store.SessionsHoldingIdentifiers(Map.Id))
+        {
+            handed.Add(session.Id);
+            if (erased is not null) continue;
+            erased = ids.Last(id => id != session.Id);
+            await store.DeleteSession(erased);
+        }
+        Assert.Equal(2, handed.Count);
+        Assert.DoesNotContain(erased, handed);
+        Assert.Equal(ids.Where(id => id != erased).Order(), handed.Order());
+    }
+
+    [Fact]
     public async Task Tokens_pseudonyms_and_withdrawal_codes_match_exactly_not_case_blind()
     {
         await Store.InsertSession(MapSession("P-CASE", "AbCdEf", "Quedlinburg", "x"));

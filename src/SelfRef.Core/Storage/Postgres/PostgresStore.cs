@@ -187,8 +187,12 @@ public sealed class PostgresStore : IStore
     public IReadOnlyList<Session> SessionsOf(string experimentId) =>
         All(Read($"SELECT {SessionColumns} WHERE s.experiment = $1 ORDER BY s.sid", experimentId), OpenSession);
 
-    public IReadOnlyList<Session> SessionsHoldingIdentifiers(string experimentId) =>
-        All(Read($"SELECT {SessionColumns} WHERE s.experiment = $1 AND k.identifiers IS NOT NULL ORDER BY s.sid", experimentId), OpenSession);
+    // The ids first, each session read when the pass comes to it (as the LiteDB store does): a
+    // pass holds one decrypted session at a time, and one erased meanwhile is not handed to it.
+    public IEnumerable<Session> SessionsHoldingIdentifiers(string experimentId) =>
+        All(Read("SELECT s.sid FROM sessions s JOIN session_keys k ON k.sid = s.sid WHERE s.experiment = $1 AND k.identifiers IS NOT NULL ORDER BY s.sid", experimentId), r => r.GetString(0))
+            .Select(sid => OneSession("s.sid = $1", sid, _ => true))
+            .OfType<Session>();
 
     // ---- events ----
 
