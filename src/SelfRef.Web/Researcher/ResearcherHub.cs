@@ -93,7 +93,7 @@ public sealed class ProgressTracker
     }
 
     /// <summary>Whether the experiment has a session in progress (whose "active now" may lapse without any change).</summary>
-    public bool HasActive(string experimentId) => SummariesOf(experimentId).Values.Any(s => s.Status == SessionStatus.Active);
+    public bool HasActive(string experimentId) => SummariesOf(experimentId).Any(s => s.Value.Status == SessionStatus.Active);
 
     public ProgressSnapshot Snapshot(string experimentId)
     {
@@ -103,7 +103,7 @@ public sealed class ProgressTracker
         var types = history.Readable().Reverse().SelectMany(v => v.Experiment.Steps).DistinctBy(s => s.Id).ToDictionary(s => s.Id, s => StepTypes.Of(s).Name, StringComparer.Ordinal);
         var snapshot = ProgressSnapshot.Of(history.Latest,
             served is null ? ExperimentStatus.Closed : _sessions.Status(experimentId), _sessions.SetStatusOf(experimentId),
-            SummariesOf(experimentId).Values.ToList(), _time.GetUtcNow().UtcDateTime, _activeWithin, types.GetValueOrDefault);
+            SummariesOf(experimentId).Select(s => s.Value), _time.GetUtcNow().UtcDateTime, _activeWithin, types.GetValueOrDefault);
         return served is null ? snapshot with { Status = "not served", Served = false } : snapshot;
     }
 }
