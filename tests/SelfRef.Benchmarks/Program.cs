@@ -67,6 +67,11 @@ if (args.Length > 0 && args[0] == "fisher")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "heap")
+{
+    if (args.Contains("--help")) { Console.WriteLine(HeapDump.Usage); return 0; }
+    return HeapDump.Run(new Arguments(args[1..]));
+}
 if (args.Length > 0 && args[0] == "session-memory") return await SessionMemory.Run(new Arguments(args[1..]));
 if (args.Length > 0 && args[0] == "fisher-frontier") return FisherBenchmarks.Frontier(new Arguments(args[1..]));
 
@@ -88,6 +93,7 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
                SelfRef.Benchmarks session-memory [--visits 2000] [--rounds 3]   (managed memory the server keeps per finished visit)
                SelfRef.Benchmarks export [--events N] [--format F]      (export from a database of N events; export --help)
                SelfRef.Benchmarks lighthouse [--runs 3]                 (Lighthouse's mobile performance score of the participant's map page; lighthouse --help)
+               SelfRef.Benchmarks heap DUMP [LATER-DUMP] [options]      (live objects by type in server heap dumps, and what grew; heap --help)
                SelfRef.Benchmarks erasure [options]                     (withdrawal and retention on 100,000 batch documents; erasure --help)
                SelfRef.Benchmarks ingest [options]
                SelfRef.Benchmarks load [options]    (ingest without the raw comparison, 60 s, a per-second timeline: docs/load.csv, docs/load.png)
@@ -324,6 +330,9 @@ internal sealed record Sample(LoadProgress Progress, TimeSpan ServerCpu, TimeSpa
 internal sealed class Arguments(string[] args)
 {
     public bool Flag(string name) => args.Contains(name);
+
+    /// <summary>The arguments before the first option (files the verb reads).</summary>
+    public IReadOnlyList<string> Positional => args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 
     public string? Value(string name)
     {

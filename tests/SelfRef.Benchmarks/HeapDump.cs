@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using Microsoft.Diagnostics.Runtime;
+
+namespace SelfRef.Benchmarks;
+
+/// <summary>
+/// `heap`: what a heap dump of the server holds alive, by type, and with a second dump what grew
+/// between the two. Liveness is computed here by walking the references from the dump's roots:
+/// `dotnet-gcdump` writes lossy dumps of a heap this size on .NET 10 and `dotnet-dump analyze …
+/// dumpheap -live` crashed on the soak's dumps. Take the dumps with
+/// `dotnet-dump collect -p PID --type Heap -o FILE` (the soak's memory figures are not read
+/// across a dump: writing it makes the whole heap resident).
+/// </summary>
+internal static class HeapDump
+{
+    public const string Usage = """
+        usage: SelfRef.Benchmarks heap DUMP [LATER-DUMP] [--top 40] [--holders TYPE [--depth 4]]
+          DUMP         a dump of the server (dotnet-dump collect --type Heap); with LATER-DUMP, the growth between them
+          --top        how many types to list (by live bytes, or by live growth)
+          --holders    for live objects of this type (full name), the chains of types that hold them
+        """;
+
+    private sealed record Heap(long LiveBytes, long DeadBytes, Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes)> Types, IReadOnlyList<string> Holders);
+
+    public static int Run(Arguments options)
+    {
+        var dumps = options.Positional;
+        if (dumps.Count is < 1 or > 2 || dumps.Any(d => !File.Exists(d))) { Console.Error.WriteLine(Usage); return 2; }
+        var top = options.Int("--top", 40);
+        var holders = options.Value("--holders");
+        var depth = options.Int("--depth", 4);
+        var heaps = dumps.Select(d => Read(d, holders, depth)).ToList();
+        foreach (var (dump, heap) in dumps.Zip(heaps))
+            Console.WriteLine($"{dump}: live {heap.LiveBytes / 1e6:F1} MB, dead (not yet collected) {heap.DeadBytes / 1e6:F1} MB");
+        if (heaps.Count == 1)
+        {
+            Console.WriteLine("live count\tlive bytes\tdead count\tdead bytes\ttype");
+            foreach (var (type, s) in heaps[0].Types.OrderByDescending(t => t.Value.Bytes).Take(top))
+                Console.WriteLine($"{s.Count}\t{s.Bytes}\t{s.DeadCount}\t{s.DeadBytes}\t{type}");
+        }
+        else
+        {
+            Console.WriteLine("live growth (bytes)\tcount growth\tlive bytes before\tafter\ttype");
+            foreach (var type in heaps[0].Types.Keys.Union(heaps[1].Types.Keys)
+                         .Select(t => (Type: t, Before: heaps[0].Types.GetValueOrDefault(t), After: heaps[1].Types.GetValueOrDefault(t)))
+                         .OrderByDescending(t => t.After.Bytes - t.Before.Bytes).Take(top))
+                Console.WriteLine($"{type.After.Bytes - type.Before.Bytes}\t{type.After.Count - type.Before.Count}\t{type.Before.Bytes}\t{type.After.Bytes}\t{type.Type}");
+        }
+        foreach (var line in heaps[^1].Holders) Console.WriteLine(line);
+        return 0;
+    }
+
+    private static Heap Read(string path, string? holdersOf, int depth)
+    {
+        using var target = DataTarget.LoadDump(path);
+        // The runtime this program runs on reads the dump (the server's, same machine); ClrMD reads no
+        // version from a Linux heap dump, so the match is not checked.
+        var dac = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "libmscordaccore.so");
+        using var runtime = target.ClrVersions[0].CreateRuntime(dac, ignoreMismatch: true);
+        var heap = runtime.Heap;
+        var live = new HashSet<ulong>();
+        var parent = new Dictionary<ulong, ulong>();
+        var rootKind = new Dictionary<ulong, string>();
+        var pending = new Stack<ulong>();
+        foreach (var root in heap.EnumerateRoots())
+            if (root.Object.Address != 0 && live.Add(root.Object.Address)) { pending.Push(root.Object.Address); rootKind[root.Object.Address] = root.RootKind.ToString(); }
+        while (pending.Count > 0)
+        {
+            var obj = heap.GetObject(pending.Pop());
+            if (!obj.IsValid) continue;
+            foreach (var reference in obj.EnumerateReferenceAddresses(carefully: true))
+                if (reference != 0 && live.Add(reference)) { pending.Push(reference); parent[reference] = obj.Address; }
+        }
+        var types = new Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes)>();
+        var chains = new Dictionary<string, (long Count, long Bytes)>();
+        long liveBytes = 0, deadBytes = 0;
+        foreach (var o in heap.EnumerateObjects())
+        {
+            if (!o.IsValid || o.IsFree) continue;
+            var name = o.Type?.Name ?? "?";
+            var size = (long)o.Size;
+            var s = types.GetValueOrDefault(name);
+            if (live.Contains(o.Address))
+            {
+                types[name] = s with { Count = s.Count + 1, Bytes = s.Bytes + size };
+                liveBytes += size;
+                if (name == holdersOf)
+                {
+                    var chain = new List<string>();
+                    var at = o.Address;
+                    for (var i = 0; i < depth && parent.TryGetValue(at, out var up); i++) { at = up; chain.Add(heap.GetObject(at).Type?.Name ?? "?"); }
+                    if (chain.Count < depth && rootKind.TryGetValue(at, out var kind)) chain.Add("root: " + kind);
+                    var key = string.Join(" <- ", chain);
+                    var c = chains.GetValueOrDefault(key);
+                    chains[key] = (c.Count + 1, c.Bytes + size);
+                }
+            }
+            else
+            {
+                types[name] = s with { DeadCount = s.DeadCount + 1, DeadBytes = s.DeadBytes + size };
+                deadBytes += size;
+            }
+        }
+        var lines = holdersOf is null ? [] : chains.OrderByDescending(c => c.Value.Bytes).Take(25)
+            .Select(c => $"held: {c.Value.Count} objects, {c.Value.Bytes} bytes: {c.Key}").Prepend($"what holds the live {holdersOf}:").ToList();
+        return new Heap(liveBytes, deadBytes, types, lines);
+    }
+}
