@@ -17,10 +17,11 @@ internal static class HeapDump
         usage: SelfRef.Benchmarks heap DUMP [LATER-DUMP] [--top 40] [--holders TYPE [--depth 4]]
           DUMP         a dump of the server (dotnet-dump collect --type Heap); with LATER-DUMP, the growth between them
           --top        how many types to list (by live bytes, or by live growth)
+          --by-dead    one dump: list by the dead bytes in gen 2 and on the large object heap (what died old)
           --holders    for live objects of this type (full name), the chains of types that hold them
         """;
 
-    private sealed record Heap(long LiveBytes, long DeadBytes, Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes)> Types, IReadOnlyList<string> Holders);
+    private sealed record Heap(long LiveBytes, long DeadBytes, long OldDeadBytes, Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes, long OldDeadBytes)> Types, IReadOnlyList<string> Holders);
 
     public static int Run(Arguments options)
     {
@@ -31,12 +32,13 @@ internal static class HeapDump
         var depth = options.Int("--depth", 4);
         var heaps = dumps.Select(d => Read(d, holders, depth)).ToList();
         foreach (var (dump, heap) in dumps.Zip(heaps))
-            Console.WriteLine($"{dump}: live {heap.LiveBytes / 1e6:F1} MB, dead (not yet collected) {heap.DeadBytes / 1e6:F1} MB");
+            Console.WriteLine($"{dump}: live {heap.LiveBytes / 1e6:F1} MB, dead (not yet collected) {heap.DeadBytes / 1e6:F1} MB, of it in gen 2 and the large object heap {heap.OldDeadBytes / 1e6:F1} MB");
         if (heaps.Count == 1)
         {
-            Console.WriteLine("live count\tlive bytes\tdead count\tdead bytes\ttype");
-            foreach (var (type, s) in heaps[0].Types.OrderByDescending(t => t.Value.Bytes).Take(top))
-                Console.WriteLine($"{s.Count}\t{s.Bytes}\t{s.DeadCount}\t{s.DeadBytes}\t{type}");
+            // Dead objects in gen 2 and on the large object heap: what outlived the young collections and died there.
+            Console.WriteLine("live count\tlive bytes\tdead count\tdead bytes\tdead in gen 2 / LOH\ttype");
+            foreach (var (type, s) in heaps[0].Types.OrderByDescending(t => options.Flag("--by-dead") ? t.Value.OldDeadBytes : t.Value.Bytes).Take(top))
+                Console.WriteLine($"{s.Count}\t{s.Bytes}\t{s.DeadCount}\t{s.DeadBytes}\t{s.OldDeadBytes}\t{type}");
         }
         else
         {
@@ -71,9 +73,9 @@ internal static class HeapDump
             foreach (var reference in obj.EnumerateReferenceAddresses(carefully: true))
                 if (reference != 0 && live.Add(reference)) { pending.Push(reference); parent[reference] = obj.Address; }
         }
-        var types = new Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes)>();
+        var types = new Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes, long OldDeadBytes)>();
         var chains = new Dictionary<string, (long Count, long Bytes)>();
-        long liveBytes = 0, deadBytes = 0;
+        long liveBytes = 0, deadBytes = 0, oldDeadBytes = 0;
         foreach (var o in heap.EnumerateObjects())
         {
             if (!o.IsValid || o.IsFree) continue;
@@ -97,12 +99,14 @@ internal static class HeapDump
             }
             else
             {
-                types[name] = s with { DeadCount = s.DeadCount + 1, DeadBytes = s.DeadBytes + size };
+                var old = heap.GetSegmentByAddress(o.Address)?.GetGeneration(o.Address) is Generation.Generation2 or Generation.Large;
+                types[name] = s with { DeadCount = s.DeadCount + 1, DeadBytes = s.DeadBytes + size, OldDeadBytes = s.OldDeadBytes + (old ? size : 0) };
                 deadBytes += size;
+                if (old) oldDeadBytes += size;
             }
         }
         var lines = holdersOf is null ? [] : chains.OrderByDescending(c => c.Value.Bytes).Take(25)
             .Select(c => $"held: {c.Value.Count} objects, {c.Value.Bytes} bytes: {c.Key}").Prepend($"what holds the live {holdersOf}:").ToList();
-        return new Heap(liveBytes, deadBytes, types, lines);
+        return new Heap(liveBytes, deadBytes, oldDeadBytes, types, lines);
     }
 }
