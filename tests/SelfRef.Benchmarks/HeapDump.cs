@@ -18,7 +18,8 @@ internal static class HeapDump
           DUMP         a dump of the server (dotnet-dump collect --type Heap); with LATER-DUMP, the growth between them
           --top        how many types to list (by live bytes, or by live growth)
           --by-dead    one dump: list by the dead bytes in gen 2 and on the large object heap (what died old)
-          --holders    for live objects of this type (full name), the chains of types that hold them
+          --holders    for live objects of this type (full name) in the last dump, the chains of types that hold them
+                       (the first path the walk from the roots found, --depth types up, default 4)
         """;
 
     private sealed record Heap(long LiveBytes, long DeadBytes, long OldDeadBytes, Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes, long OldDeadBytes)> Types, IReadOnlyList<string> Holders);
@@ -26,11 +27,12 @@ internal static class HeapDump
     public static int Run(Arguments options)
     {
         var dumps = options.Positional;
-        if (dumps.Count is < 1 or > 2 || dumps.Any(d => !File.Exists(d))) { Console.Error.WriteLine(Usage); return 2; }
+        if (dumps.Count is < 1 or > 2) { Console.Error.WriteLine(Usage); return 2; }
+        if (dumps.FirstOrDefault(d => !File.Exists(d)) is { } missing) { Console.Error.WriteLine($"no dump at {missing}"); return 2; }
         var top = options.Int("--top", 40);
         var holders = options.Value("--holders");
         var depth = options.Int("--depth", 4);
-        var heaps = dumps.Select(d => Read(d, holders, depth)).ToList();
+        var heaps = dumps.Select((d, i) => Read(d, i == dumps.Count - 1 ? holders : null, depth)).ToList();
         foreach (var (dump, heap) in dumps.Zip(heaps))
             Console.WriteLine($"{dump}: live {heap.LiveBytes / 1e6:F1} MB, dead (not yet collected) {heap.DeadBytes / 1e6:F1} MB, of it in gen 2 and the large object heap {heap.OldDeadBytes / 1e6:F1} MB");
         if (heaps.Count == 1)
@@ -55,10 +57,15 @@ internal static class HeapDump
     private static Heap Read(string path, string? holdersOf, int depth)
     {
         using var target = DataTarget.LoadDump(path);
-        // The runtime this program runs on reads the dump (the server's, same machine); ClrMD reads no
-        // version from a Linux heap dump, so the match is not checked.
+        var clr = target.ClrVersions.FirstOrDefault() ?? throw new InvalidDataException($"{path} holds no .NET runtime");
+        // The dump is read with the data access library of the runtime this program runs on (the
+        // server's, on the same machine): ClrMD finds none of its own on Linux, and reads the dump's
+        // version as 0.0 from a heap dump, so the match is checked here on what can be read.
+        if (clr.Version.Major != 0 && clr.Version != Environment.Version)
+            Console.Error.WriteLine($"warning: {path} is of .NET {clr.Version}, read with {Environment.Version}'s data access library");
         var dac = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "libmscordaccore.so");
-        using var runtime = target.ClrVersions[0].CreateRuntime(dac, ignoreMismatch: true);
+        if (!File.Exists(dac)) throw new FileNotFoundException($"no data access library at {dac} (this verb reads Linux dumps)");
+        using var runtime = clr.CreateRuntime(dac, ignoreMismatch: true);
         var heap = runtime.Heap;
         var live = new HashSet<ulong>();
         var parent = new Dictionary<ulong, ulong>();
@@ -71,14 +78,15 @@ internal static class HeapDump
             var obj = heap.GetObject(pending.Pop());
             if (!obj.IsValid) continue;
             foreach (var reference in obj.EnumerateReferenceAddresses(carefully: true))
-                if (reference != 0 && live.Add(reference)) { pending.Push(reference); parent[reference] = obj.Address; }
+                if (reference != 0 && live.Add(reference)) { pending.Push(reference); if (holdersOf is not null) parent[reference] = obj.Address; }
         }
         var types = new Dictionary<string, (long Count, long Bytes, long DeadCount, long DeadBytes, long OldDeadBytes)>();
         var chains = new Dictionary<string, (long Count, long Bytes)>();
         long liveBytes = 0, deadBytes = 0, oldDeadBytes = 0;
         foreach (var o in heap.EnumerateObjects())
         {
-            if (!o.IsValid || o.IsFree) continue;
+            // Frozen objects (string literals, type objects) live for the process and are reached from no root.
+            if (!o.IsValid || o.IsFree || heap.GetSegmentByAddress(o.Address)?.Kind == GCSegmentKind.Frozen) continue;
             var name = o.Type?.Name ?? "?";
             var size = (long)o.Size;
             var s = types.GetValueOrDefault(name);

@@ -48,27 +48,38 @@ public sealed class RetentionPass(SessionService sessions, IStore store, TimePro
                     // Before the next experiment's sessions are read: a stopping server's store may be closed next.
                     stop.ThrowIfCancellationRequested();
                     IReadOnlyList<CoderCode>? codes = null;
-                    foreach (var session in everySession ? store.SessionsOf(experimentId) : store.SessionsHoldingIdentifiers(experimentId))
-                    {
-                        stop.ThrowIfCancellationRequested();
-                        // One session that cannot be handled (an unknown version, a damaged record) stops neither the others nor later passes.
-                        try
+                    // The store may read each session as the walk reaches it (see IStore.SessionsHoldingIdentifiers).
+                    IEnumerator<Session> walk;
+                    try { walk = (everySession ? store.SessionsOf(experimentId) : store.SessionsHoldingIdentifiers(experimentId)).GetEnumerator(); }
+                    catch (Exception e) { failed.Add(new InvalidOperationException($"retention of experiment {experimentId}: its sessions could not be read: {e.Message}", e)); continue; }
+                    using (walk)
+                        while (true)
                         {
-                            var experiment = sessions.ExperimentOf(session);
-                            var keys = Identifiers.AnswerKeys(experiment);
-                            if (!HoldsIdentifiers(session, keys))
+                            // Before the next session is read: a stopping server's store may be closed next.
+                            stop.ThrowIfCancellationRequested();
+                            // A record that cannot be read (damaged) ends this experiment's walk, not the pass:
+                            // the other experiments are handled, and the next pass reads every session.
+                            try { if (!walk.MoveNext()) break; }
+                            catch (Exception e) { failed.Add(new InvalidOperationException($"retention of experiment {experimentId}: a session could not be read: {e.Message}", e)); break; }
+                            var session = walk.Current;
+                            // One session that cannot be handled (an unknown version, outcomes that cannot be derived) stops neither the others nor later passes.
+                            try
                             {
-                                // A key that guards nothing (a refusal, a session migrated after its identifiers were
-                                // deleted): destroyed, so the session leaves the narrowed passes' reading.
-                                if (session.Status == SessionStatus.Declined || session.IdentifiersDeletedAt is not null) await store.DeleteIdentifiers(session.Id);
-                                continue;
+                                var experiment = sessions.ExperimentOf(session);
+                                var keys = Identifiers.AnswerKeys(experiment);
+                                if (!HoldsIdentifiers(session, keys))
+                                {
+                                    // A key that guards nothing (a refusal, a session migrated after its identifiers were
+                                    // deleted): destroyed, so the session leaves the narrowed passes' reading.
+                                    if (session.Status == SessionStatus.Declined || session.IdentifiersDeletedAt is not null) await store.DeleteIdentifiers(session.Id);
+                                    continue;
+                                }
+                                if (!Ended(experiment, session, codes ??= store.Codes(experimentId), Now)) continue;
+                                await DeleteIdentifiers(experiment, session, keys);
+                                count++;
                             }
-                            if (!Ended(experiment, session, codes ??= store.Codes(experimentId), Now)) continue;
-                            await DeleteIdentifiers(experiment, session, keys);
-                            count++;
+                            catch (Exception e) { failed.Add(new InvalidOperationException($"retention of session {session.Id}: {e.Message}", e)); }
                         }
-                        catch (Exception e) { failed.Add(new InvalidOperationException($"retention of session {session.Id}: {e.Message}", e)); }
-                    }
                 }
                 finished = true;
             }

@@ -28,8 +28,9 @@ public interface IStore : IDisposable
     /// identifiers retention may still have to delete. A store may return more (every session:
     /// the default) but never fewer; the LiteDB store answers from its key file, so a retention
     /// pass costs the sessions still holding identifiers, not every session ever stored.
-    /// A store may read them as they are enumerated (the LiteDB store does): a pass then keeps one
-    /// decrypted session at a time, not all of them for as long as it runs.
+    /// A store may read them as they are enumerated (the LiteDB and the PostgreSQL store do): a pass
+    /// then keeps one decrypted session at a time, not all of them for as long as it runs, and a
+    /// session erased before the walk reaches it is not handed over. Enumerate it once.
     /// </summary>
     IEnumerable<Session> SessionsHoldingIdentifiers(string experimentId) => SessionsOf(experimentId);
 

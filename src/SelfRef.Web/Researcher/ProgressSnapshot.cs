@@ -62,7 +62,8 @@ public sealed record ProgressSnapshot(
     /// <summary>Whether a valid file defines the experiment now (new sessions can start).</summary>
     public bool Served { get; init; } = true;
 
-    /// <param name="sessions">read once, in one pass: the tracker hands its summaries over without copying them.</param>
+    /// <param name="sessions">read once, in one pass: the tracker hands its summaries over without copying them (so a
+    /// snapshot is not of one instant: a session that changes during the pass counts as before or after, once).</param>
     /// <param name="now">the server's clock; "active now" and the monitor's times are against it.</param>
     /// <param name="activeWithin">how recently a session must have been seen to count as active now (default 2 minutes).</param>
     /// <param name="stepType">the type of a step the experiment's current version does not have (a step of an earlier version).</param>
