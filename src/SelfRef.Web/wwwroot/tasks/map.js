@@ -148,7 +148,7 @@ export function baseMap(map, layers) {
   // ends (drawn anew when it does). It was half the view: a canvas of 4× the view's pixels (8× on a
   // phone's retina screen) is allocated, cleared and handed to the compositor at every redraw, the
   // largest single cost of the first load on a phone (issue 17.4); now 2.25×.
-  const renderer = L.canvas({ padding: 0.25, pane: 'outlines' });
+  const renderer = new OutlineCanvas({ padding: 0.25, pane: 'outlines' });
   let countries = null, countriesUrl = null, states = null;
 
   async function update() {
@@ -159,21 +159,29 @@ export function baseMap(map, layers) {
         countriesUrl = url;
         const [topojson, topology] = await load(url);
         if (url !== countriesUrl) return;
-        const { features } = continuous(topojson.feature(topology, topology.objects.countries));
-        // Added a few countries per task (Leaflet projects and simplifies each as it is added), so
-        // that no single task holds the page for long; each part goes behind what is drawn, so the
-        // outlines being replaced stay in view until the new ones are complete.
+        const countryObjects = topology.objects.countries.geometries.filter(g => g.id !== ANTARCTICA);
+        // Decoded and added a few countries per task (Leaflet projects and simplifies each as it is
+        // added), so that no single task holds the page for long; each part goes behind what is
+        // drawn, so the outlines being replaced stay in view until the new ones are complete.
+        // The canvas is redrawn once, when every part is in: each redraw on the way cost a frame
+        // whose commit copies the whole canvas (issue 17.4).
         const layer = L.featureGroup().addTo(map);
-        for (let i = 0; i < features.length;) {
-          const until = performance.now() + 8;
-          do {
-            L.geoJSON(features[i++], { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
-          } while (i < features.length && performance.now() < until);
-          if (i < features.length) await yieldToPage();
-          if (url !== countriesUrl) { layer.remove(); return; }
+        renderer.hold();
+        try {
+          for (let i = 0; i < countryObjects.length;) {
+            const until = performance.now() + 8;
+            do {
+              const feature = continuous(topojson.feature(topology, countryObjects[i++]));
+              L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
+            } while (i < countryObjects.length && performance.now() < until);
+            if (i < countryObjects.length) await yieldToPage();
+            if (url !== countriesUrl) { layer.remove(); return; }
+          }
+          countries?.remove();
+          countries = layer;
+        } finally {
+          renderer.release();
         }
-        countries?.remove();
-        countries = layer;
       }
     }
     if (layers.includes('states')) {
@@ -190,18 +198,65 @@ export function baseMap(map, layers) {
   return update();
 }
 
+/**
+ * Leaflet's canvas renderer, with two changes for a phone's main thread (issue 17.4):
+ * - the canvas has as many pixels as the screen shows, at most 2 per CSS pixel: Leaflet draws at
+ *   2 on any screen above 1, which on a phone of 1.75 is 30 % more pixels to fill, copy and
+ *   scale down at every redraw than the screen has;
+ * - hold() collects redraws until release(), so that outlines added over several tasks are
+ *   drawn in one frame (a pan or zoom on the way still redraws everything at once, as before).
+ */
+const OutlineCanvas = L.Canvas.extend({
+  _update() {
+    if (this._map._animatingZoom && this._bounds) return;
+    L.Renderer.prototype._update.call(this);
+    const b = this._bounds, size = b.getSize(), ratio = pixelRatio(), container = this._container;
+    L.DomUtil.setPosition(container, b.min);
+    // Setting the size also clears the canvas.
+    container.width = Math.round(ratio * size.x);
+    container.height = Math.round(ratio * size.y);
+    container.style.width = `${size.x}px`;
+    container.style.height = `${size.y}px`;
+    this._ctx.setTransform(container.width / size.x, 0, 0, container.height / size.y, 0, 0);
+    // Paths keep their layer coordinates when the canvas moves.
+    this._ctx.translate(-b.min.x, -b.min.y);
+    this.fire('update');
+  },
+  _requestRedraw(layer) {
+    if (this._held) { if (this._map) this._extendRedrawBounds(layer); return; }
+    L.Canvas.prototype._requestRedraw.call(this, layer);
+  },
+  // A canvas shown before anything is drawn on it is handed to the compositor empty, a whole
+  // frame's copy for nothing: it is kept out of the layout until the first outlines are in.
+  _initContainer() {
+    L.Canvas.prototype._initContainer.call(this);
+    if (this._held) this._container.style.display = 'none';
+  },
+  hold() { this._held = true; },
+  release() {
+    if (!this._held) return;
+    this._held = false;
+    if (this._container) this._container.style.display = '';
+    if (this._map && this._redrawBounds) this._redrawRequest ??= L.Util.requestAnimFrame(this._redraw, this);
+  },
+});
+
+function pixelRatio() { return Math.min(Math.max(window.devicePixelRatio || 1, 1), 2); }
+
 /** Lets the browser paint and answer input before the next part of a long job. */
 function yieldToPage() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise(resolve => setTimeout(resolve, 0));
 }
 
+/** Natural Earth's Antarctica (ISO 3166 numeric 010): it wraps the pole, which no ring on this projection can draw. */
+const ANTARCTICA = '010';
+
 /**
  * Outlines that cross the date line jump from +180° to −180°, which a flat map draws as a band
- * across the world; each ring is made continuous instead (Chukotka then lies beyond 180°).
- * Antarctica wraps the pole, which no ring on this projection can draw, and is left out.
+ * across the world; each ring of the country is made continuous instead (Chukotka then lies
+ * beyond 180°).
  */
-function continuous(collection) {
-  const ANTARCTICA = '010';
+function continuous(feature) {
   const unwrap = ring => {
     let shift = 0;
     return ring.map(([lng, lat], i) => {
@@ -212,14 +267,11 @@ function continuous(collection) {
       return [lng + shift, lat];
     });
   };
-  const features = collection.features.filter(f => f.id !== ANTARCTICA).map(f => {
-    const g = f.geometry;
-    if (!g) return f;
-    const coordinates = g.type === 'Polygon' ? g.coordinates.map(unwrap)
-      : g.type === 'MultiPolygon' ? g.coordinates.map(polygon => polygon.map(unwrap)) : g.coordinates;
-    return { ...f, geometry: { ...g, coordinates } };
-  });
-  return { ...collection, features };
+  const g = feature.geometry;
+  if (!g) return feature;
+  const coordinates = g.type === 'Polygon' ? g.coordinates.map(unwrap)
+    : g.type === 'MultiPolygon' ? g.coordinates.map(polygon => polygon.map(unwrap)) : g.coordinates;
+  return { ...feature, geometry: { ...g, coordinates } };
 }
 
 /** The largest places in view, asked from the server whenever the view settles. */
