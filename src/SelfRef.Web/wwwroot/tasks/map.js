@@ -274,6 +274,22 @@ function continuous(feature) {
   return { ...feature, geometry: { ...g, coordinates } };
 }
 
+/**
+ * A place name, placed with left and top where Leaflet's markers use translate3d: a 3D transform
+ * gives each of the 60 names a compositing layer of its own, and a change of that layer tree made
+ * the compositor take the outlines' canvas anew (a whole-canvas copy on a phone's main thread,
+ * issue 17.4). The names are hidden while a zoom animates (leaflet-zoom-hide) and placed when it ends.
+ */
+const PlaceLabel = L.Marker.extend({
+  _setPos(pos) {
+    this._icon._leaflet_pos = pos;
+    this._icon.style.left = `${pos.x}px`;
+    this._icon.style.top = `${pos.y}px`;
+    this._zIndex = pos.y + this.options.zIndexOffset;
+    this._resetZIndex();
+  },
+});
+
 /** The largest places in view, asked from the server whenever the view settles. */
 function placeLabels(map, count) {
   const group = L.layerGroup().addTo(map);
@@ -290,8 +306,8 @@ function placeLabels(map, count) {
       group.clearLayers();
       for (const place of places) {
         const label = el('span', { class: 'map-label-text' }, place.name);
-        L.marker([place.lat, place.lng], {
-          icon: L.divIcon({ className: 'map-label', html: el('span', {}, el('span', { class: 'map-label-dot' }), label), iconSize: null, iconAnchor: [4, 4] }),
+        new PlaceLabel([place.lat, place.lng], {
+          icon: L.divIcon({ className: 'map-label leaflet-zoom-hide', html: el('span', {}, el('span', { class: 'map-label-dot' }), label), iconSize: null, iconAnchor: [4, 4] }),
           interactive: false, keyboard: false,
         }).addTo(group);
       }
