@@ -144,11 +144,12 @@ export function baseMap(map, layers) {
     if (!cache.has(url)) cache.set(url, Promise.all([topojsonClient(), fetch(url).then(r => r.json())]));
     return cache.get(url);
   };
-  // The canvas reaches a quarter of the view beyond each edge, so that a drag shows land before it
-  // ends (drawn anew when it does). It was half the view: a canvas of 4× the view's pixels (8× on a
-  // phone's retina screen) is allocated, cleared and handed to the compositor at every redraw, the
-  // largest single cost of the first load on a phone (issue 17.4); now 2.25×.
-  const renderer = new OutlineCanvas({ padding: 0.25, pane: 'outlines' });
+  // Drawn as SVG, not on a canvas: a canvas is rasterised and copied on the main thread at each
+  // redraw whenever the compositor has no GPU to hand it to, in one task of 100 ms and more on
+  // Lighthouse's phone (the 'Commit' long tasks of issue 17.4); SVG paths are rasterised in tiles by
+  // the compositor's own threads. The drawing reaches a quarter of the view beyond each edge, so
+  // that a drag shows land before it ends (drawn anew when it does).
+  const renderer = L.svg({ padding: 0.25, pane: 'outlines' });
   let countries = null, countriesUrl = null, states = null;
 
   async function update() {
@@ -163,25 +164,18 @@ export function baseMap(map, layers) {
         // Decoded and added a few countries per task (Leaflet projects and simplifies each as it is
         // added), so that no single task holds the page for long; each part goes behind what is
         // drawn, so the outlines being replaced stay in view until the new ones are complete.
-        // The canvas is redrawn once, when every part is in: each redraw on the way cost a frame
-        // whose commit copies the whole canvas (issue 17.4).
         const layer = L.featureGroup().addTo(map);
-        renderer.hold();
-        try {
-          for (let i = 0; i < countryObjects.length;) {
-            const until = performance.now() + 8;
-            do {
-              const feature = continuous(topojson.feature(topology, countryObjects[i++]));
-              L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
-            } while (i < countryObjects.length && performance.now() < until);
-            if (i < countryObjects.length) await yieldToPage();
-            if (url !== countriesUrl) { layer.remove(); return; }
-          }
-          countries?.remove();
-          countries = layer;
-        } finally {
-          renderer.release();
+        for (let i = 0; i < countryObjects.length;) {
+          const until = performance.now() + 8;
+          do {
+            const feature = continuous(topojson.feature(topology, countryObjects[i++]));
+            L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
+          } while (i < countryObjects.length && performance.now() < until);
+          if (i < countryObjects.length) await yieldToPage();
+          if (url !== countriesUrl) { layer.remove(); return; }
         }
+        countries?.remove();
+        countries = layer;
       }
     }
     if (layers.includes('states')) {
@@ -197,51 +191,6 @@ export function baseMap(map, layers) {
   map.on('zoomend', update);
   return update();
 }
-
-/**
- * Leaflet's canvas renderer, with two changes for a phone's main thread (issue 17.4):
- * - the canvas has as many pixels as the screen shows, at most 2 per CSS pixel: Leaflet draws at
- *   2 on any screen above 1, which on a phone of 1.75 is 30 % more pixels to fill, copy and
- *   scale down at every redraw than the screen has;
- * - hold() collects redraws until release(), so that outlines added over several tasks are
- *   drawn in one frame (a pan or zoom on the way still redraws everything at once, as before).
- */
-const OutlineCanvas = L.Canvas.extend({
-  _update() {
-    if (this._map._animatingZoom && this._bounds) return;
-    L.Renderer.prototype._update.call(this);
-    const b = this._bounds, size = b.getSize(), ratio = pixelRatio(), container = this._container;
-    L.DomUtil.setPosition(container, b.min);
-    // Setting the size also clears the canvas.
-    container.width = Math.round(ratio * size.x);
-    container.height = Math.round(ratio * size.y);
-    container.style.width = `${size.x}px`;
-    container.style.height = `${size.y}px`;
-    this._ctx.setTransform(container.width / size.x, 0, 0, container.height / size.y, 0, 0);
-    // Paths keep their layer coordinates when the canvas moves.
-    this._ctx.translate(-b.min.x, -b.min.y);
-    this.fire('update');
-  },
-  _requestRedraw(layer) {
-    if (this._held) { if (this._map) this._extendRedrawBounds(layer); return; }
-    L.Canvas.prototype._requestRedraw.call(this, layer);
-  },
-  // A canvas shown before anything is drawn on it is handed to the compositor empty, a whole
-  // frame's copy for nothing: it is kept out of the layout until the first outlines are in.
-  _initContainer() {
-    L.Canvas.prototype._initContainer.call(this);
-    if (this._held) this._container.style.display = 'none';
-  },
-  hold() { this._held = true; },
-  release() {
-    if (!this._held) return;
-    this._held = false;
-    if (this._container) this._container.style.display = '';
-    if (this._map && this._redrawBounds) this._redrawRequest ??= L.Util.requestAnimFrame(this._redraw, this);
-  },
-});
-
-function pixelRatio() { return Math.min(Math.max(window.devicePixelRatio || 1, 1), 2); }
 
 /** Lets the browser paint and answer input before the next part of a long job. */
 function yieldToPage() {
@@ -275,10 +224,9 @@ function continuous(feature) {
 }
 
 /**
- * A place name, placed with left and top where Leaflet's markers use translate3d: a 3D transform
- * gives each of the 60 names a compositing layer of its own, and a change of that layer tree made
- * the compositor take the outlines' canvas anew (a whole-canvas copy on a phone's main thread,
- * issue 17.4). The names are hidden while a zoom animates (leaflet-zoom-hide) and placed when it ends.
+ * A place name, placed with left and top where Leaflet's markers use translate3d, which gives each
+ * of the up to 60 names a compositing layer of its own (issue 17.4: 27 layers on a phone's first
+ * view, 9 without). The names are hidden while a zoom animates (leaflet-zoom-hide) and placed when it ends.
  */
 const PlaceLabel = L.Marker.extend({
   _setPos(pos) {
