@@ -184,7 +184,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = words.Continue }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = words.Map })).ToBeVisibleAsync();
         // The map is ready once outlines are drawn and the start view is logged.
-        await page.WaitForFunctionAsync("() => window.selfref.map && document.querySelector('.map-canvas canvas') && document.querySelectorAll('.map-label').length > 0");
+        await page.WaitForFunctionAsync("() => window.selfref.map && document.querySelector('.leaflet-outlines-pane > *') && document.querySelectorAll('.map-label').length > 0");
         await page.WaitForFunctionAsync("() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('selfref.outbox.'))) ?? '{}').next > 0");
     }
 

@@ -13,11 +13,11 @@ public static class ParticipantSteps
         return page;
     }
 
-    /// <summary>The map is ready once outlines and place labels are drawn and its first view is logged (two frames after it is shown).</summary>
+    /// <summary>The map is ready once outlines (SVG; a canvas before) and place labels are drawn and its first view is logged (two frames after it is shown).</summary>
     public static async Task MapShown(this IPage page)
     {
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Take a look at the map." })).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => window.selfref.map && document.querySelector('.map-canvas canvas') && document.querySelectorAll('.map-label').length > 0");
+        await page.WaitForFunctionAsync("() => window.selfref.map && document.querySelector('.leaflet-outlines-pane > *') && document.querySelectorAll('.map-label').length > 0");
         await page.EvaluateAsync("() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve))))");
     }
 }

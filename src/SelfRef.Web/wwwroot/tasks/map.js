@@ -144,11 +144,12 @@ export function baseMap(map, layers) {
     if (!cache.has(url)) cache.set(url, Promise.all([topojsonClient(), fetch(url).then(r => r.json())]));
     return cache.get(url);
   };
-  // The canvas reaches a quarter of the view beyond each edge, so that a drag shows land before it
-  // ends (drawn anew when it does). It was half the view: a canvas of 4× the view's pixels (8× on a
-  // phone's retina screen) is allocated, cleared and handed to the compositor at every redraw, the
-  // largest single cost of the first load on a phone (issue 17.4); now 2.25×.
-  const renderer = L.canvas({ padding: 0.25, pane: 'outlines' });
+  // Drawn as SVG, not on a canvas: a canvas is rasterised and copied on the main thread at each
+  // redraw whenever the compositor has no GPU to hand it to, in one task of 100 ms and more on
+  // Lighthouse's phone (the 'Commit' long tasks of issue 17.4); SVG paths are rasterised in tiles by
+  // the compositor's own threads. The drawing reaches a quarter of the view beyond each edge, so
+  // that a drag shows land before it ends (drawn anew when it does).
+  const renderer = L.svg({ padding: 0.25, pane: 'outlines' });
   let countries = null, countriesUrl = null, states = null;
 
   async function update() {
@@ -159,17 +160,18 @@ export function baseMap(map, layers) {
         countriesUrl = url;
         const [topojson, topology] = await load(url);
         if (url !== countriesUrl) return;
-        const { features } = continuous(topojson.feature(topology, topology.objects.countries));
-        // Added a few countries per task (Leaflet projects and simplifies each as it is added), so
-        // that no single task holds the page for long; each part goes behind what is drawn, so the
-        // outlines being replaced stay in view until the new ones are complete.
+        const countryObjects = topology.objects.countries.geometries.filter(g => g.id !== ANTARCTICA);
+        // Decoded and added a few countries per task (Leaflet projects and simplifies each as it is
+        // added), so that no single task holds the page for long; each part goes behind what is
+        // drawn, so the outlines being replaced stay in view until the new ones are complete.
         const layer = L.featureGroup().addTo(map);
-        for (let i = 0; i < features.length;) {
+        for (let i = 0; i < countryObjects.length;) {
           const until = performance.now() + 8;
           do {
-            L.geoJSON(features[i++], { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
-          } while (i < features.length && performance.now() < until);
-          if (i < features.length) await yieldToPage();
+            const feature = continuous(topojson.feature(topology, countryObjects[i++]));
+            L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
+          } while (i < countryObjects.length && performance.now() < until);
+          if (i < countryObjects.length) await yieldToPage();
           if (url !== countriesUrl) { layer.remove(); return; }
         }
         countries?.remove();
@@ -195,13 +197,15 @@ function yieldToPage() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise(resolve => setTimeout(resolve, 0));
 }
 
+/** Natural Earth's Antarctica (ISO 3166 numeric 010): it wraps the pole, which no ring on this projection can draw. */
+const ANTARCTICA = '010';
+
 /**
  * Outlines that cross the date line jump from +180° to −180°, which a flat map draws as a band
- * across the world; each ring is made continuous instead (Chukotka then lies beyond 180°).
- * Antarctica wraps the pole, which no ring on this projection can draw, and is left out.
+ * across the world; each ring of the country is made continuous instead (Chukotka then lies
+ * beyond 180°).
  */
-function continuous(collection) {
-  const ANTARCTICA = '010';
+function continuous(feature) {
   const unwrap = ring => {
     let shift = 0;
     return ring.map(([lng, lat], i) => {
@@ -212,15 +216,27 @@ function continuous(collection) {
       return [lng + shift, lat];
     });
   };
-  const features = collection.features.filter(f => f.id !== ANTARCTICA).map(f => {
-    const g = f.geometry;
-    if (!g) return f;
-    const coordinates = g.type === 'Polygon' ? g.coordinates.map(unwrap)
-      : g.type === 'MultiPolygon' ? g.coordinates.map(polygon => polygon.map(unwrap)) : g.coordinates;
-    return { ...f, geometry: { ...g, coordinates } };
-  });
-  return { ...collection, features };
+  const g = feature.geometry;
+  if (!g) return feature;
+  const coordinates = g.type === 'Polygon' ? g.coordinates.map(unwrap)
+    : g.type === 'MultiPolygon' ? g.coordinates.map(polygon => polygon.map(unwrap)) : g.coordinates;
+  return { ...feature, geometry: { ...g, coordinates } };
 }
+
+/**
+ * A place name, placed with left and top where Leaflet's markers use translate3d, which gives each
+ * of the up to 60 names a compositing layer of its own (issue 17.4: 27 layers on a phone's first
+ * view, 9 without). The names are hidden while a zoom animates (leaflet-zoom-hide) and placed when it ends.
+ */
+const PlaceLabel = L.Marker.extend({
+  _setPos(pos) {
+    this._icon._leaflet_pos = pos;
+    this._icon.style.left = `${pos.x}px`;
+    this._icon.style.top = `${pos.y}px`;
+    this._zIndex = pos.y + this.options.zIndexOffset;
+    this._resetZIndex();
+  },
+});
 
 /** The largest places in view, asked from the server whenever the view settles. */
 function placeLabels(map, count) {
@@ -238,8 +254,8 @@ function placeLabels(map, count) {
       group.clearLayers();
       for (const place of places) {
         const label = el('span', { class: 'map-label-text' }, place.name);
-        L.marker([place.lat, place.lng], {
-          icon: L.divIcon({ className: 'map-label', html: el('span', {}, el('span', { class: 'map-label-dot' }), label), iconSize: null, iconAnchor: [4, 4] }),
+        new PlaceLabel([place.lat, place.lng], {
+          icon: L.divIcon({ className: 'map-label leaflet-zoom-hide', html: el('span', {}, el('span', { class: 'map-label-dot' }), label), iconSize: null, iconAnchor: [4, 4] }),
           interactive: false, keyboard: false,
         }).addTo(group);
       }

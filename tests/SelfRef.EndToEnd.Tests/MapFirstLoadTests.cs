@@ -1,0 +1,113 @@
+using System.Text.Json;
+using SelfRef.EndToEnd.Tests.Support;
+
+namespace SelfRef.EndToEnd.Tests;
+
+/// <summary>
+/// The map page as a participant opens its link on a phone (issue 17.4: Lighthouse's mobile
+/// profile, a screen of 412×823 CSS pixels at 1.75 device pixels each): nothing on the page moves
+/// while it fills in, the outlines are vector paths (no canvas rasterised on the main thread), and
+/// the place names sit on their places without a compositing layer each.
+/// </summary>
+public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Nothing_on_the_map_page_moves_while_the_header_footer_map_and_place_names_fill_in()
+    {
+        var (page, context) = await OpenMapCold(1.75f);
+        await using var _ = context;
+        await page.MapShown();
+        // The session's state, the language menu, the privacy links, the labels: all in by now.
+        await page.WaitForTimeoutAsync(1000);
+
+        var shifts = await page.EvaluateAsync<JsonElement>("() => window.__shifts");
+        var total = shifts.EnumerateArray().Sum(s => s.GetProperty("value").GetDouble());
+        Assert.True(total == 0, $"the page moved under the participant's eyes while loading (cumulative layout shift {total:F4}): {shifts}");
+    }
+
+    [Fact]
+    public async Task The_outlines_are_vector_paths_that_the_compositor_rasterises_not_a_canvas_drawn_on_the_main_thread()
+    {
+        var (page, context) = await OpenMapCold(1.75f);
+        await using var _ = context;
+        await page.MapShown();
+
+        var drawn = await page.EvaluateAsync<JsonElement>("() => ({ paths: document.querySelectorAll('.leaflet-outlines-pane svg path').length, canvases: document.querySelectorAll('.leaflet-outlines-pane canvas').length })");
+        Assert.True(drawn.GetProperty("canvases").GetInt32() == 0, $"the outlines are drawn on a canvas, rasterised and copied on the phone's main thread at every redraw: {drawn}");
+        // Natural Earth's 110m countries less Antarctica.
+        Assert.True(drawn.GetProperty("paths").GetInt32() >= 170, $"not every country is drawn: {drawn}");
+    }
+
+    [Fact]
+    public async Task Place_names_sit_on_their_places_without_a_layer_each_also_after_a_zoom()
+    {
+        var (page, context) = await OpenMapCold(1.75f);
+        await using var _ = context;
+        await page.MapShown();
+        AssertPlaced(await Labels(page), "the first view");
+
+        await page.EvaluateAsync("() => new Promise(resolve => { window.selfref.map.once('zoomend', resolve); window.selfref.map.zoomIn(); })");
+        await page.EvaluateAsync("() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
+        AssertPlaced(await Labels(page), "after a zoom");
+    }
+
+    private static void AssertPlaced(JsonElement labels, string when)
+    {
+        Assert.True(labels.GetArrayLength() > 0, $"no place names on the map ({when})");
+        foreach (var label in labels.EnumerateArray())
+        {
+            var name = label.GetProperty("name").GetString();
+            Assert.True(label.GetProperty("transform").GetString() == "none",
+                $"{name} is placed with a transform ({label.GetProperty("transform").GetString()}), which gives each name a compositing layer ({when})");
+            Assert.True(Math.Abs(label.GetProperty("dx").GetDouble()) <= 1 && Math.Abs(label.GetProperty("dy").GetDouble()) <= 1,
+                $"{name} is drawn {label.GetProperty("dx").GetDouble():F1}, {label.GetProperty("dy").GetDouble():F1} px away from its place ({when})");
+        }
+    }
+
+    /// <summary>Every place name on the map: its transform, and how far its top-left corner lies from its place less the icon's anchor (4, 4).</summary>
+    private static Task<JsonElement> Labels(IPage page) => page.EvaluateAsync<JsonElement>("""
+        () => {
+          const map = window.selfref.map, box = map.getContainer().getBoundingClientRect();
+          const labels = [];
+          map.eachLayer(layer => {
+            if (!layer._icon || !layer._icon.classList.contains('map-label')) return;
+            const p = map.latLngToContainerPoint(layer.getLatLng()), r = layer._icon.getBoundingClientRect();
+            labels.push({ name: layer._icon.textContent, transform: getComputedStyle(layer._icon).transform,
+              dx: r.left - (box.left + p.x - 4), dy: r.top - (box.top + p.y - 4) });
+          });
+          return labels;
+        }
+        """);
+
+    /// <summary>
+    /// A participant's map step opened from its link in a new phone browser (as Lighthouse opens
+    /// it): layout shifts are recorded from the first paint on.
+    /// </summary>
+    private async Task<(IPage Page, IBrowserContext Context)> OpenMapCold(float devicePixelRatio)
+    {
+        string link;
+        await using (var first = await fixture.NewContext())
+            link = (await first.OpenFirstTask("gallup-map")).Url;
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseUrl,
+            Locale = "en-GB",
+            ViewportSize = new ViewportSize { Width = 412, Height = 823 },
+            DeviceScaleFactor = devicePixelRatio,
+            IsMobile = devicePixelRatio > 1,
+            HasTouch = devicePixelRatio > 1,
+        });
+        // Every shift counts, also those Chromium marks as following input: nobody touched the page,
+        // and under a phone's emulation it marks the early ones so (Lighthouse counts them too).
+        await context.AddInitScriptAsync("""
+            window.__shifts = [];
+            new PerformanceObserver(list => {
+              for (const e of list.getEntries()) window.__shifts.push({ value: e.value, at: Math.round(e.startTime), input: e.hadRecentInput,
+                moved: e.sources.map(s => s.node ? `${s.node.nodeName.toLowerCase()}${s.node.id ? '#' + s.node.id : ''}.${s.node.className} ${JSON.stringify(s.previousRect)} → ${JSON.stringify(s.currentRect)}` : '?') });
+            }).observe({ type: 'layout-shift', buffered: true });
+            """);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(link);
+        return (page, context);
+    }
+}
