@@ -51,6 +51,8 @@ public sealed record Session
     [System.Text.Json.Serialization.JsonIgnore] public bool IsOpen => Status is SessionStatus.Active or SessionStatus.Abandoned;
     /// <summary>Whether the session holds a condition slot when running: pilots never do.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public bool TakesSlot => !Pilot;
+    /// <summary>The assignment slot the session holds now: while active or completed, unless a pilot; null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public int? HeldSlot => TakesSlot && Status is SessionStatus.Active or SessionStatus.Completed ? Slot : null;
 }
 
 /// <summary>A researcher's decision to leave a session out of the analysis (it stays in exports, marked), with the reason the report counts.</summary>

@@ -91,7 +91,7 @@ public sealed class SessionService
     }
 
     private SlotTable SlotsOf(string experimentId) => _slots.GetOrAdd(experimentId, id => new Lazy<SlotTable>(() => new SlotTable(
-        _store.SessionsOf(id).Where(s => s.TakesSlot && s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot)))).Value;
+        _store.SessionsOf(id).Select(s => s.HeldSlot).OfType<int>()))).Value;
 
     /// <summary>Raised after a session was started or changed and the change is stored (for live views).</summary>
     public event Action<Session>? Changed;

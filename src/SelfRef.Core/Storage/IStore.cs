@@ -99,7 +99,7 @@ public interface IStore : IDisposable
 
     /// <summary>The assignment slots held now: those of active and completed sessions that take one (pilots do not).</summary>
     IReadOnlyCollection<int> TakenSlots(string experimentId) =>
-        SessionsOf(experimentId).Where(s => s.TakesSlot && s.Status is SessionStatus.Active or SessionStatus.Completed).Select(s => s.Slot).ToList();
+        SessionsOf(experimentId).Select(s => s.HeldSlot).OfType<int>().ToList();
 
     /// <summary>Writes and reads back a small record now; throws when the store cannot store.</summary>
     Task CheckWritable();

@@ -52,6 +52,7 @@ public sealed class PostgresStore : IStore
             _keys = new PostgresKeys(_source);
             _keys.Load();
             _keys.DropUnused();
+            FillSlots();
         }
         catch
         {
@@ -121,10 +122,45 @@ public sealed class PostgresStore : IStore
         All(Read($"SELECT {SessionColumns} WHERE {where}", value), OpenSession).FirstOrDefault(exact);
 
     private NpgsqlCommand SessionUpsert(Session session, string sid, SessionKeys keys, string conflict) => Write(
-        $"INSERT INTO sessions (sid, experiment, token, withdrawal, body) VALUES ($1, $2, $3, $4, $5) {conflict}",
+        $"INSERT INTO sessions (sid, experiment, token, withdrawal, body, slot, slot_known) VALUES ($1, $2, $3, $4, $5, $6, true) {conflict}",
         sid, session.ExperimentId, SealedSession.Hash(session.Token),
         string.IsNullOrEmpty(session.WithdrawalCode) ? null : SealedSession.Hash(session.WithdrawalCode),
-        SealedSession.Close(session, sid, keys, _options.Identifying));
+        SealedSession.Close(session, sid, keys, _options.Identifying), session.HeldSlot);
+
+    /// <summary>
+    /// Fills in the slot column of rows stored before it existed (migration 3) from their records,
+    /// once: a row written since holds it already, and one this cannot open stays unknown (read as
+    /// before by <see cref="TakenSlots"/>).
+    /// </summary>
+    private void FillSlots()
+    {
+        var unknown = All(Read($"SELECT {SessionColumns} WHERE NOT s.slot_known"), r =>
+        {
+            try { return (Sid: r.GetString(0), Slot: OpenSession(r).HeldSlot, Opened: true); }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or InvalidDataException or System.Text.Json.JsonException)
+            { return (Sid: r.GetString(0), Slot: (int?)null, Opened: false); }
+        });
+        if (unknown.Count == 0) return;
+        using var connection = _source.OpenConnection();
+        foreach (var row in unknown.Where(r => r.Opened))
+        {
+            // Only while still unknown: another instance opening now, or a write of this one, may have stored it since.
+            using var fill = new NpgsqlCommand("UPDATE sessions SET slot = $2, slot_known = true WHERE sid = $1 AND NOT slot_known", connection);
+            fill.Parameters.Add(new NpgsqlParameter { Value = row.Sid });
+            fill.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Slot ?? DBNull.Value });
+            fill.ExecuteNonQuery();
+        }
+        _options.Log?.Invoke($"Assignment slots of {unknown.Count(r => r.Opened)} session(s) stored before schema version 3 filled in{(unknown.Any(r => !r.Opened) ? $"; {unknown.Count(r => !r.Opened)} record(s) could not be opened" : "")}");
+    }
+
+    // The slots from their own column (migration 3): one query, no session opened. A row no write of
+    // this version has stored and FillSlots could not open is read as before.
+    public IReadOnlyCollection<int> TakenSlots(string experimentId)
+    {
+        var taken = All(Read("SELECT slot FROM sessions WHERE experiment = $1 AND slot IS NOT NULL", experimentId), r => r.GetInt32(0));
+        taken.AddRange(All(Read($"SELECT {SessionColumns} WHERE s.experiment = $1 AND NOT s.slot_known", experimentId), OpenSession).Select(s => s.HeldSlot).OfType<int>());
+        return taken;
+    }
 
     public Task InsertSession(Session session)
     {
@@ -141,9 +177,9 @@ public sealed class PostgresStore : IStore
         var keys = _keys.Find(sid) ?? throw new WriteRefusedException($"no session {session.Id} (erased?)");
         var body = SealedSession.Close(session, sid, keys, _options.Identifying);
         return _writer.Enqueue(() => Execute(Write(
-                "UPDATE sessions SET experiment = $2, token = $3, withdrawal = $4, body = $5 WHERE sid = $1",
+                "UPDATE sessions SET experiment = $2, token = $3, withdrawal = $4, body = $5, slot = $6, slot_known = true WHERE sid = $1",
                 sid, session.ExperimentId, SealedSession.Hash(session.Token),
-                string.IsNullOrEmpty(session.WithdrawalCode) ? null : SealedSession.Hash(session.WithdrawalCode), body)) == 1
+                string.IsNullOrEmpty(session.WithdrawalCode) ? null : SealedSession.Hash(session.WithdrawalCode), body, session.HeldSlot)) == 1
             ? true : throw new WriteRefusedException($"no session {session.Id}"));
     }
 
@@ -154,7 +190,7 @@ public sealed class PostgresStore : IStore
         return _writer.Enqueue(() =>
         {
             Execute(SessionUpsert(refusal, sid, keys,
-                "ON CONFLICT (sid) DO UPDATE SET experiment = excluded.experiment, token = excluded.token, withdrawal = excluded.withdrawal, body = excluded.body, ended = true, bytes = 0"));
+                "ON CONFLICT (sid) DO UPDATE SET experiment = excluded.experiment, token = excluded.token, withdrawal = excluded.withdrawal, body = excluded.body, slot = excluded.slot, slot_known = true, ended = true, bytes = 0"));
             // A new row (no session was stored) ends too.
             Execute(Write("UPDATE sessions SET ended = true WHERE sid = $1", sid));
             Execute(Write("DELETE FROM events WHERE sid = $1", sid));

@@ -112,3 +112,14 @@ BEGIN
     RETURN QUERY SELECT v_ended, v_bytes, v_durable, true;
 END
 $$;
+
+-- migration 3
+-- The assignment slot a session holds (active or completed, not a pilot; NULL otherwise) in the clear
+-- beside its sealed record, so that a session start counts the study's slots with one query instead
+-- of reading and decrypting every session of the study. A slot is a position in the balanced
+-- assignment blocks (it gives the condition); it identifies no one. Rows stored before this migration
+-- are marked unknown; the store fills them in when it opens (it can open their records, SQL cannot).
+ALTER TABLE sessions ADD COLUMN slot integer;
+ALTER TABLE sessions ADD COLUMN slot_known boolean NOT NULL DEFAULT false;
+CREATE INDEX sessions_slots ON sessions (experiment) WHERE slot IS NOT NULL;
+CREATE INDEX sessions_slots_unknown ON sessions (experiment) WHERE NOT slot_known;
