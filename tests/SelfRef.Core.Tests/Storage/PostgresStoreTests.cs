@@ -124,6 +124,22 @@ public class PostgresStoreTests : IClassFixture<PostgresDatabase>
     }
 
     [Fact]
+    public async Task A_stored_record_that_cannot_be_opened_does_not_keep_the_store_from_opening_while_slots_are_filled_in()
+    {
+        var database = _cluster.CreateDatabase();
+        try
+        {
+            using (var store = new PostgresStore(database)) await StoreSlotSessions(store);
+            Execute(database, "UPDATE sessions SET slot = NULL, slot_known = false");
+            Execute(database, "UPDATE sessions SET body = '\\x00'::bytea WHERE sid = (SELECT min(sid) FROM sessions)");
+            using var reopened = new PostgresStore(database);
+            // The one damaged row stays unknown; every other row's slot is filled in.
+            Assert.Single(Query(database, "SELECT sid FROM sessions WHERE NOT slot_known", r => r.GetString(0)));
+        }
+        finally { _cluster.DropDatabase(database); }
+    }
+
+    [Fact]
     public void A_database_of_a_newer_schema_is_refused_with_its_version()
     {
         var database = _cluster.CreateDatabase();
