@@ -33,11 +33,13 @@ public sealed class StoreUnavailableException(string message, Exception? inner =
 /// </summary>
 internal sealed class SingleWriter : IDisposable
 {
-    public const int MaxGroup = 2048;
+    /// <summary>The most writes one group commits unless the store asks for fewer.</summary>
+    public const int DefaultMaxGroup = 2048;
     // A group also closes after this much work, so one slow write cannot hold every acknowledgement for long.
     private static readonly TimeSpan MaxGroupWork = TimeSpan.FromMilliseconds(20);
 
     private readonly IGroupTransactions _db;
+    private readonly int _maxGroup;
     private readonly StoreGate _gate;
     private readonly Action _committed, _rolledBack;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
@@ -47,9 +49,12 @@ internal sealed class SingleWriter : IDisposable
 
     /// <param name="db">the transactions of the database the writes go to; used on the writer thread only.</param>
     /// <param name="gate">every other use of <paramref name="db"/> that must not overlap a group holds it too.</param>
-    public SingleWriter(IGroupTransactions db, StoreGate gate, Action committed, Action rolledBack)
+    /// <param name="maxGroup">the most writes one group commits (a backlog is committed in several groups).</param>
+    public SingleWriter(IGroupTransactions db, StoreGate gate, Action committed, Action rolledBack, int maxGroup = DefaultMaxGroup)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxGroup, 1);
         _db = db;
+        _maxGroup = maxGroup;
         _gate = gate;
         _committed = committed;
         _rolledBack = rolledBack;
@@ -62,6 +67,8 @@ internal sealed class SingleWriter : IDisposable
     public long Writes { get; private set; }
     /// <summary>Groups applied again after a write in them failed.</summary>
     public long Retries { get; private set; }
+    /// <summary>The most writes one commit has held since start.</summary>
+    public int LargestGroup { get; private set; }
 
     /// <summary>Tests only: a group's transaction is open (between its begin and its commit or rollback).</summary>
     internal bool InGroup => _inGroup;
@@ -96,7 +103,7 @@ internal sealed class SingleWriter : IDisposable
 
     private void Run()
     {
-        var applied = new List<Work>(MaxGroup);
+        var applied = new List<Work>(_maxGroup);
         var clock = new System.Diagnostics.Stopwatch();
         try
         {
@@ -109,7 +116,7 @@ internal sealed class SingleWriter : IDisposable
                 {
                     clock.Restart();
                     Begin();
-                    while (applied.Count < MaxGroup && clock.Elapsed < MaxGroupWork && _queue.Reader.TryRead(out var work))
+                    while (applied.Count < _maxGroup && clock.Elapsed < MaxGroupWork && _queue.Reader.TryRead(out var work))
                     {
                         // Exclusive work ends the group: it runs once the group is committed.
                         if (work.Exclusive) { exclusive = work; break; }
@@ -126,6 +133,7 @@ internal sealed class SingleWriter : IDisposable
                 }
                 Commits++;
                 Writes += applied.Count;
+                LargestGroup = Math.Max(LargestGroup, applied.Count);
                 foreach (var work in applied) work.Complete();
                 if (exclusive is not null)
                 {

@@ -42,6 +42,44 @@ public class StoreLayoutTests : IDisposable
         return keys.StorageId(sessionId);
     }
 
+    [Fact]
+    public async Task A_backlog_of_batches_is_committed_in_groups_of_at_most_MaxGroup_writes_so_LiteDBs_page_cache_stays_small()
+    {
+        const int sessions = 400;
+        using var store = Open();
+        for (var s = 0; s < sessions; s++)
+        {
+            await Insert(store, $"P-{s}");
+            await store.Append($"P-{s}", Batch(1, 3));
+        }
+        var (writesBefore, commitsBefore, _) = store.WriterCounters;
+        // The writer stalls inside a group (as behind a checkpoint) while every session sends its next batch.
+        using var stalled = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var held = 0;
+        store.AfterBatchInsert = (_, _) =>
+        {
+            if (Interlocked.Exchange(ref held, 1) != 0) return;
+            stalled.Set();
+            release.Wait();
+        };
+        var first = Task.Run(() => store.Append("P-0", Batch(4, 3)));
+        Assert.True(stalled.Wait(TimeSpan.FromMinutes(1)), "the writer never took the first batch");
+        var backlog = Enumerable.Range(1, sessions - 1).Select(s => Task.Run(() => store.Append($"P-{s}", Batch(4, 3)))).ToList();
+        await Task.Delay(300); // only to let the backlog queue up; nothing below depends on how long it takes
+        release.Set();
+        await first;
+        await Task.WhenAll(backlog);
+
+        var (writes, commits, _) = store.WriterCounters;
+        Assert.Equal(sessions, writes - writesBefore);
+        // 400 writes queued at once: in LiteDB's cache a group of them all would change ~2,000 pages at once.
+        Assert.InRange(store.LargestGroup, 2, LiteDbStore.MaxGroup);
+        Assert.True(commits - commitsBefore >= 1 + (sessions - 1 + LiteDbStore.MaxGroup - 1) / LiteDbStore.MaxGroup,
+            $"{writes - writesBefore} writes took {commits - commitsBefore} commits");
+        for (var s = 0; s < sessions; s++) Assert.Equal(6, store.DurableSeq($"P-{s}"));
+    }
+
     /// <summary>The file as the store wrote it before: the default (culture-aware, case-blind) collation and every batch indexed by session.</summary>
     private void CreateOldLayout()
     {
