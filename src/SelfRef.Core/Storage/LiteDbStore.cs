@@ -124,12 +124,14 @@ public sealed class LiteDbStore : IStore
 
     /// <summary>
     /// The most writes one transaction of the writer holds. Each batch inserted lands at a random
-    /// place of the events' _id skip list (ids begin with the session's random storage id) and so
-    /// changes 4–5 pages of its own; LiteDB 5.0.21 keeps a transaction's changed pages in its page
-    /// cache until the commit and never gives that cache's memory back, so the largest group sets
-    /// the cache's size for good: groups of up to 2,048 writes after a short stall (~2,000 pages
-    /// changed at once, measured) grew it by 8 MB segments through a whole study. 128 writes change
-    /// ~600 pages; the saturation benchmark commits as many events per second either way.
+    /// place of the events' _id skip list (ids begin with the session's random storage id), so its
+    /// node's neighbours at every level lie on pages of their own: 6–8 changed pages per batch in the
+    /// browser soak. LiteDB 5.0.21 keeps a transaction's changed pages in its page cache until the
+    /// commit, takes another 8 MB segment whenever fewer than 1,000 cached pages are free to reuse,
+    /// and never gives one back: the largest group sets the cache's size for good. Groups of up to
+    /// 2,048 writes (after a short stall) changed up to ~2,000 pages at once and grew it through a
+    /// whole study; 128 writes change at most ~1,100. The saturation benchmark commits as many
+    /// events per second either way (docs/benchmarks.md).
     /// </summary>
     internal const int MaxGroup = 128;
 
