@@ -7,9 +7,17 @@
 // After a reload (or in another tab) the map opens on the view the participant left (centre,
 // zoom, the search result chosen); that view is logged as the page's first view ("initial"), as
 // every page load logs its first view, never as a move of the participant.
-import * as L from '/lib/leaflet/leaflet-src.esm.js';
 import { el, actionButton, stylesheet } from '../js/dom.js';
 import { placeCombobox } from '../js/places.js';
+
+// Leaflet, imported on first use: the participant page's bundle gives it a chunk of its own, which
+// the browser evaluates in a task of its own, not in the one that evaluates this module and builds
+// the map (issue 17.4: together they were one long task on a phone).
+let L = null;
+async function leaflet() {
+  L ??= await import('/lib/leaflet/leaflet-src.esm.js');
+  return L;
+}
 
 // Natural Earth's 110m countries, then its 10m countries simplified at build (build/outlines.mjs):
 // one file for every closer zoom keeps the whole map step within its budget (issue 17).
@@ -28,8 +36,11 @@ export async function render(container, step, context) {
   const lang = document.documentElement.lang || 'en';
   const [earlier] = await Promise.all([
     outbox.restore([], ['map.view', 'map.search.choose']),
+    leaflet(),
     // The search box's styles too: drawn before they arrive, the box would move the map down (a layout shift).
     stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css'), p.search === false ? null : stylesheet('/css/places.css')]);
+  // Leaflet may have been evaluated in this very task (its chunk the last to arrive): the map is built in the next.
+  await yieldToPage();
   const left = earlier.find(e => e.type === 'map.view')?.data;
   const chosen = earlier.find(e => e.type === 'map.search.choose')?.data;
 
@@ -134,7 +145,8 @@ function logViewport(map, outbox) {
  * Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM
  * (also the researcher's map replay). Resolves once the first outlines are on the map.
  */
-export function baseMap(map, layers) {
+export async function baseMap(map, layers) {
+  await leaflet();
   // The outlines get a pane of their own under the overlay pane (tiles 200, overlays 400): their
   // opaque land would otherwise hide every line and marker drawn over it (the chosen place, the
   // replay's path and first target).
@@ -224,11 +236,12 @@ function continuous(feature) {
 }
 
 /**
- * A place name, placed with left and top where Leaflet's markers use translate3d, which gives each
- * of the up to 60 names a compositing layer of its own (issue 17.4: 27 layers on a phone's first
- * view, 9 without). The names are hidden while a zoom animates (leaflet-zoom-hide) and placed when it ends.
+ * The class of a place name (made once Leaflet is loaded): placed with left and top where Leaflet's
+ * markers use translate3d, which gives each of the up to 60 names a compositing layer of its own
+ * (issue 17.4: 27 layers on a phone's first view, 9 without). The names are hidden while a zoom
+ * animates (leaflet-zoom-hide) and placed when it ends.
  */
-const PlaceLabel = L.Marker.extend({
+const placeLabel = () => L.Marker.extend({
   _setPos(pos) {
     this._icon._leaflet_pos = pos;
     this._icon.style.left = `${pos.x}px`;
@@ -240,6 +253,7 @@ const PlaceLabel = L.Marker.extend({
 
 /** The largest places in view, asked from the server whenever the view settles. */
 function placeLabels(map, count) {
+  const PlaceLabel = placeLabel();
   const group = L.layerGroup().addTo(map);
   let controller = null, timer = 0;
   async function refresh() {
