@@ -185,15 +185,11 @@ export async function baseMap(map, layers) {
         // added), so that no single task holds the page for long; each part goes behind what is
         // drawn, so the outlines being replaced stay in view until the new ones are complete.
         const layer = L.featureGroup().addTo(map);
-        for (let i = 0; i < countryObjects.length;) {
-          const until = performance.now() + 8;
-          do {
-            const feature = continuous(topojson.feature(topology, countryObjects[i++]));
-            L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
-          } while (i < countryObjects.length && performance.now() < until);
-          if (i < countryObjects.length) await yieldToPage();
-          if (url !== countriesUrl) { layer.remove(); return; }
-        }
+        const complete = await inSlices(countryObjects, object => {
+          const feature = continuous(topojson.feature(topology, object));
+          L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
+        }, () => url === countriesUrl);
+        if (!complete) { layer.remove(); return; }
         countries?.remove();
         countries = layer;
       }
@@ -215,6 +211,20 @@ export async function baseMap(map, layers) {
 /** Lets the browser paint and answer input before the next part of a long job. */
 function yieldToPage() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise(resolve => setTimeout(resolve, 0));
+}
+
+/**
+ * Does `each` for every item, a few per task (8 ms of work, then the page may paint and answer
+ * input); stops after a part once `wanted()` is false. Resolves whether every item was done.
+ */
+async function inSlices(items, each, wanted) {
+  for (let i = 0; i < items.length;) {
+    const until = performance.now() + 8;
+    do each(items[i++]); while (i < items.length && performance.now() < until);
+    if (i < items.length) await yieldToPage();
+    if (!wanted()) return false;
+  }
+  return true;
 }
 
 /** Natural Earth's Antarctica (ISO 3166 numeric 010): it wraps the pole, which no ring on this projection can draw. */
@@ -267,20 +277,22 @@ function placeLabels(map, count) {
   async function refresh() {
     controller?.abort();
     controller = new AbortController();
+    const { signal } = controller;
     const b = map.getBounds(), zoom = map.getZoom();
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(4)).join(',');
     try {
-      const response = await fetch(`/api/places?bbox=${bbox}&zoom=${zoom}&limit=${count}`, { signal: controller.signal });
+      const response = await fetch(`/api/places?bbox=${bbox}&zoom=${zoom}&limit=${count}`, { signal });
       if (!response.ok) return;
       const places = await response.json();
       group.clearLayers();
-      for (const place of places) {
+      // A few names per task, like the outlines: all 60 at once were one long task on a phone (issue 17.4).
+      await inSlices(places, place => {
         const label = el('span', { class: 'map-label-text' }, place.name);
         new PlaceLabel([place.lat, place.lng], {
           icon: L.divIcon({ className: 'map-label leaflet-zoom-hide', html: el('span', {}, el('span', { class: 'map-label-dot' }), label), iconSize: null, iconAnchor: [4, 4] }),
           interactive: false, keyboard: false,
         }).addTo(group);
-      }
+      }, () => !signal.aborted);
     } catch { /* a newer view replaced this one */ }
   }
   map.on('moveend', () => { clearTimeout(timer); timer = setTimeout(refresh, 120); });
