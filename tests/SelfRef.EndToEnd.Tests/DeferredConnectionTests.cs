@@ -46,6 +46,34 @@ public class DeferredConnectionTests(BrowserFixture fixture) : IClassFixture<Bro
         Assert.True(clicks[0] < clicks[1], "the clicks keep the order and times they happened in");
     }
 
+    [Fact]
+    public async Task The_connection_is_set_up_in_a_later_task_than_the_one_that_evaluates_SignalRs_client()
+    {
+        await using var context = await fixture.NewContext();
+        // When SignalR's script has run (its load event), a timer marks the end of that task; the
+        // connection's builder notes whether it is used before.
+        await context.AddInitScriptAsync("""
+            document.addEventListener('load', event => {
+              if (!String(event.target?.src ?? '').includes('/lib/signalr/')) return;
+              let sameTask = true;
+              setTimeout(() => { sameTask = false; }, 0);
+              const build = signalR.HubConnectionBuilder.prototype.build;
+              signalR.HubConnectionBuilder.prototype.build = function () { window.__builtInScriptTask = sameTask; return build.call(this); };
+            }, true);
+            """);
+        var page = await context.OpenFirstTask("gallup-map");
+        await page.MapShown();
+        var (x, y) = await page.MapPoint(0.5, 0.5);
+        await page.Mouse.ClickAsync(x, y);
+        await page.AllSaved(30_000);
+
+        var builtInScriptTask = await page.EvaluateAsync<string>("() => String(window.__builtInScriptTask)");
+        Assert.True(builtInScriptTask == "false", builtInScriptTask == "true"
+            ? "the connection was set up in the task that evaluated SignalR's client: on a phone one long task holds the page"
+            : "the page never set up a connection with SignalR's client");
+        Assert.Contains("map.click", fixture.StoredTypes(page));
+    }
+
     private sealed record KeptEvent(long N, double T, string Type);
 
     /// <summary>The events this tab keeps unsent (its outbox's copy in localStorage).</summary>

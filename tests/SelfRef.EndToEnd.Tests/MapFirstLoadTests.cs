@@ -7,7 +7,8 @@ namespace SelfRef.EndToEnd.Tests;
 /// The map page as a participant opens its link on a phone (issue 17.4: Lighthouse's mobile
 /// profile, a screen of 412×823 CSS pixels at 1.75 device pixels each): nothing on the page moves
 /// while it fills in, the outlines are vector paths (no canvas rasterised on the main thread), and
-/// the place names sit on their places without a compositing layer each.
+/// the place names sit on their places without a compositing layer each; Leaflet is evaluated from
+/// a script of its own, not in the task that evaluates the map step's code.
 /// </summary>
 public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -51,6 +52,41 @@ public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         AssertPlaced(await Labels(page), "after a zoom");
     }
 
+    [Fact]
+    public async Task Leaflet_comes_in_a_script_of_its_own_so_that_the_map_step_starts_before_Leaflet_is_evaluated()
+    {
+        // Every script of the participant page's bundle is read as it is served; the one carrying
+        // Leaflet (and not the map step's code) is held back until the step's own module has run.
+        var leaflet = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (page, context) = await OpenMapCold(1.75f, context => context.RouteAsync("**/lib/participant/*.js", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = await response.TextAsync();
+            if (body.Contains("leaflet-container"))
+            {
+                leaflet.TrySetResult(body);
+                if (!body.Contains("map.search.input")) await release.Task;
+            }
+            // Served as read (decoded): without the encoding and length of the compressed answer.
+            var headers = response.Headers.Where(h => h.Key is not ("content-encoding" or "content-length")).ToDictionary(h => h.Key, h => h.Value);
+            await route.FulfillAsync(new RouteFulfillOptions { Status = response.Status, Headers = headers, Body = body });
+        }));
+        await using var _ = context;
+
+        var leafletScript = await leaflet.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(leafletScript.Contains("map.search.input"),
+            "Leaflet comes in the same script as the map step's code: on a phone both are evaluated in one long task before the map can be drawn");
+        // The step's module has run (it asked for the map's styles) while Leaflet is still held back.
+        await page.WaitForFunctionAsync("() => document.querySelector('link[href=\"/css/map.css\"]') !== null");
+        Assert.Equal(0, await page.Locator(".leaflet-container").CountAsync());
+
+        release.SetResult();
+        await page.MapShown();
+        Assert.True(await page.EvaluateAsync<int>("() => document.querySelectorAll('.leaflet-outlines-pane svg path').length") >= 170,
+            "the map is not drawn completely once Leaflet has come");
+    }
+
     private static void AssertPlaced(JsonElement labels, string when)
     {
         Assert.True(labels.GetArrayLength() > 0, $"no place names on the map ({when})");
@@ -83,7 +119,7 @@ public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     /// A participant's map step opened from its link in a new phone browser (as Lighthouse opens
     /// it): layout shifts are recorded from the first paint on.
     /// </summary>
-    private async Task<(IPage Page, IBrowserContext Context)> OpenMapCold(float devicePixelRatio)
+    private async Task<(IPage Page, IBrowserContext Context)> OpenMapCold(float devicePixelRatio, Func<IBrowserContext, Task>? prepare = null)
     {
         string link;
         await using (var first = await fixture.NewContext())
@@ -106,6 +142,7 @@ public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFi
                 moved: e.sources.map(s => s.node ? `${s.node.nodeName.toLowerCase()}${s.node.id ? '#' + s.node.id : ''}.${s.node.className} ${JSON.stringify(s.previousRect)} → ${JSON.stringify(s.currentRect)}` : '?') });
             }).observe({ type: 'layout-shift', buffered: true });
             """);
+        if (prepare is not null) await prepare(context);
         var page = await context.NewPageAsync();
         await page.GotoAsync(link);
         return (page, context);

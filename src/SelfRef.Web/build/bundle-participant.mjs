@@ -1,6 +1,7 @@
 // Bundles the participant page (wwwroot/js/participant.js and every step and task module it
 // loads) into wwwroot/lib/participant: one minified module for the page, and one chunk per step or
-// task type, loaded when a session reaches it (the map's chunk carries Leaflet, minified).
+// task type, loaded when a session reaches it. Leaflet (minified) is a chunk of its own, which the map
+// step imports when it starts, so that the browser evaluates it in a task apart from the step's code.
 // The sources stay plain ES modules that a browser can also load one by one (the researcher's
 // replay pages import the map task's base map that way).
 // Usage: node build/bundle-participant.mjs <output folder>

@@ -196,6 +196,10 @@ export class Outbox {
 
     await connectWhen;
     await loadSignalR(() => this.#stopped);
+    // The script's load event comes in the task that evaluated it: connecting (the client's set-up,
+    // the negotiation) waits for a task of its own, so that a phone's main thread is not held for
+    // both at once (issue 17.4).
+    await sleep(0);
     if (this.#stopped) return;
     const connection = new signalR.HubConnectionBuilder()
       .withUrl(`/hubs/participant?session=${encodeURIComponent(this.#token)}`)

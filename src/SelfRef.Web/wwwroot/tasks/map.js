@@ -7,9 +7,17 @@
 // After a reload (or in another tab) the map opens on the view the participant left (centre,
 // zoom, the search result chosen); that view is logged as the page's first view ("initial"), as
 // every page load logs its first view, never as a move of the participant.
-import * as L from '/lib/leaflet/leaflet-src.esm.js';
 import { el, actionButton, stylesheet } from '../js/dom.js';
 import { placeCombobox } from '../js/places.js';
+
+// Leaflet, imported on first use: the participant page's bundle gives it a chunk of its own, which
+// the browser evaluates in a task of its own, not in the one that evaluates this module and builds
+// the map (issue 17.4: together they were one long task on a phone).
+let L = null;
+async function leaflet() {
+  L ??= await import('/lib/leaflet/leaflet-src.esm.js');
+  return L;
+}
 
 // Natural Earth's 110m countries, then its 10m countries simplified at build (build/outlines.mjs):
 // one file for every closer zoom keeps the whole map step within its budget (issue 17).
@@ -28,8 +36,11 @@ export async function render(container, step, context) {
   const lang = document.documentElement.lang || 'en';
   const [earlier] = await Promise.all([
     outbox.restore([], ['map.view', 'map.search.choose']),
+    leaflet(),
     // The search box's styles too: drawn before they arrive, the box would move the map down (a layout shift).
     stylesheet('/lib/leaflet/leaflet.css'), stylesheet('/css/map.css'), p.search === false ? null : stylesheet('/css/places.css')]);
+  // Leaflet may have been evaluated in this very task (its chunk the last to arrive): the map is built in the next.
+  await yieldToPage();
   const left = earlier.find(e => e.type === 'map.view')?.data;
   const chosen = earlier.find(e => e.type === 'map.search.choose')?.data;
 
@@ -65,22 +76,9 @@ export async function render(container, step, context) {
     minZoom: p.minZoom ?? 1, maxZoom: p.maxZoom ?? 14,
     preferCanvas: true, worldCopyJump: true, zoomControl: false, attributionControl: false,
   });
-  L.control.zoom({ zoomInTitle: ui['map.zoomIn'], zoomOutTitle: ui['map.zoomOut'] }).addTo(map);
-  L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
   // Leaflet's own focusable parts carry English words; the map's container is named by us.
   mapElement.setAttribute('role', 'region');
   mapElement.setAttribute('aria-roledescription', ui['map.label']);
-
-  let outlinesDrawn = Promise.resolve();
-  if (p.tileUrl) {
-    L.tileLayer(p.tileUrl, { attribution: p.tileAttribution ?? '', minZoom: p.minZoom, maxZoom: p.maxZoom }).addTo(map);
-  } else {
-    map.attributionControl.addAttribution(CREDITS);
-    outlinesDrawn = baseMap(map, p.layers ?? ['countries', 'states']);
-  }
-  // The place names follow the outlines: asked for and placed once the land is drawn, they do not
-  // compete with it for the phone's main thread in the first second (issue 17.4).
-  if (p.labels !== false) outlinesDrawn.catch(() => {}).then(() => placeLabels(map, p.labelCount ?? 60));
 
   let chosenMarker = null;
   function showChosen(place, move = true) {
@@ -98,8 +96,29 @@ export async function render(container, step, context) {
     outbox.log('map.click', { lat: round(lat), lng: round(lng), zoom: map.getZoom(), pointer: event.originalEvent?.pointerType || 'mouse' }, outbox.stamp(event.originalEvent));
   });
   mapElement.addEventListener('pointerdown', event => outbox.log('map.pointerdown', { pointer: event.pointerType }, outbox.stamp(event)));
+  // Leaflet's set-up of the map (its handlers, the first view, a layout to measure it) is one task;
+  // its controls and the outlines' start are the next (issue 17.4). What the participant does is
+  // logged from here on.
+  await yieldToPage();
+
+  L.control.zoom({ zoomInTitle: ui['map.zoomIn'], zoomOutTitle: ui['map.zoomOut'] }).addTo(map);
+  L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
+  let outlinesDrawn = Promise.resolve();
+  if (p.tileUrl) {
+    L.tileLayer(p.tileUrl, { attribution: p.tileAttribution ?? '', minZoom: p.minZoom, maxZoom: p.maxZoom }).addTo(map);
+  } else {
+    map.attributionControl.addAttribution(CREDITS);
+    outlinesDrawn = baseMap(map, p.layers ?? ['countries', 'states']);
+  }
+  // The place names follow the outlines: asked for and placed once the land is drawn, they do not
+  // compete with it for the phone's main thread in the first second (issue 17.4).
+  if (p.labels !== false) outlinesDrawn.catch(() => {}).then(() => placeLabels(map, p.labelCount ?? 60));
+
   // The container may have been laid out after Leaflet measured it (fonts, the search box).
   requestAnimationFrame(() => map.invalidateSize());
+  // Leaflet measured the page (a layout) and then added its panes and controls: the page lays them
+  // out in the next task (a frame, or the step's focus), not in this one (issue 17.4).
+  await yieldToPage();
 }
 
 /** The viewport: once per animation frame while it changes, and always once it settles. */
@@ -134,7 +153,8 @@ function logViewport(map, outbox) {
  * Country outlines at a resolution fitting the zoom, and US state borders from STATES_FROM_ZOOM
  * (also the researcher's map replay). Resolves once the first outlines are on the map.
  */
-export function baseMap(map, layers) {
+export async function baseMap(map, layers) {
+  await leaflet();
   // The outlines get a pane of their own under the overlay pane (tiles 200, overlays 400): their
   // opaque land would otherwise hide every line and marker drawn over it (the chosen place, the
   // replay's path and first target).
@@ -165,15 +185,11 @@ export function baseMap(map, layers) {
         // added), so that no single task holds the page for long; each part goes behind what is
         // drawn, so the outlines being replaced stay in view until the new ones are complete.
         const layer = L.featureGroup().addTo(map);
-        for (let i = 0; i < countryObjects.length;) {
-          const until = performance.now() + 8;
-          do {
-            const feature = continuous(topojson.feature(topology, countryObjects[i++]));
-            L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
-          } while (i < countryObjects.length && performance.now() < until);
-          if (i < countryObjects.length) await yieldToPage();
-          if (url !== countriesUrl) { layer.remove(); return; }
-        }
+        const complete = await inSlices(countryObjects, object => {
+          const feature = continuous(topojson.feature(topology, object));
+          L.geoJSON(feature, { renderer, interactive: false, style: COUNTRY_STYLE }).addTo(layer).bringToBack();
+        }, () => url === countriesUrl);
+        if (!complete) { layer.remove(); return; }
         countries?.remove();
         countries = layer;
       }
@@ -195,6 +211,20 @@ export function baseMap(map, layers) {
 /** Lets the browser paint and answer input before the next part of a long job. */
 function yieldToPage() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise(resolve => setTimeout(resolve, 0));
+}
+
+/**
+ * Does `each` for every item, a few per task (8 ms of work, then the page may paint and answer
+ * input); stops after a part once `wanted()` is false. Resolves whether every item was done.
+ */
+async function inSlices(items, each, wanted) {
+  for (let i = 0; i < items.length;) {
+    const until = performance.now() + 8;
+    do each(items[i++]); while (i < items.length && performance.now() < until);
+    if (i < items.length) await yieldToPage();
+    if (!wanted()) return false;
+  }
+  return true;
 }
 
 /** Natural Earth's Antarctica (ISO 3166 numeric 010): it wraps the pole, which no ring on this projection can draw. */
@@ -224,11 +254,12 @@ function continuous(feature) {
 }
 
 /**
- * A place name, placed with left and top where Leaflet's markers use translate3d, which gives each
- * of the up to 60 names a compositing layer of its own (issue 17.4: 27 layers on a phone's first
- * view, 9 without). The names are hidden while a zoom animates (leaflet-zoom-hide) and placed when it ends.
+ * The class of a place name (made once Leaflet is loaded): placed with left and top where Leaflet's
+ * markers use translate3d, which gives each of the up to 60 names a compositing layer of its own
+ * (issue 17.4: 27 layers on a phone's first view, 9 without). The names are hidden while a zoom
+ * animates (leaflet-zoom-hide) and placed when it ends.
  */
-const PlaceLabel = L.Marker.extend({
+const placeLabel = () => L.Marker.extend({
   _setPos(pos) {
     this._icon._leaflet_pos = pos;
     this._icon.style.left = `${pos.x}px`;
@@ -240,25 +271,28 @@ const PlaceLabel = L.Marker.extend({
 
 /** The largest places in view, asked from the server whenever the view settles. */
 function placeLabels(map, count) {
+  const PlaceLabel = placeLabel();
   const group = L.layerGroup().addTo(map);
   let controller = null, timer = 0;
   async function refresh() {
     controller?.abort();
     controller = new AbortController();
+    const { signal } = controller;
     const b = map.getBounds(), zoom = map.getZoom();
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(4)).join(',');
     try {
-      const response = await fetch(`/api/places?bbox=${bbox}&zoom=${zoom}&limit=${count}`, { signal: controller.signal });
+      const response = await fetch(`/api/places?bbox=${bbox}&zoom=${zoom}&limit=${count}`, { signal });
       if (!response.ok) return;
       const places = await response.json();
       group.clearLayers();
-      for (const place of places) {
+      // A few names per task, like the outlines: all 60 at once were one long task on a phone (issue 17.4).
+      await inSlices(places, place => {
         const label = el('span', { class: 'map-label-text' }, place.name);
         new PlaceLabel([place.lat, place.lng], {
           icon: L.divIcon({ className: 'map-label leaflet-zoom-hide', html: el('span', {}, el('span', { class: 'map-label-dot' }), label), iconSize: null, iconAnchor: [4, 4] }),
           interactive: false, keyboard: false,
         }).addTo(group);
-      }
+      }, () => !signal.aborted);
     } catch { /* a newer view replaced this one */ }
   }
   map.on('moveend', () => { clearTimeout(timer); timer = setTimeout(refresh, 120); });
