@@ -87,6 +87,37 @@ public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFi
             "the map is not drawn completely once Leaflet has come");
     }
 
+    [Fact]
+    public async Task The_map_steps_clock_starts_at_the_first_frame_that_shows_Continue_though_the_map_is_built_over_several_tasks()
+    {
+        // The step's onset (participant.js) is the frame after the step's render resolves: a render
+        // that let frames pass after Continue appeared would let a participant leave the step before
+        // its clock started, and its late onset would be put on the next step.
+        var (page, context) = await OpenMapCold(1.75f, context => context.AddInitScriptAsync("""
+            window.__onsets = [];
+            let selfref;
+            Object.defineProperty(window, 'selfref', { configurable: true, get: () => selfref, set: value => {
+              selfref = value;
+              const setOnset = value.outbox.setOnset.bind(value.outbox);
+              value.outbox.setOnset = onset => { window.__onsets.push({ onset, afterContinue: window.__continueShown === true }); setOnset(onset); };
+            } });
+            new MutationObserver(() => {
+              if (window.__continueShown || !document.querySelector('.map-task .actions button')) return;
+              window.__continueShown = true;
+              requestAnimationFrame(time => { window.__continueFrame = time; });
+            }).observe(document, { childList: true, subtree: true });
+            """));
+        await using var _ = context;
+        await page.MapShown();
+
+        var seen = await page.EvaluateAsync<JsonElement>("() => ({ frame: window.__continueFrame ?? null, onsets: window.__onsets })");
+        var onset = seen.GetProperty("onsets").EnumerateArray().Where(o => o.GetProperty("afterContinue").GetBoolean()).Select(o => o.GetProperty("onset").GetDouble()).ToList();
+        Assert.True(onset.Count == 1, $"the map step's onset was not set once after Continue appeared: {seen}");
+        Assert.True(seen.GetProperty("frame").ValueKind == JsonValueKind.Number, $"no frame followed Continue's appearance: {seen}");
+        Assert.True(onset[0] == seen.GetProperty("frame").GetDouble(),
+            $"the step's clock started at {onset[0]:F1} ms, not at the first frame showing Continue ({seen.GetProperty("frame").GetDouble():F1} ms): frames passed in which the participant could leave the step before it began");
+    }
+
     private static void AssertPlaced(JsonElement labels, string when)
     {
         Assert.True(labels.GetArrayLength() > 0, $"no place names on the map ({when})");

@@ -96,11 +96,17 @@ export async function render(container, step, context) {
     outbox.log('map.click', { lat: round(lat), lng: round(lng), zoom: map.getZoom(), pointer: event.originalEvent?.pointerType || 'mouse' }, outbox.stamp(event.originalEvent));
   });
   mapElement.addEventListener('pointerdown', event => outbox.log('map.pointerdown', { pointer: event.pointerType }, outbox.stamp(event)));
-  // Leaflet's set-up of the map (its handlers, the first view, a layout to measure it) is one task;
-  // its controls and the outlines' start are the next (issue 17.4). What the participant does is
-  // logged from here on.
-  await yieldToPage();
+  // Leaflet's set-up of the map (its handlers, the first view, a layout to measure it) is this task;
+  // its controls and the outlines follow in the next ones (issue 17.4). The step is rendered here,
+  // though: its clock starts at the frame that first shows Continue (participant.js), so no frame
+  // may pass between the two. What the participant does is logged from here on.
+  completeMap(map, mapElement, p, ui).catch(error => console.error('the map could not be completed', error));
+}
 
+/** The map's controls, outlines and place names, from the task after the map was set up; nothing once the step has been left. */
+async function completeMap(map, mapElement, p, ui) {
+  await yieldToPage();
+  if (!mapElement.isConnected) return;
   L.control.zoom({ zoomInTitle: ui['map.zoomIn'], zoomOutTitle: ui['map.zoomOut'] }).addTo(map);
   L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
   let outlinesDrawn = Promise.resolve();
@@ -116,9 +122,6 @@ export async function render(container, step, context) {
 
   // The container may have been laid out after Leaflet measured it (fonts, the search box).
   requestAnimationFrame(() => map.invalidateSize());
-  // Leaflet measured the page (a layout) and then added its panes and controls: the page lays them
-  // out in the next task (a frame, or the step's focus), not in this one (issue 17.4).
-  await yieldToPage();
 }
 
 /** The viewport: once per animation frame while it changes, and always once it settles. */
