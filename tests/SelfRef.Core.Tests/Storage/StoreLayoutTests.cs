@@ -64,10 +64,14 @@ public class StoreLayoutTests : IDisposable
             release.Wait();
         };
         var first = Task.Run(() => store.Append("P-0", Batch(4, 3)));
-        Assert.True(stalled.Wait(TimeSpan.FromMinutes(1)), "the writer never took the first batch");
-        var backlog = Enumerable.Range(1, sessions - 1).Select(s => Task.Run(() => store.Append($"P-{s}", Batch(4, 3)))).ToList();
-        await Task.Delay(300); // only to let the backlog queue up; nothing below depends on how long it takes
-        release.Set();
+        List<Task<long>> backlog;
+        try
+        {
+            Assert.True(stalled.Wait(TimeSpan.FromMinutes(1)), "the writer never took the first batch");
+            backlog = Enumerable.Range(1, sessions - 1).Select(s => Task.Run(() => store.Append($"P-{s}", Batch(4, 3)))).ToList();
+            await Task.Delay(300); // lets the backlog queue up; the bound asserted below holds however long that takes
+        }
+        finally { release.Set(); }
         await first;
         await Task.WhenAll(backlog);
 
