@@ -55,6 +55,7 @@ catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundExceptio
     return 1;
 }
 builder.Services.AddSingleton(ui);
+builder.Services.AddSingleton<ParticipantPage>();
 builder.Services.AddGazetteer(builder.Configuration);
 builder.Services.AddHostedService<AbandonedSessionSweeper>();
 builder.Services.AddClientAddresses();

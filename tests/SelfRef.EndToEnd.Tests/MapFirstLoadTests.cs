@@ -78,7 +78,7 @@ public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         Assert.False(leafletScript.Contains("map.search.input"),
             "Leaflet comes in the same script as the map step's code: on a phone both are evaluated in one long task before the map can be drawn");
         // The step's module has run (it asked for the map's styles) while Leaflet is still held back.
-        await page.WaitForFunctionAsync("() => document.querySelector('link[href=\"/css/map.css\"]') !== null");
+        await page.WaitForFunctionAsync("() => document.querySelector('link[rel=\"stylesheet\"][href=\"/css/map.css\"]') !== null");
         Assert.Equal(0, await page.Locator(".leaflet-container").CountAsync());
 
         release.SetResult();

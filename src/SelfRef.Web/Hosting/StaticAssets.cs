@@ -12,9 +12,10 @@ namespace SelfRef.Web.Hosting;
 /// The pages keep their plain addresses: participant.html is a static file and the bundle's chunks
 /// import each other by esbuild's names, so no fingerprinted address would reach the browser; the
 /// chunks' names carry esbuild's content hash instead and are cached for a year.
-/// Of the answers made per request only public ones are compressed (the place names and the
-/// participant page's HTML): compressing a participant's own data beside text an attacker can
-/// choose would open it to BREACH-style guessing over HTTPS.
+/// Of the answers made per request only public ones are compressed (the place names, and the
+/// participant page's HTML, which holds no more than its own address's token and public file names,
+/// see <see cref="Participant.ParticipantPage"/>): compressing a participant's own data beside text
+/// an attacker can choose would open it to BREACH-style guessing over HTTPS.
 /// </summary>
 public static partial class StaticAssets
 {

@@ -4,8 +4,13 @@
 // step imports when it starts, so that the browser evaluates it in a task apart from the step's code.
 // The sources stay plain ES modules that a browser can also load one by one (the researcher's
 // replay pages import the map task's base map that way).
+// Beside the chunks it writes preload.json: what the page loads before its first step can show
+// (the page's own chunks) and, per step or task type, the chunks and style sheets its step loads when
+// it starts; the server names them in the page it sends (Participant/ParticipantPage.cs), so that
+// the browser fetches them at once, not one round trip after another (issue 17.4).
 // Usage: node build/bundle-participant.mjs <output folder>
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const output = process.argv[2];
@@ -25,7 +30,7 @@ const servedLibraries = {
 
 // Chunk names carry a hash of their content: old ones are removed so that only this build's are served.
 rmSync(output, { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: [`${root}wwwroot/js/participant.js`],
   bundle: true,
   splitting: true,
@@ -36,5 +41,44 @@ await build({
   outdir: output,
   chunkNames: '[name]-[hash]',
   plugins: [servedLibraries],
+  metafile: true,
   logLevel: 'warning',
 });
+writeFileSync(`${output}/preload.json`, JSON.stringify(preloads(result.metafile), null, 2) + '\n');
+
+/**
+ * From esbuild's metafile: the page's static imports, and for each step module (wwwroot/js/steps/X.js
+ * or wwwroot/tasks/X.js, by the type name X the page imports it by) its chunk, the chunks it imports
+ * statically and those it imports when it starts (Leaflet for the map), and the style sheets its
+ * sources load with dom.js's stylesheet('…') (a literal address; how the steps load their styles).
+ */
+function preloads(metafile) {
+  const address = file => '/' + relative(`${root}wwwroot`, `${process.cwd()}/${file}`);
+  const chunks = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.js'));
+  const byFile = new Map(chunks);
+  const staticClosure = (file, seen = new Set()) => {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    for (const dependency of byFile.get(file)?.imports ?? []) {
+      if (dependency.kind === 'import-statement') staticClosure(dependency.path, seen);
+    }
+    return seen;
+  };
+  const page = chunks.find(([, chunk]) => chunk.entryPoint === relative(process.cwd(), `${root}wwwroot/js/participant.js`));
+  const steps = {};
+  for (const [file, chunk] of chunks) {
+    const source = chunk.entryPoint && /^wwwroot\/(js\/steps|tasks)\/[a-z0-9-]+\.js$/.test(relative(root, `${process.cwd()}/${chunk.entryPoint}`)) ? chunk.entryPoint : null;
+    if (!source) continue;
+    const modules = staticClosure(file);
+    for (const dependency of chunk.imports) {
+      if (dependency.kind === 'dynamic-import') staticClosure(dependency.path, modules);
+    }
+    const sources = [...modules].flatMap(module => Object.keys(byFile.get(module)?.inputs ?? {}))
+      .filter(input => !input.includes('node_modules'));
+    const styles = [...new Set(sources.flatMap(input =>
+      [...readFileSync(input, 'utf8').matchAll(/\bstylesheet\('([^']+\.css)'\)/g)].map(match => match[1])))].sort();
+    steps[basename(source, '.js')] = { modules: [...modules].map(address), styles };
+  }
+  const pageModules = [...staticClosure(page[0])].filter(file => file !== page[0]).map(address);
+  return { page: pageModules, steps: Object.fromEntries(Object.entries(steps).sort()) };
+}

@@ -33,7 +33,7 @@ export function actionButton(context, id, label, action, secondary = false) {
 
 /** Adds a stylesheet once; resolves when it is loaded (or failed: the page goes on without it). */
 export function stylesheet(href) {
-  if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
+  if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) return Promise.resolve();
   return new Promise(resolve => {
     const link = el('link', { rel: 'stylesheet', href });
     link.addEventListener('load', resolve);

@@ -1,14 +1,9 @@
 // A place name box with suggestions from the gazetteer (/api/places/search), shared by the map
 // task's search and the questionnaire's home town question. It follows the ARIA 1.2 combobox
 // pattern: the list is announced, arrow keys move through it, Enter picks, Escape closes.
-import { el, format } from './dom.js';
+import { el, format, stylesheet } from './dom.js';
 
 const regionNames = new Map();
-
-function stylesheet() {
-  const href = '/css/places.css';
-  if (!document.querySelector(`link[href="${href}"]`)) document.head.append(el('link', { rel: 'stylesheet', href }));
-}
 
 /** "Deutschland" for "DE" in German, "Germany" in English; the code where the browser knows no name. */
 export function countryName(code, lang) {
@@ -33,7 +28,7 @@ export function describePlace(place, lang) {
  */
 export function placeCombobox(options) {
   const { id, label, lang, ui, hint, maxLength = 200, required = false, describedBy = [] } = options;
-  stylesheet();
+  stylesheet('/css/places.css');
   const listId = `${id}-list`, statusId = `${id}-status`, hintId = `${id}-hint`;
   const input = el('input', {
     type: 'text', id, role: 'combobox', autocomplete: 'off', spellcheck: 'false',

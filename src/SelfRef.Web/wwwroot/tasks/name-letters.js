@@ -6,12 +6,9 @@
 // the pointer. After a reload or in another tab the page shows the newest grid with the letters
 // picked so far, from the outbox's copy of the step's events (outbox.restore, as the other tasks
 // redraw their work), so nothing of it is kept anywhere else and a withdrawal drops it with the rest.
-import { el, actionButton } from '../js/dom.js';
+import { el, actionButton, stylesheet } from '../js/dom.js';
 
-const css = document.createElement('link');
-css.rel = 'stylesheet';
-css.href = '/css/name-letters.css';
-document.head.append(css);
+stylesheet('/css/name-letters.css');
 
 /** A small seeded generator (mulberry32): the same seed gives the same order. */
 function generator(seed) {

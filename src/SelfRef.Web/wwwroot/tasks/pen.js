@@ -5,12 +5,9 @@
 // After a reload (or in another tab) the sheet shows the strokes, and the text box the text, the
 // participant left there; nothing shown again is logged again, and the time limits count from
 // when the sheet was first shown.
-import { el, actionButton } from '../js/dom.js';
+import { el, actionButton, stylesheet } from '../js/dom.js';
 
-const css = document.createElement('link');
-css.rel = 'stylesheet';
-css.href = '/css/pen.css';
-document.head.append(css);
+stylesheet('/css/pen.css');
 
 const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
 
