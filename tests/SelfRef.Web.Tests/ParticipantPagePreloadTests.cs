@@ -69,6 +69,9 @@ public partial class ParticipantPagePreloadTests : IAsyncLifetime
         var token = await _factory.Start("gallup-pen", "?lang=en");
         Assert.Contains(($"/api/p/{token}?lang=de", "preload fetch crossorigin"), await Preloads($"/p/{token}?lang=de"));
         Assert.Contains(($"/api/p/{token}", "preload fetch crossorigin"), await Preloads($"/p/{token}?lang="));
+        // The page reads its address with URLSearchParams: the first "lang", by its exact name.
+        Assert.Contains(($"/api/p/{token}", "preload fetch crossorigin"), await Preloads($"/p/{token}?Lang=de"));
+        Assert.Contains(($"/api/p/{token}?lang=de", "preload fetch crossorigin"), await Preloads($"/p/{token}?Lang=fr&lang=de&lang=en"));
 
         // The page asks with exactly what the address holds; a language not offered, or written otherwise, is not repeated.
         foreach (var query in new[] { "?lang=xx", "?lang=DE", "?lang=%22%3E%3Cscript%3Ealert(1)%3C/script%3E" })

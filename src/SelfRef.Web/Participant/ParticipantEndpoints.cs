@@ -74,19 +74,9 @@ public static class ParticipantEndpoints
         return Results.Redirect($"/p/{session.Token}");
     }
 
-    /// <summary>The page, naming what its first step loads (<see cref="ParticipantPage"/>); it reads the session, it does not touch it.</summary>
-    private static IResult Page(string token, HttpContext http, SessionService sessions, ParticipantPage page)
-    {
-        var session = sessions.Find(token);
-        Experiment? experiment = null;
-        // A session whose version is gone gets the page without its step's preloads; its state request says what is wrong.
-        try { experiment = session is null ? null : sessions.ExperimentOf(session); }
-        catch (SessionException) { }
-        // As participant.js reads it: the first lang parameter, none when empty.
-        var lang = http.Request.Query["lang"].FirstOrDefault();
-        var html = page.For(token, session, experiment, string.IsNullOrEmpty(lang) ? null : lang);
-        return Results.Content(html, "text/html; charset=utf-8");
-    }
+    /// <summary>The page, naming what its first step loads (<see cref="ParticipantPage"/>).</summary>
+    private static IResult Page(string token, HttpContext http, ParticipantPage page) =>
+        Results.Content(page.For(token, http.Request.QueryString), "text/html; charset=utf-8");
 
     private static async Task<IResult> State(string token, string? lang, HttpContext http, SessionService sessions, UiText ui)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.WebUtilities;
 using SelfRef.Core.Experiments;
 using SelfRef.Core.Sessions;
 
@@ -18,37 +19,70 @@ namespace SelfRef.Web.Participant;
 /// The page names only its own token (already in its address), a language the experiment offers and
 /// public files: nothing a third party could choose goes into it, so compressing it gives nothing away.
 /// </summary>
-public sealed partial class ParticipantPage(IWebHostEnvironment environment)
+public sealed partial class ParticipantPage(IWebHostEnvironment environment, SessionService sessions, ILogger<ParticipantPage> log)
 {
     private const string BundleFolder = "lib/participant";
 
-    private readonly Lazy<Template> _template = new(() => Template.Load(environment));
+    // Retried on the next request if it failed (the page itself missing); a missing or bad preload.json gives the page without preloads.
+    private readonly Lazy<Template> _template = new(() => Template.Load(environment, log), LazyThreadSafetyMode.PublicationOnly);
 
-    /// <summary>The page for <paramref name="token"/>; <paramref name="session"/> null when no session has it (the page then says so).</summary>
-    public string For(string token, Session? session, Experiment? experiment, string? requestedLanguage)
+    /// <summary>The page for the link <c>/p/{token}{query}</c>.</summary>
+    public string For(string token, QueryString query)
     {
         var template = _template.Value;
         var links = new StringBuilder();
+        var (session, experiment, step) = Current(token);
         if (session is not null && experiment is not null && Unreserved().IsMatch(token))
         {
             // The address exactly as participant.js asks for its state, so that it gets this response.
-            var language = experiment.Languages.FirstOrDefault(l => l == requestedLanguage);
-            if (requestedLanguage is null || language is not null)
+            var requested = LanguageAsThePageReadsIt(query);
+            var language = experiment.Languages.FirstOrDefault(l => l == requested);
+            if (requested is null || language is not null)
                 Preload(links, $"/api/p/{token}{(language is null ? "" : $"?lang={language}")}", "fetch");
         }
         foreach (var module in template.Preloads.Page) ModulePreload(links, module);
-        if (session is not null && experiment is not null
-            && template.Preloads.Steps.GetValueOrDefault(StepModule(session, experiment)) is { } step)
+        if (step is not null && template.Preloads.Steps.GetValueOrDefault(step) is { } files)
         {
-            foreach (var module in step.Modules.Except(template.Preloads.Page)) ModulePreload(links, module);
-            foreach (var style in step.Styles) Preload(links, style, "style");
+            foreach (var module in files.Modules.Except(template.Preloads.Page)) ModulePreload(links, module);
+            foreach (var style in files.Styles) Preload(links, style, "style");
         }
         return template.Before + links + template.After;
     }
 
-    /// <summary>The module the page shows the session's current step with (participant.js, <c>stepModule</c>).</summary>
-    private static string StepModule(Session session, Experiment experiment) =>
-        session.Status == SessionStatus.Declined ? "declined" : StepTypes.Of(experiment.Step(session.CurrentStep)).Name;
+    /// <summary>
+    /// The session, its experiment version and the module the page will show its current step with
+    /// (participant.js, <c>stepModule</c>). The preloads only save time: whatever fails here (a store
+    /// that does not answer, a version or step no longer known) gives the page without them, and the
+    /// page's own state request shows the participant what is wrong, as it did before.
+    /// </summary>
+    private (Session? Session, Experiment? Experiment, string? Step) Current(string token)
+    {
+        try
+        {
+            if (sessions.Find(token) is not { } session) return (null, null, null);
+            var experiment = sessions.ExperimentOf(session);
+            var step = session.Status == SessionStatus.Declined ? "declined" : StepTypes.Of(experiment.Step(session.CurrentStep)).Name;
+            return (session, experiment, step);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.LogWarning("The participant page goes without preloads: {Problem}", e.Message);
+            return (null, null, null);
+        }
+    }
+
+    /// <summary>
+    /// The first <c>lang</c> parameter as <c>URLSearchParams.get</c> reads it: the name exactly (ASP.NET's
+    /// query collection ignores case), none when empty.
+    /// </summary>
+    private static string? LanguageAsThePageReadsIt(QueryString query)
+    {
+        foreach (var pair in new QueryStringEnumerable(query.Value))
+        {
+            if (pair.DecodeName().Span.SequenceEqual("lang")) return pair.DecodeValue() is { Length: > 0 } value ? value.ToString() : null;
+        }
+        return null;
+    }
 
     private static void ModulePreload(StringBuilder links, string href) =>
         links.Append($"  <link rel=\"modulepreload\" href=\"{WebUtility.HtmlEncode(href)}\">\n");
@@ -63,15 +97,18 @@ public sealed partial class ParticipantPage(IWebHostEnvironment environment)
 
     private sealed record Template(string Before, string After, Preloads Preloads)
     {
-        public static Template Load(IWebHostEnvironment environment)
+        public static Template Load(IWebHostEnvironment environment, ILogger log)
         {
             var html = Read(environment, "participant.html");
             var head = html.IndexOf("</head>", StringComparison.Ordinal);
             if (head < 0) throw new InvalidDataException("wwwroot/participant.html has no </head>: the preloads have no place");
             var manifest = $"{BundleFolder}/preload.json";
-            Preloads preloads;
-            try { preloads = JsonSerializer.Deserialize<Preloads>(Read(environment, manifest), JsonSerializerOptions.Web) ?? throw new JsonException("null"); }
-            catch (JsonException e) { throw new InvalidDataException($"wwwroot/{manifest}: {e.Message} (written by build/bundle-participant.mjs)", e); }
+            var preloads = new Preloads([], new Dictionary<string, StepPreloads>());
+            try { preloads = JsonSerializer.Deserialize<Preloads>(Read(environment, manifest), JsonSerializerOptions.Web) ?? throw new JsonException("the file holds null"); }
+            catch (Exception e) when (e is JsonException or FileNotFoundException)
+            {
+                log.LogWarning("wwwroot/{Manifest} cannot be read ({Problem}; build/bundle-participant.mjs writes it at build): participant pages go without preloads", manifest, e.Message);
+            }
             return new Template(html[..head], html[head..], preloads);
         }
 

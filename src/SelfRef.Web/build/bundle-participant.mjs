@@ -75,10 +75,24 @@ function preloads(metafile) {
     }
     const sources = [...modules].flatMap(module => Object.keys(byFile.get(module)?.inputs ?? {}))
       .filter(input => !input.includes('node_modules'));
-    const styles = [...new Set(sources.flatMap(input =>
-      [...readFileSync(input, 'utf8').matchAll(/\bstylesheet\('([^']+\.css)'\)/g)].map(match => match[1])))].sort();
+    const styles = [...new Set(sources.flatMap(styleSheetsOf))].sort();
     steps[basename(source, '.js')] = { modules: [...modules].map(address), styles };
   }
   const pageModules = [...staticClosure(page[0])].filter(file => file !== page[0]).map(address);
   return { page: pageModules, steps: Object.fromEntries(Object.entries(steps).sort()) };
+}
+
+/** The style sheets a source loads: every stylesheet('…') call; one whose address is not a literal stops the build (it could not be named ahead). */
+function styleSheetsOf(input) {
+  const text = readFileSync(input, 'utf8');
+  const sheets = [];
+  for (const call of text.matchAll(/(?<!function )\bstylesheet\(/g)) {
+    const literal = /^stylesheet\('([^'\s]+\.css)'\)/.exec(text.slice(call.index));
+    if (!literal) {
+      const line = text.slice(0, call.index).split('\n').length;
+      throw new Error(`${input}:${line}: stylesheet() with an address that is not a literal '/….css': the participant page could not name it ahead (preload.json)`);
+    }
+    sheets.push(literal[1]);
+  }
+  return sheets;
 }

@@ -31,13 +31,21 @@ export function actionButton(context, id, label, action, secondary = false) {
   return button;
 }
 
-/** Adds a stylesheet once; resolves when it is loaded (or failed: the page goes on without it). */
+const styleSheets = new Map();
+/**
+ * Adds a stylesheet once; resolves when it is loaded (or failed: the page goes on without it), also
+ * for a second caller while it is still on its way. The participant page names these sheets ahead as
+ * preloads (a link with the same address that is not a style sheet); the build finds them by this
+ * call with a literal address (build/bundle-participant.mjs).
+ */
 export function stylesheet(href) {
-  if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) return Promise.resolve();
-  return new Promise(resolve => {
-    const link = el('link', { rel: 'stylesheet', href });
-    link.addEventListener('load', resolve);
-    link.addEventListener('error', resolve);
-    document.head.append(link);
-  });
+  if (!styleSheets.has(href)) {
+    styleSheets.set(href, new Promise(resolve => {
+      const link = el('link', { rel: 'stylesheet', href });
+      link.addEventListener('load', resolve);
+      link.addEventListener('error', resolve);
+      document.head.append(link);
+    }));
+  }
+  return styleSheets.get(href);
 }

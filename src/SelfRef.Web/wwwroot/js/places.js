@@ -3,6 +3,10 @@
 // pattern: the list is announced, arrow keys move through it, Enter picks, Escape closes.
 import { el, format, stylesheet } from './dom.js';
 
+// Loaded with the module, not with the first box: a step that can show a box (the questionnaire, the
+// map) is named with this sheet in the page's preloads, and a preload nobody uses is a request wasted.
+stylesheet('/css/places.css');
+
 const regionNames = new Map();
 
 /** "Deutschland" for "DE" in German, "Germany" in English; the code where the browser knows no name. */
@@ -28,7 +32,6 @@ export function describePlace(place, lang) {
  */
 export function placeCombobox(options) {
   const { id, label, lang, ui, hint, maxLength = 200, required = false, describedBy = [] } = options;
-  stylesheet('/css/places.css');
   const listId = `${id}-list`, statusId = `${id}-status`, hintId = `${id}-hint`;
   const input = el('input', {
     type: 'text', id, role: 'combobox', autocomplete: 'off', spellcheck: 'false',
