@@ -74,14 +74,18 @@ public class MapFirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         }));
         await using var _ = context;
 
-        var leafletScript = await leaflet.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(leafletScript.Contains("map.search.input"),
-            "Leaflet comes in the same script as the map step's code: on a phone both are evaluated in one long task before the map can be drawn");
-        // The step's module has run (it asked for the map's styles) while Leaflet is still held back.
-        await page.WaitForFunctionAsync("() => document.querySelector('link[rel=\"stylesheet\"][href=\"/css/map.css\"]') !== null");
-        Assert.Equal(0, await page.Locator(".leaflet-container").CountAsync());
+        try
+        {
+            var leafletScript = await leaflet.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.False(leafletScript.Contains("map.search.input"),
+                "Leaflet comes in the same script as the map step's code: on a phone both are evaluated in one long task before the map can be drawn");
+            // The step's module has run (it asked for the map's styles) while Leaflet is still held back.
+            await page.WaitForFunctionAsync("() => document.querySelector('link[rel=\"stylesheet\"][href=\"/css/map.css\"]') !== null");
+            Assert.Equal(0, await page.Locator(".leaflet-container").CountAsync());
+        }
+        // A failure above must not leave the held script's route waiting while the context closes.
+        finally { release.TrySetResult(); }
 
-        release.SetResult();
         await page.MapShown();
         Assert.True(await page.EvaluateAsync<int>("() => document.querySelectorAll('.leaflet-outlines-pane svg path').length") >= 170,
             "the map is not drawn completely once Leaflet has come");
