@@ -51,7 +51,7 @@ public sealed class SharedLiteDbStore(LiteDbStore inner) : IStore
     public IReadOnlyList<Session> SessionsOf(string experimentId) => inner.SessionsOf(experimentId);
     public Task<long> Append(string sessionId, EventBatch batch) => inner.Append(sessionId, batch);
     public long DurableSeq(string sessionId, string stream = "") => inner.DurableSeq(sessionId, stream);
-    public IReadOnlyList<StoredBatch> Events(string sessionId) => inner.Events(sessionId);
+    public IReadOnlyList<StoredBatch> Events(string sessionId, IReadOnlySet<string>? steps = null) => inner.Events(sessionId, steps);
     public Task SaveCode(CoderCode code) => inner.SaveCode(code);
     public Task DeleteCode(string sessionId, string stepId, string coder) => inner.DeleteCode(sessionId, stepId, coder);
     public IReadOnlyList<CoderCode> Codes(string experimentId) => inner.Codes(experimentId);

@@ -453,7 +453,11 @@ public sealed class SessionService
         };
         _lastSeen[session.Id] = now;
         // Leaving a task step, or answering what a task compares with (name, home town): its outcome is derived now.
-        advanced = Derived(advanced) ?? advanced;
+        // Nothing else this advance changes is read by a derivation (see OutcomeDeriver.Due).
+        var changed = Enumerable.Range(0, session.Steps.Count)
+            .Where(i => OutcomeDeriver.Left(advanced, i) && !OutcomeDeriver.Left(session, i)).Select(i => session.Steps[i]);
+        if (!SameAnswers(stored, session.Answers)) changed = session.Steps;
+        advanced = Derived(advanced, OutcomeDeriver.Due(experiment, advanced, changed)) ?? advanced;
         return reactivated ? await SaveHoldingSlot(advanced) : await Save(advanced);
     }
 
@@ -464,6 +468,13 @@ public sealed class SessionService
     public Task<Session> UpdateOutcomes(Session session) => Exclusive(session, async current =>
     {
         var updated = Derived(current);
+        return updated is null ? current : await Save(updated);
+    });
+
+    /// <summary>The same after events of the <paramref name="steps"/> came in late: their outcomes (and any not current, see OutcomeDeriver.Due) are derived again.</summary>
+    public Task<Session> UpdateOutcomes(Session session, IReadOnlyCollection<string> steps) => Exclusive(session, async current =>
+    {
+        var updated = _catalog.ExperimentOf(current) is { } experiment ? Derived(current, OutcomeDeriver.Due(experiment, current, steps)) : null;
         return updated is null ? current : await Save(updated);
     });
 
@@ -495,10 +506,14 @@ public sealed class SessionService
                 if (scope != RederiveScope.All && !Stale(ExperimentOf(session), session, olderRules: scope == RederiveScope.Stale)) continue;
                 var before = session.Outcomes;
                 var after = await UpdateOutcomes(_byToken.GetValueOrDefault(session.Token) ?? session);
-                if (!ReferenceEquals(before, after.Outcomes)) changed++;
+                // Compared, not by reference: an ended session comes back from the store as a new copy.
+                if (!SameOutcomes(before, after.Outcomes)) changed++;
             }
         return changed;
     }
+
+    private static bool SameOutcomes(IReadOnlyDictionary<string, StoredOutcome> a, IReadOnlyDictionary<string, StoredOutcome> b) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && pair.Value.SameAs(other));
 
     /// <summary>Whether a task step the session left has no outcome (or, with <paramref name="olderRules"/>, one of an older rule that can still be derived again).</summary>
     public static bool Stale(Experiment experiment, Session session, bool olderRules = true)
@@ -512,13 +527,16 @@ public sealed class SessionService
         return false;
     }
 
-    /// <summary>The session with its outcomes derived again; null when they are as stored.</summary>
-    private Session? Derived(Session session)
+    /// <summary>The session with its outcomes (of the <paramref name="steps"/> only, when given) derived again; null when they are as stored.</summary>
+    private Session? Derived(Session session, IReadOnlySet<string>? steps = null)
     {
-        if (_deriver is null || _catalog.ExperimentOf(session) is not { } experiment) return null;
-        var outcomes = _deriver.Derive(experiment, session, _store.Events(session.Id), _store.CodesOf(session.Id), Now);
+        if (_deriver is null || steps is { Count: 0 } || _catalog.ExperimentOf(session) is not { } experiment) return null;
+        var outcomes = _deriver.Derive(experiment, session, _store.Events(session.Id, steps), _store.CodesOf(session.Id), Now, steps);
         return outcomes is null ? null : session with { Outcomes = outcomes };
     }
+
+    private static bool SameAnswers(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && string.Equals(value, pair.Value, StringComparison.Ordinal));
 
     /// <summary>The participant declines consent: the session shrinks to its refusal and its slot is freed.</summary>
     public Task<Session> Decline(Session session) => Exclusive(session, DeclineNow);

@@ -42,8 +42,11 @@ public interface IStore : IDisposable
     Task<long> Append(string sessionId, EventBatch batch);
     /// <summary>The highest durable event number of one stream (browser tab) of the session.</summary>
     long DurableSeq(string sessionId, string stream = "");
-    /// <summary>All batches of the session: stream by stream in the order the streams began, each in sequence.</summary>
-    IReadOnlyList<StoredBatch> Events(string sessionId);
+    /// <summary>
+    /// All batches of the session (of the <paramref name="steps"/> given only: what is left out is
+    /// not opened): stream by stream in the order the streams began, each in sequence.
+    /// </summary>
+    IReadOnlyList<StoredBatch> Events(string sessionId, IReadOnlySet<string>? steps = null);
 
     /// <summary>Stores a coder's code, replacing that coder's earlier code of the same answer.</summary>
     Task SaveCode(CoderCode code);

@@ -509,11 +509,13 @@ public sealed class LiteDbStore : IStore
     // Every batch of a session (see BatchesOf), a chunk at a time.
     private IEnumerable<BsonDocument> BatchDocuments(string sid) => Chunks(_events, sid + "/", sid + "0").SelectMany(chunk => chunk);
 
-    public IReadOnlyList<StoredBatch> Events(string sessionId)
+    public IReadOnlyList<StoredBatch> Events(string sessionId, IReadOnlySet<string>? steps = null)
     {
         var sid = Sid(sessionId);
         if (_keys.Find(sid) is not { } keys) return [];
-        return BatchPayload.InStreamOrder(BatchDocuments(sid).Select(d => BatchPayload.Stored(
+        var documents = BatchDocuments(sid);
+        if (steps is not null) documents = documents.Where(d => steps.Contains(d["step"].AsString));
+        return BatchPayload.InStreamOrder(documents.Select(d => BatchPayload.Stored(
             sessionId, sid, d["stream"].AsString, d["from"].AsInt64, d["seq"].AsInt64, d["last"].AsInt64, d["step"].AsString,
             d["receivedAt"].AsInt64, d["payload"].AsBinary, keys)));
     }

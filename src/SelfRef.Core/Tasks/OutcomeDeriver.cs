@@ -33,14 +33,16 @@ public sealed class OutcomeDeriver(IServiceProvider services)
 
     /// <summary>
     /// The session's outcomes: those it has, with every task step it left derived again now
-    /// (outcomes whose identifiers are gone are kept as they are). Returns null when nothing changed.
+    /// (outcomes whose identifiers are gone are kept as they are), or of those steps only the ones in
+    /// <paramref name="only"/> (<paramref name="batches"/> then needs to hold only theirs). Returns
+    /// null when nothing changed.
     /// </summary>
-    public Dictionary<string, StoredOutcome>? Derive(Experiment experiment, Session session, IReadOnlyList<StoredBatch> batches, IReadOnlyList<CoderCode> codes, DateTime now)
+    public Dictionary<string, StoredOutcome>? Derive(Experiment experiment, Session session, IReadOnlyList<StoredBatch> batches, IReadOnlyList<CoderCode> codes, DateTime now, IReadOnlySet<string>? only = null)
     {
         Dictionary<string, StoredOutcome>? changed = null;
         for (var index = 0; index < session.Steps.Count; index++)
         {
-            if (!Left(session, index)) continue;
+            if (!Left(session, index) || (only is not null && !only.Contains(session.Steps[index]))) continue;
             var step = experiment.Steps.FirstOrDefault(s => s.Id == session.Steps[index]);
             if (step is null || StepTypes.TaskOf(step) is not { } type) continue;
             var kept = session.Outcomes.GetValueOrDefault(step.Id);
@@ -61,8 +63,36 @@ public sealed class OutcomeDeriver(IServiceProvider services)
         try { return For(type).Derive(evidence); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return TaskOutcome.Missing($"could not be derived: {e.Message}");
+            return TaskOutcome.Missing($"{NotDerived}: {e.Message}");
         }
+    }
+
+    private const string NotDerived = "could not be derived";
+
+    /// <summary>
+    /// The task steps of the session whose outcomes a change of what they read can have changed:
+    /// those of <paramref name="changed"/> the participant has left, and every left task step whose
+    /// stored outcome is not a current one (none yet, an older rule, or a derivation that failed).
+    /// A derivation reads a step's own events, the session's answers and codes, and nothing else of
+    /// the session, so the outcomes of the other steps would come out as they are stored; leaving
+    /// them out spares reading and opening their events.
+    /// </summary>
+    public static IReadOnlySet<string> Due(Experiment experiment, Session session, IEnumerable<string> changed)
+    {
+        var due = new HashSet<string>(StringComparer.Ordinal);
+        var asked = changed as IReadOnlySet<string> ?? changed.ToHashSet(StringComparer.Ordinal);
+        for (var index = 0; index < session.Steps.Count; index++)
+        {
+            if (!Left(session, index)) continue;
+            var step = experiment.Steps.FirstOrDefault(s => s.Id == session.Steps[index]);
+            if (step is null || StepTypes.TaskOf(step) is not { } type) continue;
+            var kept = session.Outcomes.GetValueOrDefault(step.Id);
+            if (kept is { Deidentified: true }) continue;
+            if (asked.Contains(step.Id) || kept is null || kept.Rule != type.RuleVersion
+                || kept.MissingReason?.StartsWith(NotDerived, StringComparison.Ordinal) == true)
+                due.Add(step.Id);
+        }
+        return due;
     }
 
     /// <summary>Desktop, tablet or phone, from what the browser said when the step first appeared.</summary>

@@ -23,10 +23,10 @@ public sealed record ExportSource(
     public bool IncludePilots { get; init; }
 
     public static ExportSource From(Experiment experiment, IStore store) =>
-        new(experiment, store.SessionsOf(experiment.Id), store.Events);
+        new(experiment, store.SessionsOf(experiment.Id), id => store.Events(id));
 
     public static ExportSource From(ExperimentHistory history, IStore store, bool includePilots = false) =>
-        new(history.Latest, store.SessionsOf(history.Id), store.Events) { History = history, IncludePilots = includePilots };
+        new(history.Latest, store.SessionsOf(history.Id), id => store.Events(id)) { History = history, IncludePilots = includePilots };
 
     /// <summary>The versions the exported sessions ran on (every version when there are none), oldest first.</summary>
     public IReadOnlyList<Experiment> Versions

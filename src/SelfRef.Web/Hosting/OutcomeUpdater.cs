@@ -13,12 +13,21 @@ namespace SelfRef.Web.Hosting;
 public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdater> log) : BackgroundService
 {
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly HashSet<string> _queued = [];
+    // The steps whose events came in late, per session queued.
+    private readonly Dictionary<string, HashSet<string>> _queued = new(StringComparer.Ordinal);
 
-    public void Request(Session session)
+    /// <summary>Events of the step came in after the participant left it.</summary>
+    public void Request(Session session, string stepId)
     {
         lock (_queued)
-            if (!_queued.Add(session.Token)) return;
+        {
+            if (_queued.TryGetValue(session.Token, out var steps))
+            {
+                steps.Add(stepId);
+                return;
+            }
+            _queued[session.Token] = new HashSet<string>(StringComparer.Ordinal) { stepId };
+        }
         _queue.Writer.TryWrite(session.Token);
     }
 
@@ -40,10 +49,11 @@ public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdat
     {
         await foreach (var token in _queue.Reader.ReadAllAsync(stoppingToken))
         {
-            lock (_queued) _queued.Remove(token);
+            HashSet<string>? steps;
+            lock (_queued) _queued.Remove(token, out steps);
             try
             {
-                if (sessions.Find(token) is { } session) await sessions.UpdateOutcomes(session);
+                if (steps is not null && sessions.Find(token) is { } session) await sessions.UpdateOutcomes(session, steps);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

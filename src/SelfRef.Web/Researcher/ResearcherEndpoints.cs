@@ -95,7 +95,7 @@ public static class ResearcherEndpoints
         // A coder sees what they code (handwriting), not the rest of a participant's behaviour (e.g. the map).
         if (http.User.RoleOf() == SelfRef.Core.Accounts.Role.Coder && !type.NeedsCoding(step)) return Results.StatusCode(StatusCodes.Status403Forbidden);
         if (type.ReplayDataName(step) != data) return Results.NotFound();
-        return type.ReplayData(step, StepEvents.Of(store.Events(sessionId), stepId)) is { } content ? Results.Json(content) : Results.NotFound();
+        return type.ReplayData(step, StepEvents.Of(store.Events(sessionId, new HashSet<string>(StringComparer.Ordinal) { stepId }), stepId)) is { } content ? Results.Json(content) : Results.NotFound();
     }
 
     /// <summary>The outcome table: every session of the study, excluded ones marked; pilot runs with includePilot=true.</summary>

@@ -146,6 +146,27 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_of_some_steps_are_the_batches_of_those_steps_in_the_order_of_all_of_them()
+    {
+        ClientEvent Point(double t) => new(t, "pen.point", JsonDocument.Parse("""{"x":0.5}""").RootElement.Clone());
+        await Store.Append("P-A", new EventBatch(1, "consent", [Onset(500)], "first"));
+        await Store.Append("P-A", new EventBatch(2, "pen", [Onset(1_000), Point(100)], "first"));
+        await Store.Append("P-A", new EventBatch(1, "pen", [Onset(6_000), Point(50)], "second"));
+        await Store.Append("P-A", new EventBatch(4, "pen", [Point(300)], "first"));
+        await Store.Append("P-A", new EventBatch(3, "consent", [Point(10)], "second"));
+        var all = Store.Events("P-A");
+
+        var pen = Store.Events("P-A", new HashSet<string> { "pen" });
+        Assert.Equal(all.Where(b => b.Step == "pen").Select(b => (b.Stream, b.Seq, b.Events.Count)), pen.Select(b => (b.Stream, b.Seq, b.Events.Count)));
+        Assert.Equal(3, pen.Count);
+        Assert.Equal(StepEvents.Of(all, "pen").Select(e => (e.T, e.Type)), StepEvents.Of(pen, "pen").Select(e => (e.T, e.Type)));
+        Assert.Equal(all.Select(b => (b.Stream, b.Seq)), Store.Events("P-A", new HashSet<string> { "pen", "consent" }).Select(b => (b.Stream, b.Seq)));
+        Assert.Empty(Store.Events("P-A", new HashSet<string> { "map" }));
+        Assert.Empty(Store.Events("P-A", new HashSet<string>()));
+        Assert.Empty(Store.Events("P-B", new HashSet<string> { "pen" }));
+    }
+
+    [Fact]
     public async Task Concurrent_batches_are_committed_in_groups_and_none_is_lost()
     {
         const int sessions = 40, batchesEach = 50, size = 5;

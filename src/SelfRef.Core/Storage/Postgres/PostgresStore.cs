@@ -266,12 +266,14 @@ public sealed class PostgresStore : IStore
     public long DurableSeq(string sessionId, string stream = "") =>
         All(Read("SELECT durable FROM streams WHERE sid = $1 AND stream = $2", Sid(sessionId), stream), r => r.GetInt64(0)).FirstOrDefault();
 
-    public IReadOnlyList<StoredBatch> Events(string sessionId)
+    public IReadOnlyList<StoredBatch> Events(string sessionId, IReadOnlySet<string>? steps = null)
     {
         var sid = Sid(sessionId);
         if (_keys.Find(sid) is not { } keys) return [];
         return BatchPayload.InStreamOrder(All(
-            Read("SELECT stream, from_seq, seq, last, step, received_at, payload FROM events WHERE sid = $1", sid),
+            steps is null
+                ? Read("SELECT stream, from_seq, seq, last, step, received_at, payload FROM events WHERE sid = $1", sid)
+                : Read("SELECT stream, from_seq, seq, last, step, received_at, payload FROM events WHERE sid = $1 AND step = ANY($2)", sid, steps.ToArray()),
             r => BatchPayload.Stored(sessionId, sid, r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetInt64(5), r.GetFieldValue<byte[]>(6), keys)));
     }
 

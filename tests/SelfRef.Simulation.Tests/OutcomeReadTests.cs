@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using SelfRef.Core.Events;
+using SelfRef.Core.Experiments;
+using SelfRef.Core.Gazetteer;
+using SelfRef.Core.Sessions;
+using SelfRef.Core.Storage;
+using SelfRef.Core.Tasks;
+using SelfRef.Simulation.Participants;
+using SelfRef.Simulation.Tests.Support;
+using SelfRef.Tests.Support;
+using SelfRef.Web.Hosting;
+
+namespace SelfRef.Simulation.Tests;
+
+/// <summary>
+/// Issue 11.7: deriving outcomes was the server's largest allocation in the browser soak (an
+/// allocation trace: half of all bytes). Each advance read and opened every stored event of the
+/// session and derived every task step left, and so did every late batch of a step already left;
+/// a session's events were read four or five times over. A derivation reads a step's own events,
+/// the answers and the codes only, so an advance now derives the step it leaves (all of them when
+/// answers changed) and a late batch its own step. These walks send what the simulator's
+/// participants do, in small batches with each task step's last batch after the advance (as the
+/// outbox sends it), and check both what was read and that the outcomes are what deriving
+/// everything again gives.
+/// </summary>
+public sealed class OutcomeReadTests : IDisposable
+{
+    private static readonly Gazetteer Gazetteer = GazetteerFile.Shared(GazetteerFile.Locate());
+    private static readonly Places Places = new(Gazetteer);
+    private static readonly IReadOnlyList<Experiment> Experiments = ExperimentLoader.LoadFolder(Path.Combine(SelfRefFactory.RepositoryRoot, "experiments"));
+    private static readonly Dictionary<string, string> NoRecruitment = [];
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"selfref-reads-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        foreach (var path in Directory.GetFiles(Path.GetDirectoryName(_file)!, Path.GetFileNameWithoutExtension(_file) + "*")) File.Delete(path);
+        if (Directory.Exists(_file + "-keys")) Directory.Delete(_file + "-keys", true);
+    }
+
+    public static IEnumerable<object[]> Shipped() => Experiments.Select(e => new object[] { e.Id });
+
+    [Theory]
+    [MemberData(nameof(Shipped))]
+    public async Task An_advance_and_a_late_batch_read_the_events_of_the_steps_whose_outcome_they_can_change_and_only_those(string experimentId)
+    {
+        var experiment = Experiments.Single(e => e.Id == experimentId);
+        using var inner = new LiteDbStore(_file);
+        var (store, reads) = CountedReads.Around(inner);
+        var sessions = new SessionService(store, Experiments, TimeProvider.System, OfflineTaskServices.Deriver());
+        var generator = new ParticipantGenerator(new Behaviour(), Places, 5);
+        foreach (var participant in generator.CreateMany(6))
+        {
+            var session = await sessions.Start(experiment.Id, participant.Language, NoRecruitment, "agent");
+            var condition = experiment.EffectiveConditions.Single(c => c.Id == session.ConditionId);
+            var walk = OfflineWalk.Of(experiment, condition, generator, participant);
+            Assert.Equal(session.Steps, walk.Steps.Select(w => w.Step.Id));
+            long seq = 1;
+            var left = new List<string>();
+            foreach (var walked in walk.Steps.SkipLast(1))
+            {
+                var step = walked.Step;
+                var isTask = StepTypes.TaskOf(step) is not null;
+                // Small batches, as a page sends them every 250 ms.
+                var batches = walked.Plan.Events.Chunk(7).Select(chunk => { var batch = new EventBatch(seq, step.Id, chunk, "tab"); seq += chunk.Length; return batch; }).ToList();
+                var late = isTask && batches.Count > 1 ? batches[^1] : null;
+                foreach (var batch in batches.Where(b => b != late)) await store.Append(session.Id, batch);
+                var answersBefore = session.Answers.Count;
+
+                reads.Clear();
+                session = await sessions.Advance(session, step.Id, walked.Plan.Answers);
+                if (isTask) left.Add(step.Id);
+                var expected = session.Answers.Count != answersBefore ? left : isTask ? [step.Id] : [];
+                Assert.True(expected.Order().SequenceEqual(reads.Steps.Order()),
+                    $"{experimentId}, leaving '{step.Id}': read the events of [{string.Join(", ", reads.Steps.Order())}] in {reads.Count} read(s), expected [{string.Join(", ", expected.Order())}]");
+                Assert.True(reads.Count <= 1, $"leaving '{step.Id}': {reads.Count} reads");
+
+                if (late is null) continue;
+                // The step's last batch after the advance: the hub asks the updater to derive that step again.
+                await store.Append(session.Id, late);
+                reads.Clear();
+                session = await sessions.UpdateOutcomes(session, [step.Id]);
+                Assert.Equal([step.Id], reads.Steps);
+                Assert.Equal(1, reads.Count);
+            }
+            Assert.Equal(SessionStatus.Completed, session.Status);
+            Assert.All(left, id => Assert.True(session.Outcomes.ContainsKey(id), $"{experimentId}: no outcome of '{id}'"));
+        }
+        // Deriving every step of every session again from everything stored changes nothing.
+        var everything = OfflineTaskServices.Deriver();
+        foreach (var stored in inner.SessionsOf(experiment.Id))
+        {
+            Assert.NotEmpty(stored.Outcomes);
+            Assert.Null(everything.Derive(experiment, stored, inner.Events(stored.Id), inner.CodesOf(stored.Id), DateTime.UtcNow));
+        }
+        // And the researcher's `rederive --all` says so (it counted every ended session as changed: each is read back as a new copy).
+        Assert.Equal(0, await sessions.Rederive(experiment.Id, RederiveScope.All));
+    }
+
+    /// <summary>The store, recording which steps' events each read asked for (every step: "*").</summary>
+    public class CountedReads : DispatchProxy
+    {
+        private IStore _inner = null!;
+        private readonly ConcurrentQueue<string> _steps = new();
+        private int _count;
+
+        public static (IStore Store, CountedReads Reads) Around(IStore store)
+        {
+            var proxy = Create<IStore, CountedReads>();
+            ((CountedReads)(object)proxy)._inner = store;
+            return (proxy, (CountedReads)(object)proxy);
+        }
+
+        public int Count => _count;
+        public IReadOnlyList<string> Steps => _steps.ToList();
+
+        public void Clear()
+        {
+            _steps.Clear();
+            _count = 0;
+        }
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            if (method!.Name == nameof(IStore.Events))
+            {
+                Interlocked.Increment(ref _count);
+                if (args is [_, IEnumerable<string> steps]) foreach (var step in steps) _steps.Enqueue(step);
+                else _steps.Enqueue("*");
+            }
+            try { return method.Invoke(_inner, args); }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+                throw;
+            }
+        }
+    }
+}
