@@ -97,6 +97,117 @@ public sealed class OutcomeReadTests : IDisposable
         Assert.Equal(0, await sessions.Rederive(experiment.Id, RederiveScope.All));
     }
 
+    // Name letters with the questionnaire first and a page after the task: nothing after the task
+    // changes answers, so only the task's own leaving and its late batches derive it.
+    private static Experiment QuestionsFirst()
+    {
+        var shipped = Experiments.Single(e => e.Id == "name-letters");
+        var step = shipped.Steps.ToDictionary(s => s.Id);
+        return shipped with { Steps = [step["consent"], step["about-you"], step["letters"], step["intro"], step["debrief"]] };
+    }
+
+    /// <summary>Walks to the task step, storing each step's events; returns the session on the task and the task's events as one batch.</summary>
+    private static async Task<(Session Session, EventBatch Task)> ToTheTask(SessionService sessions, IStore store, Experiment experiment)
+    {
+        var generator = new ParticipantGenerator(new Behaviour(), Places, 3);
+        var participant = generator.CreateMany(1).Single();
+        var session = await sessions.Start(experiment.Id, participant.Language, NoRecruitment, "agent");
+        var walk = OfflineWalk.Of(experiment, experiment.EffectiveConditions.Single(c => c.Id == session.ConditionId), generator, participant);
+        long seq = 1;
+        foreach (var walked in walk.Steps)
+        {
+            var batch = new EventBatch(seq, walked.Step.Id, walked.Plan.Events, "tab");
+            seq += walked.Plan.Events.Count;
+            if (walked.Step.Id == "letters") return (session, batch);
+            await store.Append(session.Id, batch);
+            session = await sessions.Advance(session, walked.Step.Id, walked.Plan.Answers);
+        }
+        throw new InvalidOperationException("no letters step");
+    }
+
+    private static async Task Finish(SessionService sessions, Session session)
+    {
+        while (session.StepIndex < session.Steps.Count - 1) session = await sessions.Advance(session, session.CurrentStep, null);
+    }
+
+    private static void AssertAsDerivedFromEverything(IStore store, Experiment experiment, string sessionId)
+    {
+        var stored = store.FindSession(sessionId)!;
+        // Derived from the picks: the batch with them was read.
+        Assert.Null(stored.Outcomes["letters"].MissingReason);
+        Assert.NotNull(stored.Outcomes["letters"].SelfReference);
+        Assert.Null(OfflineTaskServices.Deriver().Derive(experiment, stored, store.Events(sessionId), store.CodesOf(sessionId), DateTime.UtcNow));
+    }
+
+    [Fact]
+    public async Task A_last_batch_whose_hub_found_the_step_current_is_derived_when_it_is_stored_after_the_advance()
+    {
+        var experiment = QuestionsFirst();
+        using var store = new LiteDbStore(_file);
+        var sessions = new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver());
+        var (session, letters) = await ToTheTask(sessions, store, experiment);
+        // The hub found the session on the task step; the advance reads the step's events before the batch is stored.
+        var found = sessions.Find(session.Token)!;
+        session = await sessions.Advance(session, "letters", null);
+        Assert.NotNull(store.FindSession(session.Id)!.Outcomes["letters"].MissingReason);
+        await store.Append(session.Id, letters);
+        Assert.True(sessions.Appended(found, "letters"), "the step is left by the time the batch is stored: its outcome is due again");
+        session = await sessions.UpdateOutcomes(session, ["letters"]);
+        await Finish(sessions, session);
+        AssertAsDerivedFromEverything(store, experiment, session.Id);
+    }
+
+    [Fact]
+    public async Task A_last_batch_stored_while_the_advance_derives_is_derived_by_that_advance_once_it_has_stored_the_step_as_left()
+    {
+        var experiment = QuestionsFirst();
+        using var inner = new LiteDbStore(_file);
+        var (store, reads) = CountedReads.Around(inner);
+        var sessions = new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver());
+        var (session, letters) = await ToTheTask(sessions, store, experiment);
+        var found = sessions.Find(session.Token)!;
+        bool? due = null;
+        // The batch commits after the advance read the step's events, and its hub asks before the advance has stored.
+        reads.AfterNextRead = () =>
+        {
+            inner.Append(session.Id, letters).GetAwaiter().GetResult();
+            due = sessions.Appended(found, "letters");
+        };
+        reads.Clear();
+        session = await sessions.Advance(session, "letters", null);
+        Assert.Equal(false, due);
+        Assert.Equal(2, reads.Count);
+        await Finish(sessions, session);
+        AssertAsDerivedFromEverything(store, experiment, session.Id);
+    }
+
+    [Fact]
+    public async Task A_late_batch_whose_derivation_failed_once_is_derived_when_the_updater_tries_again()
+    {
+        var experiment = QuestionsFirst();
+        using var inner = new LiteDbStore(_file);
+        var (store, reads) = CountedReads.Around(inner);
+        var sessions = new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver());
+        var (session, letters) = await ToTheTask(sessions, store, experiment);
+        session = await sessions.Advance(session, "letters", null);
+        await store.Append(session.Id, letters);
+        // The store does not answer the updater's first read (as a restarting database would not).
+        reads.FailNextRead = true;
+        var updater = new OutcomeUpdater(sessions, Microsoft.Extensions.Logging.Abstractions.NullLogger<OutcomeUpdater>.Instance);
+        await updater.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.True(sessions.Appended(session, "letters"));
+            updater.Request(session, "letters");
+            // Polled until derived; the limit only catches a hang (the retry comes after OutcomeUpdater.RetryAfter).
+            var limit = DateTime.UtcNow + OutcomeUpdater.RetryAfter * OutcomeUpdater.Tries + TimeSpan.FromSeconds(60);
+            while (inner.FindSession(session.Id)!.Outcomes["letters"].MissingReason is not null && DateTime.UtcNow < limit) await Task.Delay(100);
+            Assert.False(reads.FailNextRead, "the updater never read");
+            Assert.Null(inner.FindSession(session.Id)!.Outcomes["letters"].MissingReason);
+        }
+        finally { await updater.StopAsync(CancellationToken.None); }
+    }
+
     /// <summary>The store, recording which steps' events each read asked for (every step: "*").</summary>
     public class CountedReads : DispatchProxy
     {
@@ -112,6 +223,10 @@ public sealed class OutcomeReadTests : IDisposable
         }
 
         public int Count => _count;
+
+        /// <summary>Runs once after the next read of events returned (a batch stored while a derivation runs).</summary>
+        public Action? AfterNextRead { get => _afterNextRead; set => _afterNextRead = value; }
+        private Action? _afterNextRead;
         public IReadOnlyList<string> Steps => _steps.ToList();
 
         public void Clear()
@@ -120,15 +235,26 @@ public sealed class OutcomeReadTests : IDisposable
             _count = 0;
         }
 
+        /// <summary>The next read of events throws (once).</summary>
+        public bool FailNextRead { get => Volatile.Read(ref _failNextRead) == 1; set => Volatile.Write(ref _failNextRead, value ? 1 : 0); }
+        private int _failNextRead;
+
         protected override object? Invoke(MethodInfo? method, object?[]? args)
         {
-            if (method!.Name == nameof(IStore.Events))
+            if (method!.Name == nameof(IStore.Events) && Interlocked.Exchange(ref _failNextRead, 0) == 1)
+                throw new StoreUnavailableException("the store does not answer (test)");
+            if (method.Name == nameof(IStore.Events))
             {
                 Interlocked.Increment(ref _count);
                 if (args is [_, IEnumerable<string> steps]) foreach (var step in steps) _steps.Enqueue(step);
                 else _steps.Enqueue("*");
             }
-            try { return method.Invoke(_inner, args); }
+            try
+            {
+                var result = method.Invoke(_inner, args);
+                if (method.Name == nameof(IStore.Events) && Interlocked.Exchange(ref _afterNextRead, null) is { } after) after();
+                return result;
+            }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);

@@ -311,6 +311,28 @@ public sealed class SessionService
 
     private SemaphoreSlim ChangeStripe(string sessionId) => _changeStripes[(uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_changeStripes.Length];
 
+    // Batches stored, counted by the same stripes (see Appended): an advance whose stripe moved
+    // while it derived may have missed a batch of the step it left.
+    private readonly long[] _appendStripes = new long[256];
+
+    private ref long AppendStripe(string sessionId) => ref _appendStripes[(uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_appendStripes.Length];
+
+    /// <summary>
+    /// A batch of the step was stored for the session (the hub calls this after the store
+    /// acknowledged it). True when the participant has left the step by now, so that its outcome
+    /// must be derived again (late events: a reload, a second tab, or a last batch that crossed
+    /// the advance). Decided on the session as it stands after the commit, not on the caller's
+    /// copy, which may be older than an advance that already read the step's events.
+    /// </summary>
+    public bool Appended(Session session, string stepId)
+    {
+        Interlocked.Increment(ref AppendStripe(session.Id));
+        var index = session.Steps.IndexOf(stepId);
+        if (index < 0) return false;
+        if (OutcomeDeriver.Left(session, index)) return true;
+        return Find(session.Token) is { } current && OutcomeDeriver.Left(current, index);
+    }
+
     private async Task<Session> Exclusive(Session session, Func<Session, Task<Session>> change)
     {
         var gate = ChangeStripe(session.Id);
@@ -457,8 +479,18 @@ public sealed class SessionService
         var changed = Enumerable.Range(0, session.Steps.Count)
             .Where(i => OutcomeDeriver.Left(advanced, i) && !OutcomeDeriver.Left(session, i)).Select(i => session.Steps[i]);
         if (!SameAnswers(stored, session.Answers)) changed = session.Steps;
-        advanced = Derived(advanced, OutcomeDeriver.Due(experiment, advanced, changed)) ?? advanced;
-        return reactivated ? await SaveHoldingSlot(advanced) : await Save(advanced);
+        var due = OutcomeDeriver.Due(experiment, advanced, changed);
+        var appended = Volatile.Read(ref AppendStripe(session.Id));
+        advanced = Derived(advanced, due) ?? advanced;
+        var saved = reactivated ? await SaveHoldingSlot(advanced) : await Save(advanced);
+        // A batch stored while this derived (the page sends a step's last events as it moves on):
+        // its hub found the step not yet left (Appended ran before the save above), so nobody else
+        // derives it again. Once the step is stored as left, every later batch is Appended's.
+        // (A full fence: the save's cache write must not pass this read, nor Appended's increment its lookup.)
+        Interlocked.MemoryBarrier();
+        if (due.Count > 0 && Volatile.Read(ref AppendStripe(session.Id)) != appended && Derived(saved, due) is { } again)
+            saved = await Save(again);
+        return saved;
     }
 
     /// <summary>

@@ -44,7 +44,8 @@ public interface IStore : IDisposable
     long DurableSeq(string sessionId, string stream = "");
     /// <summary>
     /// All batches of the session (of the <paramref name="steps"/> given only: what is left out is
-    /// not opened): stream by stream in the order the streams began, each in sequence.
+    /// not opened): stream by stream in the order the streams' first returned batches came in,
+    /// each in sequence.
     /// </summary>
     IReadOnlyList<StoredBatch> Events(string sessionId, IReadOnlySet<string>? steps = null);
 

@@ -45,20 +45,52 @@ public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdat
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
+    /// <summary>How often, and how long apart, a derivation that failed (e.g. the store did not answer) is tried again.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+    public const int Tries = 3;
+
     private async Task Drain(CancellationToken stoppingToken)
     {
+        var failures = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var token in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             HashSet<string>? steps;
             lock (_queued) _queued.Remove(token, out steps);
+            if (steps is null) continue;
             try
             {
-                if (steps is not null && sessions.Find(token) is { } session) await sessions.UpdateOutcomes(session, steps);
+                if (sessions.Find(token) is { } session) await sessions.UpdateOutcomes(session, steps);
+                failures.Remove(token);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogError(e, "Deriving the outcomes of a session again failed; its stored outcomes stay as they were");
+                // Nothing else derives these steps again (their stored outcomes look current), so the request is kept.
+                var tries = failures[token] = failures.GetValueOrDefault(token) + 1;
+                if (tries >= Tries)
+                {
+                    failures.Remove(token);
+                    log.LogError(e, "Deriving the outcomes of a session again failed {Tries} times; its stored outcomes stay as they were (`rederive --all` derives them again)", tries);
+                    continue;
+                }
+                log.LogWarning(e, "Deriving the outcomes of a session again failed; tried again in {Seconds} s", RetryAfter.TotalSeconds);
+                _ = RequestLater(token, steps, stoppingToken);
             }
         }
+    }
+
+    private async Task RequestLater(string token, HashSet<string> steps, CancellationToken stoppingToken)
+    {
+        try { await Task.Delay(RetryAfter, stoppingToken); }
+        catch (OperationCanceledException) { return; }
+        lock (_queued)
+        {
+            if (_queued.TryGetValue(token, out var queued))
+            {
+                queued.UnionWith(steps);
+                return;
+            }
+            _queued[token] = steps;
+        }
+        _queue.Writer.TryWrite(token);
     }
 }

@@ -73,7 +73,7 @@ public sealed class ParticipantHub(SessionService sessions, IStore store, TimePr
         {
             var durable = await store.Append(session.Id, batch);
             // Events of a step the participant has left (sent late, after a reload or from a second tab) change its outcome.
-            if (OutcomeDeriver.Left(session, index)) outcomes.Request(session, batch.Step);
+            if (sessions.Appended(session, batch.Step)) outcomes.Request(session, batch.Step);
             return durable;
         }
         catch (BatchRefusedException e)

@@ -146,7 +146,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Events_of_some_steps_are_the_batches_of_those_steps_in_the_order_of_all_of_them()
+    public async Task Events_of_some_steps_are_the_batches_of_those_steps_and_give_the_same_step_timeline()
     {
         ClientEvent Point(double t) => new(t, "pen.point", JsonDocument.Parse("""{"x":0.5}""").RootElement.Clone());
         await Store.Append("P-A", new EventBatch(1, "consent", [Onset(500)], "first"));
