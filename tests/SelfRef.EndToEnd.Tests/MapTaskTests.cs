@@ -63,7 +63,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         var session = fixture.Session(page);
         Assert.Equal(SessionStatus.Completed, session.Status);
         Assert.Equal($"gn:{Munich}|München (Munich), {words.Country}", session.Answers["about-you.hometown"]);
-        Assert.Equal(Enumerable.Range(1, (int)await page.Produced()).Select(n => (long)n), fixture.StoredNumbers(page));
+        await fixture.AssertEveryEventStoredOnce(page);
 
         // The trajectory is complete: from the start view to where the participant left the map.
         var events = MapEvents(session);
@@ -169,7 +169,7 @@ public class MapTaskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
 
         var session = fixture.Session(page);
         var events = MapEvents(session);
-        Assert.Equal(Enumerable.Range(1, (int)await page.Produced()).Select(n => (long)n), fixture.StoredNumbers(page));
+        await fixture.AssertEveryEventStoredOnce(page);
         Assert.Contains(events, e => e.Type == Core.Tasks.Map.MapEvents.PointerDown && e.DataJson!.Contains("\"touch\""));
         var zooms = Core.Tasks.Map.MapEvents.Views(events).Select(v => v.Zoom).Distinct().ToList();
         Assert.True(zooms.Count >= 3, $"the pinch and the button should each change the stored zoom: {string.Join(", ", zooms)}");

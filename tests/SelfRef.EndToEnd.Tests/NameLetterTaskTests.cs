@@ -100,7 +100,7 @@ public class NameLetterTaskTests(BrowserFixture fixture) : IClassFixture<Browser
         // Every pick arrived as an event, in order, with its letter, its place in the grid and the pointer.
         var session = fixture.Session(page);
         Assert.Equal(SessionStatus.Completed, session.Status);
-        Assert.Equal(Enumerable.Range(1, (int)await page.Produced()).Select(n => (long)n), fixture.StoredNumbers(page));
+        await fixture.AssertEveryEventStoredOnce(page);
         var events = fixture.Timeline(page, Step);
         var gridEvent = Assert.Single(NameLettersEvents.Grids(events));
         Assert.Equal(shown, gridEvent.Letters);

@@ -76,7 +76,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         var types = fixture.StoredTypes(page);
         Assert.Equal(5, types.Count(t => t == "step.onset"));
         Assert.Contains("answer.input", types);
-        Assert.Equal(Enumerable.Range(1, (int)await page.Produced()).Select(n => (long)n), fixture.StoredNumbers(page));
+        await fixture.AssertEveryEventStoredOnce(page);
 
         // The researcher sees the participant's outcome row, waiting for a coder.
         var researcher = await context.NewPageAsync();
@@ -121,13 +121,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
         var second = await tab.EvaluateAsync<string>("() => window.selfref.outbox.stream");
         Assert.NotEqual(first, second);
         foreach (var (each, stream) in new[] { (page, first), (tab, second) })
-        {
-            await each.AllSaved();
-            var produced = await each.Produced();
-            var stored = fixture.Server.Store.Events(fixture.Session(page).Id).Where(b => b.Stream == stream).SelectMany(b => b.Events).ToList();
-            Assert.True(Enumerable.Range(1, (int)produced).Select(n => (long)n).SequenceEqual(stored.Select(e => e.N)),
-                $"tab {stream} produced {produced} events; stored: {string.Join(" ", stored.Select(e => $"{e.N}:{e.Type}"))}");
-        }
+            await fixture.AssertEveryEventStoredOnce(each, stream);
     }
 
     [Fact]
@@ -153,8 +147,7 @@ public class ParticipantJourneyTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await context.SetOfflineAsync(false);
         await page.AllSaved(30_000);
-        var produced = await page.Produced();
-        Assert.Equal(Enumerable.Range(1, (int)produced).Select(n => (long)n), fixture.StoredNumbers(page));
+        await fixture.AssertEveryEventStoredOnce(page);
         Assert.True(fixture.StoredTypes(page).Count(t => t == "answer.input") >= 19, "every keystroke typed offline is stored");
     }
 

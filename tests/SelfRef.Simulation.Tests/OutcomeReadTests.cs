@@ -147,11 +147,12 @@ public sealed class OutcomeReadTests : IDisposable
         var sessions = new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver());
         var (session, letters) = await ToTheTask(sessions, store, experiment);
         // The hub found the session on the task step; the advance reads the step's events before the batch is stored.
+        var mark = sessions.AdvanceMark(session.Token);
         var found = sessions.Find(session.Token)!;
         session = await sessions.Advance(session, "letters", null);
         Assert.NotNull(store.FindSession(session.Id)!.Outcomes["letters"].MissingReason);
         await store.Append(session.Id, letters);
-        Assert.True(sessions.Appended(found, "letters"), "the step is left by the time the batch is stored: its outcome is due again");
+        Assert.True(sessions.Appended(found, "letters", mark), "the step is left by the time the batch is stored: its outcome is due again");
         session = await sessions.UpdateOutcomes(session, ["letters"]);
         await Finish(sessions, session);
         AssertAsDerivedFromEverything(store, experiment, session.Id);
@@ -165,13 +166,14 @@ public sealed class OutcomeReadTests : IDisposable
         var (store, reads) = CountedReads.Around(inner);
         var sessions = new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver());
         var (session, letters) = await ToTheTask(sessions, store, experiment);
+        var mark = sessions.AdvanceMark(session.Token);
         var found = sessions.Find(session.Token)!;
         bool? due = null;
         // The batch commits after the advance read the step's events, and its hub asks before the advance has stored.
         reads.AfterNextRead = () =>
         {
             inner.Append(session.Id, letters).GetAwaiter().GetResult();
-            due = sessions.Appended(found, "letters");
+            due = sessions.Appended(found, "letters", mark);
         };
         reads.Clear();
         session = await sessions.Advance(session, "letters", null);
@@ -179,6 +181,46 @@ public sealed class OutcomeReadTests : IDisposable
         Assert.Equal(2, reads.Count);
         await Finish(sessions, session);
         AssertAsDerivedFromEverything(store, experiment, session.Id);
+    }
+
+    [Fact]
+    public async Task An_advance_whose_second_derivation_fails_is_stored_and_hands_the_step_to_be_derived_later()
+    {
+        var experiment = QuestionsFirst();
+        using var inner = new LiteDbStore(_file);
+        var (store, reads) = CountedReads.Around(inner);
+        var sessions = new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver());
+        var later = new List<(string Session, string[] Steps)>();
+        sessions.DeriveLater += (s, steps) => later.Add((s.Id, steps.ToArray()));
+        var (session, letters) = await ToTheTask(sessions, store, experiment);
+        var mark = sessions.AdvanceMark(session.Token);
+        var found = sessions.Find(session.Token)!;
+        reads.AfterNextRead = () =>
+        {
+            inner.Append(session.Id, letters).GetAwaiter().GetResult();
+            Assert.False(sessions.Appended(found, "letters", mark));
+            // The advance's second read (for the batch that crossed it) fails.
+            reads.FailNextRead = true;
+        };
+        session = await sessions.Advance(session, "letters", null);
+        Assert.Equal("intro", session.CurrentStep);
+        Assert.Equal("intro", inner.FindSession(session.Id)!.CurrentStep);
+        var handed = Assert.Single(later);
+        Assert.Equal(session.Id, handed.Session);
+        Assert.Equal(["letters"], handed.Steps);
+    }
+
+    [Fact]
+    public async Task A_batch_of_a_step_not_left_whose_stripe_stored_no_advance_since_is_not_due()
+    {
+        var experiment = QuestionsFirst();
+        using var store = new LiteDbStore(_file);
+        var sessions = new SessionService(store, [experiment], TimeProvider.System, OfflineTaskServices.Deriver());
+        var session = await sessions.Start(experiment.Id, "de", NoRecruitment, "agent");
+        var mark = sessions.AdvanceMark(session.Token);
+        Assert.False(sessions.Appended(session, "letters", mark));
+        Assert.False(sessions.Appended(session, "consent", mark));
+        Assert.False(sessions.Appended(session, "no-such-step", mark));
     }
 
     [Fact]
@@ -197,10 +239,10 @@ public sealed class OutcomeReadTests : IDisposable
         await updater.StartAsync(CancellationToken.None);
         try
         {
-            Assert.True(sessions.Appended(session, "letters"));
+            Assert.True(sessions.Appended(session, "letters", sessions.AdvanceMark(session.Token)));
             updater.Request(session, "letters");
             // Polled until derived; the limit only catches a hang (the retry comes after OutcomeUpdater.RetryAfter).
-            var limit = DateTime.UtcNow + OutcomeUpdater.RetryAfter * OutcomeUpdater.Tries + TimeSpan.FromSeconds(60);
+            var limit = DateTime.UtcNow + OutcomeUpdater.RetryAfter + TimeSpan.FromSeconds(60);
             while (inner.FindSession(session.Id)!.Outcomes["letters"].MissingReason is not null && DateTime.UtcNow < limit) await Task.Delay(100);
             Assert.False(reads.FailNextRead, "the updater never read");
             Assert.Null(inner.FindSession(session.Id)!.Outcomes["letters"].MissingReason);

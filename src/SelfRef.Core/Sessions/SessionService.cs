@@ -311,27 +311,44 @@ public sealed class SessionService
 
     private SemaphoreSlim ChangeStripe(string sessionId) => _changeStripes[(uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_changeStripes.Length];
 
-    // Batches stored, counted by the same stripes (see Appended): an advance whose stripe moved
-    // while it derived may have missed a batch of the step it left.
-    private readonly long[] _appendStripes = new long[256];
+    // Two counters per stripe of tokens (see Appended): batches stored and advances stored. An
+    // advance whose stripe stored a batch while it derived may have missed a batch of the step it
+    // left; a batch whose stripe stored no advance since its hub found the session need not look
+    // the session up again. Striped, so that nothing is kept per session.
+    private const int CountStripes = 4096;
+    private readonly long[] _batchesStored = new long[CountStripes];
+    private readonly long[] _advancesStored = new long[CountStripes];
 
-    private ref long AppendStripe(string sessionId) => ref _appendStripes[(uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_appendStripes.Length];
+    private static int CountStripe(string token) => (int)((uint)StringComparer.Ordinal.GetHashCode(token) % CountStripes);
+
+    /// <summary>What the hub notes before it finds the session a batch is for (see <see cref="Appended"/>).</summary>
+    public long AdvanceMark(string token) => Volatile.Read(ref _advancesStored[CountStripe(token)]);
 
     /// <summary>
     /// A batch of the step was stored for the session (the hub calls this after the store
-    /// acknowledged it). True when the participant has left the step by now, so that its outcome
-    /// must be derived again (late events: a reload, a second tab, or a last batch that crossed
-    /// the advance). Decided on the session as it stands after the commit, not on the caller's
-    /// copy, which may be older than an advance that already read the step's events.
+    /// acknowledged it, with the <see cref="AdvanceMark"/> it noted before it found the session).
+    /// True when the participant has left the step by now, so that its outcome must be derived
+    /// again (late events: a reload, a second tab, or a last batch that crossed the advance).
+    /// Decided on the session as it stands after the commit, not on the caller's copy, which may be
+    /// older than an advance that already read the step's events; an advance still deriving sees
+    /// this batch counted and derives again itself (AdvanceNow). Within one process: with several
+    /// instances on a shared store an advance on another instance does not see the count.
     /// </summary>
-    public bool Appended(Session session, string stepId)
+    public bool Appended(Session session, string stepId, long advanceMark)
     {
-        Interlocked.Increment(ref AppendStripe(session.Id));
+        var stripe = CountStripe(session.Token);
+        // Both counters are Interlocked (full fences): either this lookup sees the advance's count
+        // (and the save before it), or the advance's check after its save sees this batch's.
+        Interlocked.Increment(ref _batchesStored[stripe]);
         var index = session.Steps.IndexOf(stepId);
         if (index < 0) return false;
         if (OutcomeDeriver.Left(session, index)) return true;
+        if (Volatile.Read(ref _advancesStored[stripe]) == advanceMark) return false;
         return Find(session.Token) is { } current && OutcomeDeriver.Left(current, index);
     }
+
+    /// <summary>Raised when outcomes of the steps must be derived again later (an advance was stored, deriving a batch that crossed it failed).</summary>
+    public event Action<Session, IReadOnlyCollection<string>>? DeriveLater;
 
     private async Task<Session> Exclusive(Session session, Func<Session, Task<Session>> change)
     {
@@ -480,16 +497,23 @@ public sealed class SessionService
             .Where(i => OutcomeDeriver.Left(advanced, i) && !OutcomeDeriver.Left(session, i)).Select(i => session.Steps[i]);
         if (!SameAnswers(stored, session.Answers)) changed = session.Steps;
         var due = OutcomeDeriver.Due(experiment, advanced, changed);
-        var appended = Volatile.Read(ref AppendStripe(session.Id));
+        var stripe = CountStripe(session.Token);
+        var batches = Volatile.Read(ref _batchesStored[stripe]);
         advanced = Derived(advanced, due) ?? advanced;
         var saved = reactivated ? await SaveHoldingSlot(advanced) : await Save(advanced);
-        // A batch stored while this derived (the page sends a step's last events as it moves on):
-        // its hub found the step not yet left (Appended ran before the save above), so nobody else
-        // derives it again. Once the step is stored as left, every later batch is Appended's.
-        // (A full fence: the save's cache write must not pass this read, nor Appended's increment its lookup.)
-        Interlocked.MemoryBarrier();
-        if (due.Count > 0 && Volatile.Read(ref AppendStripe(session.Id)) != appended && Derived(saved, due) is { } again)
-            saved = await Save(again);
+        Interlocked.Increment(ref _advancesStored[stripe]);
+        // A batch stored while this derived (the page sends a step's last events as it moves on)
+        // whose hub did not see this advance stored: nobody else derives it again (see Appended).
+        if (due.Count == 0 || Volatile.Read(ref _batchesStored[stripe]) == batches) return saved;
+        try
+        {
+            if (Derived(saved, due) is { } again) saved = await Save(again);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The advance is stored; the participant goes on, and the outcomes are derived later.
+            DeriveLater?.Invoke(saved, due.ToList());
+        }
         return saved;
     }
 

@@ -10,25 +10,36 @@ namespace SelfRef.Web.Hosting;
 /// session once however often it was asked for meanwhile. At start it derives the outcomes that
 /// were never derived (sessions stored before outcomes were), so every page reads stored rows.
 /// </summary>
-public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdater> log) : BackgroundService
+public sealed class OutcomeUpdater : BackgroundService
 {
+    private readonly SessionService sessions;
+    private readonly ILogger<OutcomeUpdater> log;
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     // The steps whose events came in late, per session queued.
     private readonly Dictionary<string, HashSet<string>> _queued = new(StringComparer.Ordinal);
 
+    public OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdater> log)
+    {
+        this.sessions = sessions;
+        this.log = log;
+        sessions.DeriveLater += (session, steps) => Request(session.Token, steps);
+    }
+
     /// <summary>Events of the step came in after the participant left it.</summary>
-    public void Request(Session session, string stepId)
+    public void Request(Session session, string stepId) => Request(session.Token, [stepId]);
+
+    private void Request(string token, IEnumerable<string> stepIds)
     {
         lock (_queued)
         {
-            if (_queued.TryGetValue(session.Token, out var steps))
+            if (_queued.TryGetValue(token, out var steps))
             {
-                steps.Add(stepId);
+                steps.UnionWith(stepIds);
                 return;
             }
-            _queued[session.Token] = new HashSet<string>(StringComparer.Ordinal) { stepId };
+            _queued[token] = new HashSet<string>(stepIds, StringComparer.Ordinal);
         }
-        _queue.Writer.TryWrite(session.Token);
+        _queue.Writer.TryWrite(token);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,9 +56,14 @@ public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdat
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
-    /// <summary>How often, and how long apart, a derivation that failed (e.g. the store did not answer) is tried again.</summary>
+    /// <summary>
+    /// A derivation that failed (the store did not answer) is tried again after RetryAfter, then
+    /// after twice as long each time up to <see cref="MaxRetryAfter"/>, <see cref="Tries"/> times
+    /// in all (about half an hour: longer than a database restart or failover).
+    /// </summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
-    public const int Tries = 3;
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(5);
+    public const int Tries = 10;
 
     private async Task Drain(CancellationToken stoppingToken)
     {
@@ -72,25 +88,17 @@ public sealed class OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdat
                     log.LogError(e, "Deriving the outcomes of a session again failed {Tries} times; its stored outcomes stay as they were (`rederive --all` derives them again)", tries);
                     continue;
                 }
-                log.LogWarning(e, "Deriving the outcomes of a session again failed; tried again in {Seconds} s", RetryAfter.TotalSeconds);
-                _ = RequestLater(token, steps, stoppingToken);
+                var after = TimeSpan.FromTicks(Math.Min(MaxRetryAfter.Ticks, RetryAfter.Ticks << Math.Min(tries - 1, 16)));
+                log.LogWarning(e, "Deriving the outcomes of a session again failed; tried again in {Seconds} s", after.TotalSeconds);
+                _ = RequestLater(token, steps, after, stoppingToken);
             }
         }
     }
 
-    private async Task RequestLater(string token, HashSet<string> steps, CancellationToken stoppingToken)
+    private async Task RequestLater(string token, HashSet<string> steps, TimeSpan after, CancellationToken stoppingToken)
     {
-        try { await Task.Delay(RetryAfter, stoppingToken); }
+        try { await Task.Delay(after, stoppingToken); }
         catch (OperationCanceledException) { return; }
-        lock (_queued)
-        {
-            if (_queued.TryGetValue(token, out var queued))
-            {
-                queued.UnionWith(steps);
-                return;
-            }
-            _queued[token] = steps;
-        }
-        _queue.Writer.TryWrite(token);
+        Request(token, steps);
     }
 }

@@ -58,6 +58,7 @@ public sealed class ParticipantHub(SessionService sessions, IStore store, TimePr
     {
         await Throttle();
         if (BatchRules.Problem(batch) is { } problem) throw new HubException($"batch refused: {problem}");
+        var advanceMark = sessions.AdvanceMark(token);
         if (sessions.Find(token) is not { } session) throw new HubException("batch refused: unknown session token");
         if (!Equals(Context.Items[SessionKey], session.Id)) throw new HubException("batch refused: this connection belongs to another session");
         if (session.Status == SessionStatus.Declined) throw new HubException("batch refused: the session has ended (consent was declined)");
@@ -73,7 +74,7 @@ public sealed class ParticipantHub(SessionService sessions, IStore store, TimePr
         {
             var durable = await store.Append(session.Id, batch);
             // Events of a step the participant has left (sent late, after a reload or from a second tab) change its outcome.
-            if (sessions.Appended(session, batch.Step)) outcomes.Request(session, batch.Step);
+            if (sessions.Appended(session, batch.Step, advanceMark)) outcomes.Request(session, batch.Step);
             return durable;
         }
         catch (BatchRefusedException e)

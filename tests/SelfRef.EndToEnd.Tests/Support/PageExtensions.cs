@@ -27,6 +27,31 @@ public static class PageExtensions
     public static IReadOnlyList<long> StoredNumbers(this BrowserFixture fixture, IPage page) =>
         fixture.Server.Store.Events(fixture.Session(page).Id).SelectMany(b => b.Events).Select(e => e.N).ToList();
 
+    /// <summary>
+    /// Every event the page produced is stored once, in order. Read when page and store agree: the
+    /// page may log another event (a view, a focus on the next step) between reading what it
+    /// produced and what is stored, so the reads are repeated until they stand still (a lost or
+    /// doubled event never does).
+    /// </summary>
+    /// <param name="stream">the page's stream, when the session has several (tabs).</param>
+    public static async Task AssertEveryEventStoredOnce(this BrowserFixture fixture, IPage page, string? stream = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.AllSaved();
+            var produced = await page.Produced();
+            var stored = stream is null ? fixture.StoredNumbers(page)
+                : fixture.Server.Store.Events(fixture.Session(page).Id).Where(b => b.Stream == stream).SelectMany(b => b.Events).Select(e => e.N).ToList();
+            var stillProduced = await page.Produced() == produced && stored.Count == produced;
+            if (stillProduced || attempt == 20)
+            {
+                Assert.Equal(Enumerable.Range(1, (int)produced).Select(n => (long)n), stored);
+                return;
+            }
+            await Task.Delay(100);
+        }
+    }
+
     public static IReadOnlyList<string> StoredTypes(this BrowserFixture fixture, IPage page) =>
         fixture.Server.Store.Events(fixture.Session(page).Id).SelectMany(b => b.Events).Select(e => e.Type).ToList();
 
