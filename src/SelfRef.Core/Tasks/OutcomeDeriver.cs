@@ -40,13 +40,9 @@ public sealed class OutcomeDeriver(IServiceProvider services)
     public Dictionary<string, StoredOutcome>? Derive(Experiment experiment, Session session, IReadOnlyList<StoredBatch> batches, IReadOnlyList<CoderCode> codes, DateTime now, IReadOnlySet<string>? only = null)
     {
         Dictionary<string, StoredOutcome>? changed = null;
-        for (var index = 0; index < session.Steps.Count; index++)
+        foreach (var (step, type, kept) in Derivable(experiment, session))
         {
-            if (!Left(session, index) || (only is not null && !only.Contains(session.Steps[index]))) continue;
-            var step = experiment.Steps.FirstOrDefault(s => s.Id == session.Steps[index]);
-            if (step is null || StepTypes.TaskOf(step) is not { } type) continue;
-            var kept = session.Outcomes.GetValueOrDefault(step.Id);
-            if (kept is { Deidentified: true }) continue;
+            if (only is not null && !only.Contains(step.Id)) continue;
             var events = StepEvents.Of(batches, step.Id);
             var outcome = DeriveOne(type, new TaskEvidence(experiment, session, step, events, codes));
             var stored = StoredOutcome.Of(type, outcome, Device(events), now);
@@ -81,6 +77,18 @@ public sealed class OutcomeDeriver(IServiceProvider services)
     {
         var due = new HashSet<string>(StringComparer.Ordinal);
         var asked = changed as IReadOnlySet<string> ?? changed.ToHashSet(StringComparer.Ordinal);
+        foreach (var (step, type, kept) in Derivable(experiment, session))
+        {
+            if (asked.Contains(step.Id) || kept is null || kept.Rule != type.RuleVersion
+                || kept.MissingReason?.StartsWith(NotDerived, StringComparison.Ordinal) == true)
+                due.Add(step.Id);
+        }
+        return due;
+    }
+
+    /// <summary>The task steps the participant has left whose outcome can be derived (not one whose identifiers are gone), with what is stored of it.</summary>
+    private static IEnumerable<(Step Step, TaskType Type, StoredOutcome? Kept)> Derivable(Experiment experiment, Session session)
+    {
         for (var index = 0; index < session.Steps.Count; index++)
         {
             if (!Left(session, index)) continue;
@@ -88,11 +96,8 @@ public sealed class OutcomeDeriver(IServiceProvider services)
             if (step is null || StepTypes.TaskOf(step) is not { } type) continue;
             var kept = session.Outcomes.GetValueOrDefault(step.Id);
             if (kept is { Deidentified: true }) continue;
-            if (asked.Contains(step.Id) || kept is null || kept.Rule != type.RuleVersion
-                || kept.MissingReason?.StartsWith(NotDerived, StringComparison.Ordinal) == true)
-                due.Add(step.Id);
+            yield return (step, type, kept);
         }
-        return due;
     }
 
     /// <summary>Desktop, tablet or phone, from what the browser said when the step first appeared.</summary>

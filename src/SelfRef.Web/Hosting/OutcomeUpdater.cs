@@ -12,16 +12,16 @@ namespace SelfRef.Web.Hosting;
 /// </summary>
 public sealed class OutcomeUpdater : BackgroundService
 {
-    private readonly SessionService sessions;
-    private readonly ILogger<OutcomeUpdater> log;
+    private readonly SessionService _sessions;
+    private readonly ILogger<OutcomeUpdater> _log;
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     // The steps whose events came in late, per session queued.
     private readonly Dictionary<string, HashSet<string>> _queued = new(StringComparer.Ordinal);
 
     public OutcomeUpdater(SessionService sessions, ILogger<OutcomeUpdater> log)
     {
-        this.sessions = sessions;
-        this.log = log;
+        _sessions = sessions;
+        _log = log;
         sessions.DeriveLater += (session, steps) => Request(session.Token, steps);
     }
 
@@ -47,10 +47,10 @@ public sealed class OutcomeUpdater : BackgroundService
         await Task.Yield();
         try
         {
-            var derived = await sessions.Rederive(null, RederiveScope.Missing);
-            if (derived > 0) log.LogInformation("Derived the outcomes of {Count} session(s) that had none stored", derived);
+            var derived = await _sessions.Rederive(null, RederiveScope.Missing);
+            if (derived > 0) _log.LogInformation("Derived the outcomes of {Count} session(s) that had none stored", derived);
         }
-        catch (Exception e) when (e is not OperationCanceledException) { log.LogError(e, "Deriving outcomes never derived failed"); }
+        catch (Exception e) when (e is not OperationCanceledException) { _log.LogError(e, "Deriving outcomes never derived failed"); }
         try { await Drain(stoppingToken); }
         // Stopping (or a start that failed, e.g. the port in use) is not a fault.
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
@@ -75,7 +75,7 @@ public sealed class OutcomeUpdater : BackgroundService
             if (steps is null) continue;
             try
             {
-                if (sessions.Find(token) is { } session) await sessions.UpdateOutcomes(session, steps);
+                if (_sessions.Find(token) is { } session) await _sessions.UpdateOutcomes(session, steps);
                 failures.Remove(token);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -85,11 +85,11 @@ public sealed class OutcomeUpdater : BackgroundService
                 if (tries >= Tries)
                 {
                     failures.Remove(token);
-                    log.LogError(e, "Deriving the outcomes of a session again failed {Tries} times; its stored outcomes stay as they were (`rederive --all` derives them again)", tries);
+                    _log.LogError(e, "Deriving the outcomes of a session again failed {Tries} times; its stored outcomes stay as they were (`rederive --all` derives them again)", tries);
                     continue;
                 }
                 var after = TimeSpan.FromTicks(Math.Min(MaxRetryAfter.Ticks, RetryAfter.Ticks << Math.Min(tries - 1, 16)));
-                log.LogWarning(e, "Deriving the outcomes of a session again failed; tried again in {Seconds} s", after.TotalSeconds);
+                _log.LogWarning(e, "Deriving the outcomes of a session again failed; tried again in {Seconds} s", after.TotalSeconds);
                 _ = RequestLater(token, steps, after, stoppingToken);
             }
         }
