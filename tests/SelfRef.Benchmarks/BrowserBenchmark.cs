@@ -27,6 +27,8 @@ internal static class BrowserBenchmark
           --retention-check S  the server's privacy sweeper runs every S seconds (SelfRef:RetentionCheckSeconds, default 3)
           --ramp S             the first participants arrive over S seconds (default: a quarter of the window, at most 30)
           --seed N             participants, pauses, tabs, reloads and withdrawals (default 1)
+          --abandon-after M    the experiment's assignment.abandonAfterMinutes (default: its own, 60): how long the server
+                               keeps the session of a participant who left mid-visit before it gives it up as abandoned
         """;
 
     public static async Task<int> Run(string verb, Arguments options, string root, int clients, double seconds, double drain, string? timeline, bool noBuild, bool keep)
@@ -39,6 +41,8 @@ internal static class BrowserBenchmark
         var retentionCheck = options.Int("--retention-check", 3);
         var ramp = options.Double("--ramp", Math.Min(30, seconds / 4));
         var seed = options.Int("--seed", 1);
+        var abandonAfter = options.Value("--abandon-after") is null ? (int?)null : options.Int("--abandon-after", 60);
+        if (abandonAfter is < 1 or > 1440) { Console.Error.WriteLine("--abandon-after must be between 1 and 1440 minutes"); return 2; }
         if (retentionCheck is < 1 or > 86_400) { Console.Error.WriteLine("--retention-check must be between 1 and 86400 seconds"); return 2; }
         if (withdrawEvery < 0) { Console.Error.WriteLine("--withdraw-every must be 0 (nobody withdraws) or more"); return 2; }
         timeline ??= Path.Combine(root, "docs", verb + "-browser.csv");
@@ -76,6 +80,7 @@ internal static class BrowserBenchmark
                     var privacy = e["privacy"] as System.Text.Json.Nodes.JsonObject ?? new System.Text.Json.Nodes.JsonObject();
                     privacy["deleteIdentifiers"] = "afterOutcome";
                     e["privacy"] = privacy;
+                    if (abandonAfter is { } minutes) e["assignment"]!["abandonAfterMinutes"] = minutes;
                 },
             };
             var load = new BrowserLoadOptions

@@ -104,7 +104,7 @@ if (args.Length == 0 || args[0] is not ("ingest" or "load" or "soak") || args.Co
           --saturate       clients send a new batch as soon as the last is acknowledged (no rate)
           --batch B        events per batch with --saturate (default 5)
           --seconds S      length of the load window, at most 120 (default 30; load 60)
-          --minutes M      soak only: length of the load window, at most 10 (default 10)
+          --minutes M      soak only: length of the load window, at most 30 (default 10)
           --timeline F     write the per-second timeline (CSV) to F and a plot of memory and ack latency beside it (F with .png)
           --drain S        time allowed afterwards for the last acknowledgements (default 60)
           --raw-docs N     documents for the raw LiteDB InsertBulk comparison (default: as many as the server stored, 20000..400000)
@@ -142,7 +142,7 @@ if (Deployment.Refusal(store, instances) is { } refusal) { Console.Error.WriteLi
 var fsync = !options.Flag("--no-fsync");
 if (!fsync && store != BenchmarkStore.Postgres) { Console.Error.WriteLine("--no-fsync is a setting of the PostgreSQL cluster (--store postgres); LiteDB never flushes on commit"); return 2; }
 if (store == BenchmarkStore.Postgres && options.Flag("--raw-docs")) { Console.Error.WriteLine("--raw-docs: the raw comparison is LiteDB's InsertBulk, which does not apply to --store postgres"); return 2; }
-if (verb == "soak" && seconds is <= 0 or > 600) { Console.Error.WriteLine("--minutes must be above 0 and at most 10"); return 2; }
+if (verb == "soak" && (seconds <= 0 || seconds > LoadOptions.MaxDuration.TotalSeconds)) { Console.Error.WriteLine($"--minutes must be above 0 and at most {LoadOptions.MaxDuration.TotalMinutes}"); return 2; }
 if (verb != "soak" && seconds is <= 0 or > 120) { Console.Error.WriteLine("--seconds must be above 0 and at most 120"); return 2; }
 
 var root = SelfRef.Tests.Support.Repository.Root;

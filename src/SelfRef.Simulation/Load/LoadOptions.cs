@@ -16,7 +16,7 @@ public enum LoadMode
 public sealed record LoadOptions
 {
     public const int MaxClients = 10_000;
-    public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(5);
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:5080.</summary>
