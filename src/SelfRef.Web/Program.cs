@@ -11,7 +11,7 @@ using SelfRef.Web.Researcher;
 // The verbs (validate, export, …), --help and mistakes in the arguments end here, before any host is built.
 var command = CommandLine.Parse(args);
 if (!command.Serves) return command.Run(Console.In, Console.Out, Console.Error);
-// A server's native memory in two allocator arenas, not one per busy thread (Hosting/NativeHeap.cs).
+// No new allocator arenas beyond two for a server's native memory, not one per busy thread (Hosting/NativeHeap.cs).
 NativeHeap.LimitArenas();
 
 // Configuration, the same for serving and every verb (SelfRefHost): appsettings.json beside the

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using SelfRef.Core.Gazetteer;
 using SelfRef.Simulation.Load;
@@ -27,7 +28,7 @@ internal static class BrowserBenchmark
           --retention-check S  the server's privacy sweeper runs every S seconds (SelfRef:RetentionCheckSeconds, default 3)
           --ramp S             the first participants arrive over S seconds (default: a quarter of the window, at most 30)
           --seed N             participants, pauses, tabs, reloads and withdrawals (default 1)
-          --abandon-after M    the experiment's assignment.abandonAfterMinutes (default: its own, 60): how long the server
+          --abandon-after M    the experiment's assignment.abandonAfterMinutes, 1–10080 (default: its own, 60): how long the server
                                keeps the session of a participant who left mid-visit before it gives it up as abandoned
         """;
 
@@ -41,8 +42,14 @@ internal static class BrowserBenchmark
         var retentionCheck = options.Int("--retention-check", 3);
         var ramp = options.Double("--ramp", Math.Min(30, seconds / 4));
         var seed = options.Int("--seed", 1);
-        var abandonAfter = options.Value("--abandon-after") is null ? (int?)null : options.Int("--abandon-after", 60);
-        if (abandonAfter is < 1 or > 1440) { Console.Error.WriteLine("--abandon-after must be between 1 and 1440 minutes"); return 2; }
+        // The experiment schema's own range (Assignment.AbandonAfterMinutes).
+        int? abandonAfter = null;
+        if (options.Value("--abandon-after") is { } abandonText)
+        {
+            if (!int.TryParse(abandonText, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes is < 1 or > 10_080)
+            { Console.Error.WriteLine($"--abandon-after must be a whole number of minutes from 1 to 10080, not '{abandonText}'"); return 2; }
+            abandonAfter = minutes;
+        }
         if (retentionCheck is < 1 or > 86_400) { Console.Error.WriteLine("--retention-check must be between 1 and 86400 seconds"); return 2; }
         if (withdrawEvery < 0) { Console.Error.WriteLine("--withdraw-every must be 0 (nobody withdraws) or more"); return 2; }
         timeline ??= Path.Combine(root, "docs", verb + "-browser.csv");
@@ -109,7 +116,7 @@ internal static class BrowserBenchmark
             await using (var server = await ServerProcess.Start(root, work, settings: settings))
             {
                 database = server.DatabasePath;
-                AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}, database {server.DatabasePath}, privacy sweep every {retentionCheck} s[/]");
+                AnsiConsole.MarkupLine($"[grey]server pid {server.Pid} at {server.BaseUrl}, database {server.DatabasePath}, privacy sweep every {retentionCheck} s, sessions abandoned after {(abandonAfter is { } m ? $"{m} min (--abandon-after)" : "the experiment's own time")}[/]");
                 var watch = new ServerWatch(server);
                 BrowserLoadGenerator? generator = null;
                 sweeper = new SweeperLog(() => generator?.Elapsed ?? TimeSpan.Zero);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SelfRef.Tests.Support;
 using SelfRef.Web.Hosting;
 
 namespace SelfRef.Web.Tests;
@@ -27,9 +28,15 @@ public class ServerRuntimeTests
     }
 
     [Fact]
-    public void The_allocator_takes_the_arena_limit_on_linux()
+    public async Task A_starting_server_limits_the_allocator_arenas_on_glibc()
     {
-        // glibc answers 1 when it takes a setting; elsewhere, or with the deployment's own limit, the server changes nothing.
-        Assert.Equal(OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null, NativeHeap.LimitArenas());
+        // Only the server's start calls LimitArenas, so the flag says that Program.cs still does;
+        // elsewhere than glibc, or with the deployment's own limit, the server changes nothing.
+        var deploymentLimit = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null
+            || (Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "").Contains("glibc.malloc.arena_max", StringComparison.Ordinal);
+        await using var server = new SelfRefFactory();
+        using var client = server.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(NativeHeap.OnGlibc && !deploymentLimit, NativeHeap.Applied);
     }
 }
