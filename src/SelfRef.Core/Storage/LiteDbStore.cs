@@ -54,9 +54,13 @@ public sealed class LiteDbStore : IStore
 
     // State the writes change, as the file holds it (published after each commit), keyed by storage
     // id (lower-case hex, so the database's case-blind collation finds nothing by accident) ...
-    // highest durable event number per "{sid}/{stream}", and sealed bytes stored per session.
-    private readonly ConcurrentDictionary<string, long> _durable = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _bytes = new(StringComparer.Ordinal);
+    // highest durable event number per "{sid}/{stream}", and sealed bytes stored per session. Only
+    // of the sessions that sent lately (TwoGenerationCache): the rest is read from the file again.
+    private readonly TwoGenerationCache<long> _durable = new();
+    private readonly TwoGenerationCache<long> _bytes = new();
+    private long _rotatedAt = Environment.TickCount64;
+    // How often the caches turned: a value read from the file while it stayed the same is still covered by them.
+    private long _cacheGeneration;
     // Sessions erased or reduced to their refusal since start: a batch queued before must not bring events back.
     private readonly ConcurrentDictionary<string, bool> _ended = new(StringComparer.Ordinal);
     // ... and what the group being written changes: writer thread only, merged on commit, dropped on rollback.
@@ -64,8 +68,9 @@ public sealed class LiteDbStore : IStore
     private readonly Dictionary<string, long> _pendingBytes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pendingEnded = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pendingForget = new(StringComparer.Ordinal);
-    // The experiment of each session (plain in its document), for which of its event fields identify.
-    private readonly ConcurrentDictionary<string, string> _experimentOf = new(StringComparer.Ordinal);
+    // The experiment of each session (plain in its document), for which of its event fields
+    // identify; of the sessions used lately, like the two above.
+    private readonly TwoGenerationCache<string> _experimentOf = new();
 
     public LiteDbStore(string path, StoreOptions? options = null)
     {
@@ -143,6 +148,9 @@ public sealed class LiteDbStore : IStore
 
     /// <summary>Tests only: runs inside the group's transaction right after a batch document is inserted, to make a write fail there.</summary>
     internal Action<string, EventBatch>? AfterBatchInsert { get; set; }
+
+    /// <summary>Tests only: runs in Append after what the file holds was read and before the batch is queued.</summary>
+    internal Action<string, EventBatch>? BeforeBatchQueued { get; set; }
 
     /// <summary>Tests only: runs inside the gate as each read reaches the engine.</summary>
     internal Action? OnEngineAccess { get; set; }
@@ -290,12 +298,27 @@ public sealed class LiteDbStore : IStore
 
     private void Committed()
     {
-        foreach (var (key, value) in _pendingDurable) _durable[key] = value;
-        foreach (var (key, value) in _pendingBytes) _bytes[key] = value;
+        foreach (var (key, value) in _pendingDurable) _durable.Set(key, value);
+        foreach (var (key, value) in _pendingBytes) _bytes.Set(key, value);
         foreach (var sid in _pendingEnded) _ended[sid] = true;
         foreach (var sid in _pendingForget) Forget(sid);
         RolledBack();
+        if (Environment.TickCount64 - _rotatedAt >= _options.SessionCacheGeneration.TotalMilliseconds) RotateCaches();
     }
+
+    // Writer thread only (after a commit), like every change of the durable numbers: a session
+    // untouched for a generation or two leaves the caches.
+    private void RotateCaches()
+    {
+        _durable.Rotate();
+        _bytes.Rotate();
+        _experimentOf.Rotate();
+        _rotatedAt = Environment.TickCount64;
+        Interlocked.Increment(ref _cacheGeneration);
+    }
+
+    /// <summary>Tests only: the entries the store's per-session caches hold now.</summary>
+    internal int CachedEntries => _durable.Count + _bytes.Count + _experimentOf.Count;
 
     private void RolledBack()
     {
@@ -310,9 +333,9 @@ public sealed class LiteDbStore : IStore
     // A session that ended or was erased leaves every cache.
     private void Forget(string sid)
     {
-        foreach (var key in _durable.Keys.Where(k => k.StartsWith(sid + "/", StringComparison.Ordinal))) _durable.TryRemove(key, out _);
-        _bytes.TryRemove(sid, out _);
-        _experimentOf.TryRemove(sid, out _);
+        _durable.RemoveStartingWith(sid + "/");
+        _bytes.Remove(sid);
+        _experimentOf.Remove(sid);
     }
 
     // ---- sessions ----
@@ -333,7 +356,7 @@ public sealed class LiteDbStore : IStore
         var sid = Sid(session.Id);
         var keys = _keys.Create(sid);
         var document = SessionDocument(session, sid, keys);
-        _experimentOf[sid] = session.ExperimentId;
+        _experimentOf.Set(sid, string.Intern(session.ExperimentId));
         await _writer.Enqueue(() =>
         {
             if (_sessions.FindById(sid) is not null) throw new WriteRefusedException($"a session {session.Id} exists already");
@@ -422,15 +445,22 @@ public sealed class LiteDbStore : IStore
         if (_keys.Find(sid) is not { } keys) return null;
         var session = SealedSession.Open(sid, document["body"].AsBinary, keys);
         if (!string.Equals(Sid(session.Id), sid, StringComparison.Ordinal)) throw new InvalidDataException($"session record {sid} holds another session");
-        _experimentOf[sid] = session.ExperimentId;
+        _experimentOf.Set(sid, string.Intern(session.ExperimentId));
         return session;
     }
 
     private string? ExperimentOf(string sid)
     {
-        if (_experimentOf.TryGetValue(sid, out var known)) return known;
+        // A session's experiment never changes: a hit in the old generation may be kept young from any thread.
+        if (_experimentOf.TryGet(sid, out var known))
+        {
+            _experimentOf.Set(sid, known);
+            return known;
+        }
         if (Read(() => _sessions.FindById(sid)) is not { } document) return null;
-        return _experimentOf[sid] = document["experiment"].AsString;
+        var experimentId = string.Intern(document["experiment"].AsString);
+        _experimentOf.Set(sid, experimentId);
+        return experimentId;
     }
 
     // ---- events ----
@@ -442,12 +472,16 @@ public sealed class LiteDbStore : IStore
         var experimentId = ExperimentOf(sid) ?? throw new BatchRefusedException("unknown session");
         var payload = BatchPayload.Close(batch, sid, keys, type => _options.Identifying.EventFields(experimentId, batch.Step, type));
         var key = StreamKey(sid, batch.Stream);
-        // A session the writer has not seen since start (it began before a restart): its durable
-        // number and stored bytes are read here, outside the group's transaction, where the query
-        // holds up nobody's acknowledgement. They are exact when used: the writer uses them only
-        // if no batch of the session was committed in between, and then the file still says the same.
-        long? storedDurable = _durable.ContainsKey(key) ? null : ReadDurableSeq(sid, batch.Stream);
-        long? storedBytes = _bytes.ContainsKey(sid) ? null : ReadStoredBytes(sid);
+        // A session the caches do not hold (it sent nothing lately, or began before a restart): its
+        // durable number and stored bytes are read here, outside the group's transaction, where the
+        // query holds up nobody's acknowledgement. They are exact when used: a batch of the session
+        // committed in between sets the caches, and what the caches hold wins; the caches keep it
+        // unless they turn twice, so after any turn the writer reads the file again instead.
+        // (Interlocked.Read: a full fence, so the generation is read before the file is.)
+        var generation = Interlocked.Read(ref _cacheGeneration);
+        long? storedDurable = _durable.Contains(key) ? null : ReadDurableSeq(sid, batch.Stream);
+        long? storedBytes = _bytes.Contains(sid) ? null : ReadStoredBytes(sid);
+        BeforeBatchQueued?.Invoke(sessionId, batch);
         // Filed as if the batch starts right after what is durable, as it nearly always does; the
         // writer renumbers it when the file holds some of its events already. (The session is in the
         // _id: see BatchesOf.)
@@ -467,13 +501,14 @@ public sealed class LiteDbStore : IStore
         return _writer.Enqueue(() =>
         {
             if (Ended(sid)) throw new BatchRefusedException("the session has ended (consent was declined or its data was deleted)");
+            var readStillHolds = Interlocked.Read(ref _cacheGeneration) == generation;
             var durable = _pendingDurable.TryGetValue(key, out var pending) ? pending
-                : _durable.TryGetValue(key, out var known) ? known
-                : storedDurable ?? ReadDurableSeq(sid, batch.Stream);
+                : _durable.TryGet(key, out var known) ? known
+                : (readStillHolds ? storedDurable : null) ?? ReadDurableSeq(sid, batch.Stream);
             var admission = BatchAdmission.Decide(batch, durable,
                 () => _pendingBytes.TryGetValue(sid, out var pendingBytes) ? pendingBytes
-                    : _bytes.TryGetValue(sid, out var knownBytes) ? knownBytes
-                    : storedBytes ?? ReadStoredBytes(sid),
+                    : _bytes.TryGet(sid, out var knownBytes) ? knownBytes
+                    : (readStillHolds ? storedBytes : null) ?? ReadStoredBytes(sid),
                 payload.Length, _options.SessionQuotaBytes);
             if (!admission.Store) return durable;
             // Events the file holds already stay in the payload but are skipped when read ("seq" is the first new one).
@@ -491,7 +526,7 @@ public sealed class LiteDbStore : IStore
     public long DurableSeq(string sessionId, string stream = "")
     {
         var sid = Sid(sessionId);
-        return _durable.TryGetValue(StreamKey(sid, stream), out var known) ? known : ReadDurableSeq(sid, stream);
+        return _durable.TryGet(StreamKey(sid, stream), out var known) ? known : ReadDurableSeq(sid, stream);
     }
 
     private long ReadDurableSeq(string sid, string stream)
@@ -502,6 +537,13 @@ public sealed class LiteDbStore : IStore
             .Limit(1)
             .FirstOrDefault());
         return last is null ? 0 : last["last"].AsInt64;
+    }
+
+    /// <summary>Tests only: the sealed bytes a session has stored, as the quota counts them.</summary>
+    internal long StoredBytes(string sessionId)
+    {
+        var sid = Sid(sessionId);
+        return _bytes.TryGet(sid, out var known) ? known : ReadStoredBytes(sid);
     }
 
     private long ReadStoredBytes(string sid) => BatchDocuments(sid).Sum(d => (long)d["bytes"].AsInt32);

@@ -29,6 +29,14 @@ public sealed record StoreOptions
     /// </summary>
     public Func<string, string>? LegacyKeyUnwrap { get; init; }
 
+    /// <summary>
+    /// How long the store keeps what it knows of a session (its durable event numbers, stored bytes,
+    /// experiment) after the session last sent: one to two of these. Later it reads them from the
+    /// file again (one query, and the session's batches for its stored bytes). Zero: after every
+    /// commit (tests).
+    /// </summary>
+    public TimeSpan SessionCacheGeneration { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Where the store says what it did on opening (a migration); null: nowhere.</summary>
     public Action<string>? Log { get; init; }
 
