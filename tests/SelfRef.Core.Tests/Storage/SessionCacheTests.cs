@@ -27,6 +27,18 @@ public sealed class SessionCacheTests : IDisposable
     private static long[] Numbers(LiteDbStore store, string session, string stream = "") =>
         store.Events(session).Where(b => b.Stream == stream).SelectMany(b => b.Events).Select(e => e.N).ToArray();
 
+    // Someone else's session: each call commits twice, which makes caches turning after every
+    // commit (a generation of zero) forget every other session.
+    private static async Task<Action> SomeoneElse(LiteDbStore store)
+    {
+        await store.InsertSession(NewSession("P-other"));
+        long next = 1;
+        return () =>
+        {
+            for (var i = 0; i < 2; i++) next = 1 + store.Append("P-other", Batch(next, 1)).GetAwaiter().GetResult();
+        };
+    }
+
     [Fact]
     public async Task Sessions_that_stopped_sending_leave_the_caches_and_are_read_back_exactly_when_they_send_again()
     {
@@ -39,8 +51,7 @@ public sealed class SessionCacheTests : IDisposable
             Assert.Equal(2, await store.Append($"P-{s}", Batch(1, 2, stream: "tab2")));
         }
         // Two commits of someone else: every generation that held the 300 sessions has gone.
-        await store.InsertSession(NewSession("P-late"));
-        await store.Append("P-late", Batch(1, 1));
+        (await SomeoneElse(store))();
         Assert.InRange(store.CachedEntries, 0, 10);
 
         // Each forgotten session is decided on what the file holds: the next batch, a resend, an overlap, a gap.
@@ -87,11 +98,9 @@ public sealed class SessionCacheTests : IDisposable
     {
         using var store = new LiteDbStore(_file.Path, new StoreOptions { SessionCacheGeneration = TimeSpan.Zero });
         await store.InsertSession(NewSession("P"));
-        await store.InsertSession(NewSession("P-other"));
+        var forgetOthers = await SomeoneElse(store);
         Assert.Equal(3, await store.Append("P", Batch(1, 3)));
-        long other = 0;
-        other = await store.Append("P-other", Batch(other + 1, 1));
-        other = await store.Append("P-other", Batch(other + 1, 1));
+        forgetOthers();
         // The resend below read "3 durable" from the file; before it is queued, the first copy of
         // the batch commits (6 durable) and two more commits make the caches forget it again.
         var fired = 0;
@@ -99,8 +108,7 @@ public sealed class SessionCacheTests : IDisposable
         {
             if (session != "P" || Interlocked.Exchange(ref fired, 1) == 1) return;
             Assert.Equal(6, store.Append("P", Batch(4, 3)).GetAwaiter().GetResult());
-            other = store.Append("P-other", Batch(other + 1, 1)).GetAwaiter().GetResult();
-            other = store.Append("P-other", Batch(other + 1, 1)).GetAwaiter().GetResult();
+            forgetOthers();
         };
         Assert.Equal(6, await store.Append("P", Batch(4, 3)));
         Assert.Equal(1, fired);
@@ -122,11 +130,9 @@ public sealed class SessionCacheTests : IDisposable
         // Room for three such batches, not four.
         using var store = new LiteDbStore(_file.Path, new StoreOptions { SessionQuotaBytes = size * 7 / 2, SessionCacheGeneration = TimeSpan.Zero });
         await store.InsertSession(NewSession("P"));
-        await store.InsertSession(NewSession("P-other"));
+        var forgetOthers = await SomeoneElse(store);
         Assert.Equal(1, await store.Append("P", Batch(1, 1, pad: filler)));
-        long other = 0;
-        other = await store.Append("P-other", Batch(other + 1, 1));
-        other = await store.Append("P-other", Batch(other + 1, 1));
+        forgetOthers();
         // The batch below read "one batch stored" from the file; before it is queued, a second tab
         // stores two more and two commits of someone else make the caches forget them.
         var fired = 0;
@@ -134,8 +140,7 @@ public sealed class SessionCacheTests : IDisposable
         {
             if (session != "P" || batch.Stream != "" || Interlocked.Exchange(ref fired, 1) == 1) return;
             Assert.Equal(2, store.Append("P", Batch(1, 2, stream: "tab2", pad: filler)).GetAwaiter().GetResult());
-            other = store.Append("P-other", Batch(other + 1, 1)).GetAwaiter().GetResult();
-            other = store.Append("P-other", Batch(other + 1, 1)).GetAwaiter().GetResult();
+            forgetOthers();
         };
         var refusal = await Assert.ThrowsAsync<BatchRefusedException>(() => store.Append("P", Batch(2, 1, pad: filler)));
         Assert.StartsWith("storage quota used up", refusal.Message);
