@@ -30,10 +30,11 @@ public sealed record StoreOptions
     public Func<string, string>? LegacyKeyUnwrap { get; init; }
 
     /// <summary>
-    /// How long the store keeps what it knows of a session (its durable event numbers, stored bytes,
-    /// experiment) after the session last sent: one to two of these. Later it reads them from the
-    /// file again (one query, and the session's batches for its stored bytes). Zero: after every
-    /// commit (tests).
+    /// How long the store keeps what it knows of a session (its durable event numbers and stored
+    /// bytes after its last stored batch, its experiment after it was last read): one to two of
+    /// these, counted while the server writes (the caches turn after a commit). Later it reads them
+    /// from the file again (one query, and the session's batches for its stored bytes). Zero: after
+    /// every commit (tests).
     /// </summary>
     public TimeSpan SessionCacheGeneration { get; init; } = TimeSpan.FromMinutes(2);
 
