@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using SelfRef.Core.Gazetteer;
 using SelfRef.Simulation.Load;
 using Spectre.Console;

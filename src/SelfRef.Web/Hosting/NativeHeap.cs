@@ -33,7 +33,8 @@ internal static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
     }
 
-    private static bool DeploymentSetsLimit() =>
+    /// <summary>Whether the environment already limits the arenas (MALLOC_ARENA_MAX, or glibc.malloc.arena_max in GLIBC_TUNABLES).</summary>
+    public static bool DeploymentSetsLimit() =>
         Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null
         || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is { } tunables && tunables.Contains("glibc.malloc.arena_max", StringComparison.Ordinal);
 
